@@ -1,0 +1,16 @@
+export * from "./ajv.js";
+export * from "./dataset-operator.js";
+export * from "./did-you-mean.js";
+export * from "./errors.js";
+export type * from "./json-schema.js";
+export * from "./llm-serving.js";
+export * from "./logger.js";
+export * from "./operator.js";
+export * from "./ordered-merge-map.js";
+export * from "./process-result.js";
+export * from "./registry.js";
+export * from "./row.js";
+export * from "./row-operator.js";
+export * from "./step-context.js";
+export type * from "./storage.js";
+export * from "./testing.js";

@@ -1,0 +1,97 @@
+import { RowError } from "./errors.js";
+import type { JSONSchema } from "./json-schema.js";
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** Generation settings that change a model's answer; all of them enter cache keys and fingerprints. */
+export interface GenerationSettings {
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  seed?: number;
+  stop?: string[];
+}
+
+export interface LLMRequest {
+  messages: ChatMessage[];
+  settings?: GenerationSettings;
+}
+
+export interface GenerateOptions {
+  signal?: AbortSignal;
+  /** When given, the answer must be JSON valid against it; the result carries the parsed `object`. */
+  schema?: JSONSchema;
+  schemaName?: string;
+  /** Who asked (a step id), for usage accounting. */
+  tag?: string;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface LLMResult {
+  /** The answer, with any reasoning (`<think>` blocks, `reasoning_content`) split off. */
+  text: string;
+  reasoning?: string;
+  /** The parsed answer when a schema was requested. */
+  object?: unknown;
+  usage: Usage;
+  model: string;
+  latencyMs: number;
+  fromCache: boolean;
+}
+
+export type LLMErrorKind = "rate-limited" | "timeout" | "bad-request" | "bad-output" | "transport";
+
+/** A typed serving failure; `raw` keeps the model output for the rejects file. */
+export class LLMError extends RowError {
+  override readonly kind: LLMErrorKind;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    kind: LLMErrorKind,
+    message: string,
+    options?: { raw?: string; status?: number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(kind, message, options);
+    this.kind = kind;
+    this.status = options?.status;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/**
+ * The serving contract. Implementations differ only in transport; limits,
+ * retries, caching and accounting are shared middleware in @dataflow/llm-serving.
+ */
+export abstract class LLMServingABC {
+  /** The serving's name in the pipeline (`servings.<name>`). */
+  abstract readonly name: string;
+  abstract readonly model: string;
+  /** Most requests this serving runs at once, across every step that uses it. */
+  abstract readonly maxConcurrency: number;
+
+  abstract generate(request: LLMRequest, options?: GenerateOptions): Promise<LLMResult>;
+
+  /** Results in request order; each request fails or succeeds on its own. */
+  async generateBatch(
+    requests: LLMRequest[],
+    options?: GenerateOptions,
+  ): Promise<PromiseSettledResult<LLMResult>[]> {
+    return Promise.allSettled(requests.map((r) => this.generate(r, options)));
+  }
+
+  /**
+   * What identifies this serving's answers for step fingerprints: model and
+   * generation settings. Never secrets.
+   */
+  abstract fingerprint(): Record<string, unknown>;
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,99 @@
+import type { Observable } from "rxjs";
+import type { JSONSchema } from "./json-schema.js";
+import type { LLMServingABC } from "./llm-serving.js";
+import type { Logger } from "./logger.js";
+import type { RowRecord } from "./row.js";
+
+/** A logical input or output of an operator, bound to a column in the YAML. */
+export interface PortSpec {
+  description?: string;
+  /** Column used when the pipeline does not bind the port. */
+  column: string;
+  /** JSON Schema of the value. */
+  schema?: JSONSchema;
+  /** An optional input may be absent from the rows. */
+  optional?: boolean;
+}
+
+/** A column an operator uses because of its params, with where in the step it was named. */
+export interface ColumnRef {
+  column: string;
+  /** Path inside the step, e.g. ["params", "template"], for error locations. */
+  path: (string | number)[];
+}
+
+/** How an operator changes the set of columns beyond its ports; checked at compile time. */
+export interface ColumnEffects {
+  reads?: ColumnRef[];
+  writes?: ColumnRef[];
+  drops?: ColumnRef[];
+  /** Every column not listed is dropped. */
+  keepOnly?: ColumnRef[];
+  renames?: { from: ColumnRef; to: string }[];
+}
+
+export interface OperatorSpec<P = Record<string, unknown>> {
+  /** Namespaced, e.g. `core/template` or `rare/doc2query`. */
+  name: string;
+  version: string;
+  description: string;
+  /** JSON Schema (draft 2020-12) of the params; ajv validates and fills defaults. */
+  params: JSONSchema;
+  inputs: Record<string, PortSpec>;
+  outputs: Record<string, PortSpec>;
+  /** Whether a step must name an LLM serving. */
+  serving?: "required" | "optional";
+  /** Default in-flight rows for the step when the YAML does not say. */
+  concurrency?: number;
+  /** Columns read, written or dropped because of params. */
+  columns?(params: P): ColumnEffects;
+}
+
+/** Where a step reports what happens to rows, so nothing is lost silently. */
+export interface StepReporter {
+  /** The row was removed on purpose (a filter, a dedup). */
+  filtered(record: RowRecord, reason: string): void;
+  /** The row failed; it goes to the rejects file. */
+  rejected(record: RowRecord, error: unknown): void;
+  /** One input row became `count` rows (count ≥ 2). */
+  expanded(record: RowRecord, count: number): void;
+  /** Flow control: the step holds `n` more rows it has not emitted yet. */
+  hold(n: number): void;
+  /** Flow control: `n` held rows left the step (emitted, filtered or rejected). */
+  release(n: number): void;
+}
+
+export interface OperatorContext<P = Record<string, unknown>> {
+  readonly stepId: string;
+  /** Validated params, defaults filled. */
+  readonly params: P;
+  /** Input port → column. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Output port → column. */
+  readonly outputs: Readonly<Record<string, string>>;
+  /** The step's LLM serving, when it names one. */
+  readonly serving: LLMServingABC | undefined;
+  readonly logger: Logger;
+  /** Aborted when the run is cancelled past its grace period. */
+  readonly signal: AbortSignal;
+  /** Most rows in flight at once in this step. */
+  readonly concurrency: number;
+  readonly report: StepReporter;
+  /** Step-level counters for the run summary. */
+  count(metric: string, by?: number): void;
+}
+
+/**
+ * The operator contract: static metadata in `spec`, and `run`, which turns the
+ * stream of rows into the stream of output rows. Most operators extend
+ * RowOperator or DatasetOperator rather than implementing `run` directly.
+ */
+export abstract class OperatorABC<P = Record<string, unknown>> {
+  abstract run(rows$: Observable<RowRecord>, ctx: OperatorContext<P>): Observable<RowRecord>;
+}
+
+/** An operator class as the registry holds it. */
+export interface OperatorClass<P = never> {
+  readonly spec: OperatorSpec<P>;
+  new (): OperatorABC<P>;
+}

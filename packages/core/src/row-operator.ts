@@ -1,0 +1,103 @@
+import { type Observable, concatMap, from, tap } from "rxjs";
+import { RowError, errorKind } from "./errors.js";
+import { OperatorABC, type OperatorContext } from "./operator.js";
+import { orderedMergeMap } from "./ordered-merge-map.js";
+import { type ProcessResult, applyPatch, isDrop, isRows } from "./process-result.js";
+import { type Row, type RowRecord, childRowId } from "./row.js";
+
+/** The context `process` gets: the step's context plus port helpers for this row. */
+export interface RowContext<P> extends OperatorContext<P> {
+  readonly rowId: string;
+  /** The value of an input port in this row (via its bound column). */
+  input(port: string): unknown;
+  /** Map `{port: value}` to `{column: value}`, a patch ready to return. */
+  output(values: Record<string, unknown>): Row;
+}
+
+export function rowContext<P>(ctx: OperatorContext<P>, record: RowRecord): RowContext<P> {
+  const { row } = record;
+  return Object.assign(Object.create(ctx) as OperatorContext<P>, {
+    rowId: record.id,
+    input(port: string): unknown {
+      const column = ctx.inputs[port];
+      if (column === undefined) throw new Error(`operator has no input port "${port}"`);
+      return row[column];
+    },
+    output(values: Record<string, unknown>): Row {
+      const patch: Row = {};
+      for (const [port, value] of Object.entries(values)) {
+        const column = ctx.outputs[port];
+        if (column === undefined) throw new Error(`operator has no output port "${port}"`);
+        patch[column] = value;
+      }
+      return patch;
+    },
+  });
+}
+
+/** Turn one `process` result into the records it stands for, reporting drops and expansions. */
+export function settleResult<P>(
+  ctx: OperatorContext<P>,
+  record: RowRecord,
+  result: ProcessResult,
+): RowRecord[] {
+  if (result === undefined) return [record];
+  if (isDrop(result)) {
+    ctx.report.filtered(record, result.reason);
+    return [];
+  }
+  if (isRows(result)) {
+    const list = result.rows;
+    if (list.length === 0) {
+      ctx.report.filtered(record, "no rows produced");
+      return [];
+    }
+    if (list.length === 1) return [{ id: record.id, row: list[0] as Row }];
+    ctx.report.expanded(record, list.length);
+    return list.map((row, i) => ({ id: childRowId(record.id, i), row }));
+  }
+  if (typeof result !== "object" || result === null || Array.isArray(result)) {
+    throw new RowError("bad-output", `process() returned ${Array.isArray(result) ? "an array" : typeof result}; return a patch object, rows([...]), drop(reason) or undefined`);
+  }
+  return [{ id: record.id, row: applyPatch(record.row, result) }];
+}
+
+/**
+ * Base for operators that handle one row at a time. The base runs up to
+ * `ctx.concurrency` rows at once, emits in input order, turns a thrown error
+ * into a reject of that row, and stops starting work once the run is cancelled.
+ */
+export abstract class RowOperator<P = Record<string, unknown>> extends OperatorABC<P> {
+  abstract process(row: Row, ctx: RowContext<P>): ProcessResult | Promise<ProcessResult>;
+
+  /** Called once before the first row; a thrown error fails the step (not a row). */
+  setup(_ctx: OperatorContext<P>): void | Promise<void> {}
+
+  run(rows$: Observable<RowRecord>, ctx: OperatorContext<P>): Observable<RowRecord> {
+    return from(Promise.resolve(this.setup(ctx))).pipe(
+      concatMap(() =>
+        rows$.pipe(
+          tap(() => ctx.report.hold(1)),
+          orderedMergeMap((record) => this.settle(record, ctx), ctx.concurrency),
+          concatMap((records) => {
+            ctx.report.release(1);
+            return records;
+          }),
+        ),
+      ),
+    );
+  }
+
+  private async settle(record: RowRecord, ctx: OperatorContext<P>): Promise<RowRecord[]> {
+    if (ctx.signal.aborted) return [];
+    try {
+      const result = await this.process(record.row, rowContext(ctx, record));
+      return settleResult(ctx, record, result);
+    } catch (err) {
+      // Work cut short by cancellation is unfinished, not failed: a resume redoes it.
+      if (ctx.signal.aborted && errorKind(err) === "cancelled") return [];
+      ctx.report.rejected(record, err);
+      return [];
+    }
+  }
+}

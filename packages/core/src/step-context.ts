@@ -1,0 +1,65 @@
+import type { ErrorObject } from "ajv";
+import { createAjv } from "./ajv.js";
+import type { LLMServingABC } from "./llm-serving.js";
+import { type Logger, silentLogger } from "./logger.js";
+import type { OperatorContext, OperatorSpec, StepReporter } from "./operator.js";
+
+const ajv = createAjv();
+const validators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+
+/**
+ * Validate `params` against an operator's params schema, filling defaults.
+ * Returns the filled params (a copy) and ajv's errors.
+ */
+export function validateParams<P>(
+  spec: OperatorSpec<P>,
+  params: unknown,
+): { params: P; errors: ErrorObject[] } {
+  let validate = validators.get(spec.params);
+  if (!validate) {
+    validate = ajv.compile(spec.params);
+    validators.set(spec.params, validate);
+  }
+  const copy = structuredClone(params ?? {});
+  const ok = validate(copy);
+  return { params: copy as P, errors: ok ? [] : [...(validate.errors ?? [])] };
+}
+
+/** Port bindings: each port's bound column, or the port's default column. */
+export function bindPorts(
+  ports: OperatorSpec["inputs"],
+  bound: Record<string, string> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [port, spec] of Object.entries(ports)) out[port] = bound?.[port] ?? spec.column;
+  return out;
+}
+
+export interface StepContextOptions<P> {
+  stepId: string;
+  spec: OperatorSpec<P>;
+  params: P;
+  inputs?: Record<string, string>;
+  outputs?: Record<string, string>;
+  serving?: LLMServingABC;
+  logger?: Logger;
+  signal?: AbortSignal;
+  concurrency?: number;
+  report: StepReporter;
+  count?: (metric: string, by: number) => void;
+}
+
+export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<P> {
+  return {
+    stepId: o.stepId,
+    params: o.params,
+    inputs: bindPorts(o.spec.inputs, o.inputs),
+    outputs: bindPorts(o.spec.outputs, o.outputs),
+    serving: o.serving,
+    logger: o.logger ?? silentLogger,
+    signal: o.signal ?? new AbortController().signal,
+    concurrency: o.concurrency ?? o.spec.concurrency ?? (o.serving ? o.serving.maxConcurrency : 8),
+    report: o.report,
+    count: o.count ?? (() => {}),
+  };
+}

@@ -1,0 +1,60 @@
+import type { SourceLocation } from "./errors.js";
+import type { Row, RowRecord } from "./row.js";
+
+/** One item read from a source: a row, or an input record that could not be read (it becomes a reject). */
+export type SourceItem =
+  | { readonly kind: "row"; readonly id: string; readonly row: Row }
+  | {
+      readonly kind: "bad";
+      readonly id: string;
+      readonly location: SourceLocation;
+      readonly reason: string;
+      readonly raw?: string;
+    };
+
+export interface SourceProgress {
+  bytesRead: number;
+  bytesTotal?: number;
+}
+
+/** Streams rows on demand: the runner pulls, so memory stays flat however large the input. */
+export interface RowSource {
+  /** For messages: a path or a name. */
+  readonly description: string;
+  read(options?: { signal?: AbortSignal }): AsyncIterable<SourceItem>;
+  /** How far reading has got, for ETAs. */
+  progress?(): SourceProgress;
+}
+
+/** Receives output rows in order; nothing is visible at the destination until `commit`. */
+export interface RowSink {
+  readonly description: string;
+  write(record: RowRecord): void | Promise<void>;
+  /** Make the output visible atomically. */
+  commit(): Promise<void>;
+  /** Discard what was written. */
+  abort(): Promise<void>;
+}
+
+export interface RejectRecord {
+  rowId: string;
+  stepId: string;
+  type: string;
+  message: string;
+  /** Raw model output or input text, when there is one. */
+  raw?: string;
+  location?: SourceLocation;
+}
+
+export interface RejectSink {
+  readonly description: string;
+  write(reject: RejectRecord): void | Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where a pipeline's rows come from and go to. */
+export interface Storage {
+  openSource(): RowSource;
+  openSink(): Promise<RowSink>;
+  openRejects(): Promise<RejectSink>;
+}

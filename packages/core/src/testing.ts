@@ -1,0 +1,81 @@
+import { firstValueFrom, from, toArray } from "rxjs";
+import { errorKind, errorMessage } from "./errors.js";
+import type { LLMServingABC } from "./llm-serving.js";
+import type { OperatorClass } from "./operator.js";
+import type { Row, RowRecord } from "./row.js";
+import { createStepContext, validateParams } from "./step-context.js";
+
+export interface OperatorRunResult {
+  /** Output records in order. */
+  records: RowRecord[];
+  /** Output rows in order. */
+  rows: Row[];
+  filtered: { id: string; reason: string }[];
+  rejected: { id: string; type: string; message: string; raw?: string }[];
+  expanded: { id: string; count: number }[];
+  counters: Record<string, number>;
+}
+
+/**
+ * Run one operator over rows, outside any pipeline: params are validated and
+ * defaulted as the compiler would, ids are "1", "2", …. For operator authors' tests.
+ */
+export async function runOperator(
+  cls: OperatorClass,
+  input: readonly Row[] | readonly RowRecord[],
+  options: {
+    params?: Record<string, unknown>;
+    inputs?: Record<string, string>;
+    outputs?: Record<string, string>;
+    serving?: LLMServingABC;
+    concurrency?: number;
+    signal?: AbortSignal;
+  } = {},
+): Promise<OperatorRunResult> {
+  const { params, errors } = validateParams(cls.spec, options.params ?? {});
+  if (errors.length) {
+    throw new Error(
+      `invalid params for ${cls.spec.name}: ${errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`,
+    );
+  }
+  const result: OperatorRunResult = { records: [], rows: [], filtered: [], rejected: [], expanded: [], counters: {} };
+  const ctx = createStepContext({
+    stepId: "test",
+    spec: cls.spec,
+    params,
+    inputs: options.inputs,
+    outputs: options.outputs,
+    serving: options.serving,
+    signal: options.signal,
+    concurrency: options.concurrency,
+    report: {
+      filtered: (r, reason) => result.filtered.push({ id: r.id, reason }),
+      rejected: (r, err) => {
+        const raw = (err as { raw?: unknown }).raw;
+        result.rejected.push({
+          id: r.id,
+          type: errorKind(err),
+          message: errorMessage(err),
+          ...(typeof raw === "string" ? { raw } : {}),
+        });
+      },
+      expanded: (r, count) => result.expanded.push({ id: r.id, count }),
+      hold() {},
+      release() {},
+    },
+    count: (metric, by) => {
+      result.counters[metric] = (result.counters[metric] ?? 0) + by;
+    },
+  });
+  const records: RowRecord[] = input.map((item, i) =>
+    isRecord(item) ? item : { id: String(i + 1), row: item as Row },
+  );
+  const op = new cls();
+  result.records = await firstValueFrom(op.run(from(records), ctx).pipe(toArray()));
+  result.rows = result.records.map((r) => r.row);
+  return result;
+}
+
+function isRecord(item: Row | RowRecord): item is RowRecord {
+  return typeof item.id === "string" && typeof item.row === "object" && item.row !== null && Object.keys(item).length === 2;
+}
