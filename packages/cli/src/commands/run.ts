@@ -1,0 +1,88 @@
+import type { OperatorRegistry, PipelinePlan } from "@dataflow/core";
+import { startRun } from "@dataflow/core";
+import { FileStorage } from "@dataflow/storage";
+import { relative } from "node:path";
+import { type CompileFlags, compileFile } from "../compile-file.js";
+import { formatDuration, formatSummary } from "../format-summary.js";
+import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_RUN_FAILED } from "../io.js";
+import { showProgress } from "../progress.js";
+
+export interface RunFlags extends CompileFlags {
+  limit?: number;
+  dryRun?: boolean;
+  json?: boolean;
+  progressInterval?: number;
+}
+
+export function describePlan(plan: PipelinePlan, cwd = process.cwd()): string {
+  const lines = [
+    `pipeline "${plan.name}" (${relative(cwd, plan.file) || plan.file})`,
+    `  source: ${relative(cwd, plan.source.path)} — columns: ${plan.source.columns.join(", ") || "(unknown)"}`,
+  ];
+  for (const s of plan.steps) {
+    const ins = Object.entries(s.inputs).map(([p, c]) => (p === c ? p : `${p}←${c}`));
+    const outs = Object.entries(s.outputs).map(([p, c]) => (p === c ? p : `${p}→${c}`));
+    lines.push(
+      `  ${s.id}: ${s.op.spec.name}${s.serving ? ` [serving ${s.serving}]` : ""}${ins.length ? ` in(${ins.join(", ")})` : ""}${outs.length ? ` out(${outs.join(", ")})` : ""}`,
+    );
+  }
+  lines.push(`  output: ${relative(cwd, plan.output.path)} — columns: ${plan.columns.join(", ")}`);
+  lines.push(`  rejects: ${relative(cwd, plan.output.rejects)}`);
+  return lines.join("\n");
+}
+
+export async function runCommand(file: string, flags: RunFlags, io: CliIO, registry: OperatorRegistry): Promise<number> {
+  const compiled = await compileFile(file, flags, io, registry);
+  if ("exitCode" in compiled) return compiled.exitCode;
+  const { plan } = compiled;
+
+  const needsServing = plan.steps.filter((s) => s.serving);
+  if (needsServing.length) {
+    io.stderr.write(
+      `error: steps ${needsServing.map((s) => `"${s.id}"`).join(", ")} need LLM servings, and this build of dataflow has no serving implementations yet\n`,
+    );
+    return EXIT_INVALID;
+  }
+
+  if (flags.dryRun) {
+    io.stdout.write(`${describePlan(plan)}\n\nvalid; dry run, nothing was executed\n`);
+    return EXIT_OK;
+  }
+
+  const storage = new FileStorage({
+    input: { path: plan.source.path, ...(plan.source.format ? { format: plan.source.format } : {}), ...(plan.source.idColumn ? { idColumn: plan.source.idColumn } : {}) },
+    output: { path: plan.output.path, ...(plan.output.format ? { format: plan.output.format } : {}) },
+    rejects: { path: plan.output.rejects },
+  });
+  const run = startRun({ plan, storage, ...(flags.limit !== undefined ? { limit: flags.limit } : {}) });
+
+  let interrupts = 0;
+  const removeHandler = io.onInterrupt(() => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.stderr.write(
+        `\nstopping: no new rows; rows in flight get ${formatDuration(plan.run.shutdownGraceMs)} to finish (Ctrl-C again to abort them now)\n`,
+      );
+    } else io.stderr.write("\naborting rows in flight\n");
+    run.cancel("interrupted");
+  });
+  const stopProgress = showProgress(run, { stream: io.stderr, intervalSec: flags.progressInterval ?? 10 });
+  try {
+    const summary = await run.done;
+    stopProgress();
+    if (flags.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else io.stdout.write(`${formatSummary(summary)}\n`);
+    if (summary.status === "cancelled") {
+      io.stderr.write(
+        `run interrupted: ${summary.written} rows were done; the output file was not written. Run the same command again to start over.\n`,
+      );
+    }
+    return summary.status === "ok" ? EXIT_OK : EXIT_RUN_FAILED;
+  } catch (err) {
+    stopProgress();
+    io.stderr.write(`error: run failed: ${(err as Error).message}\n`);
+    return EXIT_RUN_FAILED;
+  } finally {
+    removeHandler();
+  }
+}

@@ -1,0 +1,39 @@
+import { type CompileOptions, type Diagnostic, formatDiagnostic, loadPipeline, PipelineError, type PipelinePlan } from "@dataflow/core";
+import { FileStorage, sampleColumns } from "@dataflow/storage";
+import { type CliIO, EXIT_INVALID } from "./io.js";
+
+export interface CompileFlags {
+  input?: string;
+  output?: string;
+  set?: string[];
+}
+
+/** Compile a pipeline file, printing every diagnostic; undefined (after printing) when invalid. */
+export async function compileFile(
+  file: string,
+  flags: CompileFlags,
+  io: CliIO,
+  registry: CompileOptions["registry"],
+): Promise<{ plan: PipelinePlan; diagnostics: Diagnostic[] } | { exitCode: number }> {
+  try {
+    const result = await loadPipeline(file, {
+      registry,
+      env: io.env,
+      overrides: flags.set ?? [],
+      ...(flags.input ? { input: flags.input } : {}),
+      ...(flags.output ? { output: flags.output } : {}),
+      sampleColumns: (source) =>
+        sampleColumns(new FileStorage({ input: source, output: { path: "unused.jsonl" }, rejects: { path: "unused.rejects.jsonl" } }).openSource()),
+    });
+    for (const d of result.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+    return result;
+  } catch (err) {
+    if (err instanceof PipelineError) {
+      for (const d of err.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+      const n = err.diagnostics.filter((d) => d.severity === "error").length;
+      io.stderr.write(`\n${file}: ${n} error${n === 1 ? "" : "s"}; nothing was run\n`);
+      return { exitCode: EXIT_INVALID };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,49 @@
+import type { RunSummary } from "@dataflow/core";
+import { relative } from "node:path";
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
+  return rows
+    .map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  "))
+    .join("\n");
+}
+
+function top(map: Record<string, number>): string {
+  return Object.entries(map)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${v}× ${k}`)
+    .join("; ");
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h${m % 60}m`;
+}
+
+/** The run summary for people: per-step counts that reconcile, reasons, where files went. */
+export function formatSummary(summary: RunSummary, cwd = process.cwd()): string {
+  const lines: string[] = [];
+  const status = summary.status === "ok" ? "done" : summary.status;
+  lines.push(`run "${summary.pipeline}" ${status} in ${formatDuration(summary.durationMs)}${summary.reason ? `: ${summary.reason}` : ""}`);
+  const rows: string[][] = [["step", "op", "in", "out", "filtered", "rejected", "unfinished"]];
+  rows.push(["(source)", "", String(summary.source.read + summary.source.bad), String(summary.source.read), "0", String(summary.source.bad), "0"]);
+  for (const s of summary.steps) {
+    rows.push([s.id, s.op, String(s.in), String(s.out), String(s.filtered), String(s.rejected), String(s.unfinished)]);
+  }
+  lines.push(table(rows).replace(/^/gm, "  "));
+  for (const s of summary.steps) {
+    if (s.filtered) lines.push(`  ${s.id}: filtered ${top(s.filteredBy)}`);
+    if (s.rejected) lines.push(`  ${s.id}: rejected ${top(s.rejectedBy)}`);
+    if (s.expandedExtra) lines.push(`  ${s.id}: ${s.expandedExtra} extra rows from expansion`);
+  }
+  if (summary.output) lines.push(`  wrote ${summary.written} rows to ${relative(cwd, summary.output) || summary.output}`);
+  else lines.push(`  output not written (${summary.written} rows were ready)`);
+  if (summary.rejectsFile) {
+    lines.push(`  rejects: ${summary.rejected} in ${relative(cwd, summary.rejectsFile) || summary.rejectsFile} (rate ${(summary.rejectRate * 100).toFixed(1)}%, limit ${(summary.maxRejectRate * 100).toFixed(1)}%)`);
+  }
+  lines.push(`  reconciled: ${summary.reconciled ? "yes, every row is accounted for" : "NO — some rows are unaccounted for; please report this"}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,91 @@
+import type { PipelineRun } from "@dataflow/core";
+import cliProgress from "cli-progress";
+import { formatDuration } from "./format-summary.js";
+
+export interface ProgressOptions {
+  stream: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Seconds between plain lines when not on a TTY. */
+  intervalSec: number;
+}
+
+/** Estimated total source rows, from the fraction of the input bytes read so far. */
+function estimateTotal(run: PipelineRun): number | undefined {
+  const p = run.sourceProgress();
+  const read = run.stats.source.read + run.stats.source.bad;
+  if (run.stats.source.done) return read;
+  if (!p?.bytesTotal || !p.bytesRead) return undefined;
+  return Math.max(read, Math.round((read * p.bytesTotal) / p.bytesRead));
+}
+
+function rate(done: number, since: number | undefined): number {
+  const secs = since ? (Date.now() - since) / 1000 : 0;
+  return secs > 0 ? done / secs : 0;
+}
+
+/**
+ * Progress per step: bars with rows, rate and ETA on a TTY; otherwise a plain
+ * line every `intervalSec` (for logs and CI). Returns a function that stops it.
+ */
+export function showProgress(run: PipelineRun, options: ProgressOptions): () => void {
+  return options.stream.isTTY ? barProgress(run, options.stream) : lineProgress(run, options);
+}
+
+function lineProgress(run: PipelineRun, { stream, intervalSec }: ProgressOptions): () => void {
+  const print = (): void => {
+    const total = estimateTotal(run);
+    const parts = [`source ${run.stats.source.read}${total ? `/${total}` : ""}`];
+    for (const s of run.stats.steps) {
+      const done = s.out + s.filtered + s.rejected;
+      const r = rate(done, s.startedAt);
+      const eta = total && r > 0 ? ` ETA ${formatDuration(Math.max(0, Math.round(((total - done) / r) * 1000)))}` : "";
+      parts.push(`${s.id} ${done}${total ? `/${total}` : ""} (${r.toFixed(1)}/s${eta})`);
+    }
+    stream.write(`[progress ${formatDuration(Date.now() - run.stats.startedAt)}] ${parts.join(" | ")}\n`);
+  };
+  const timer = setInterval(print, intervalSec * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function barProgress(run: PipelineRun, stream: NodeJS.WritableStream): () => void {
+  const multibar = new cliProgress.MultiBar(
+    {
+      stream: stream as NodeJS.WritableStream as never,
+      format: " {step} |{bar}| {value}/{total} rows | {rate}/s | ETA {etaText} {extra}",
+      hideCursor: true,
+      clearOnComplete: false,
+      stopOnComplete: false,
+      etaBuffer: 50,
+      forceRedraw: false,
+      noTTYOutput: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const width = Math.max(8, ...run.stats.steps.map((s) => s.id.length));
+  const bars = run.stats.steps.map((s) =>
+    multibar.create(1, 0, { step: s.id.padEnd(width), rate: "0.0", etaText: "?", extra: "" }),
+  );
+  const update = (): void => {
+    const total = estimateTotal(run) ?? run.stats.source.read + 1;
+    run.stats.steps.forEach((s, i) => {
+      const done = s.out + s.filtered + s.rejected;
+      const r = rate(done, s.startedAt);
+      const bar = bars[i];
+      if (!bar) return;
+      bar.setTotal(Math.max(total, done));
+      const issues = [s.filtered ? `${s.filtered} filtered` : "", s.rejected ? `${s.rejected} rejected` : ""].filter(Boolean).join(", ");
+      bar.update(done, {
+        rate: r.toFixed(1),
+        etaText: r > 0 && total > done ? formatDuration(Math.round(((total - done) / r) * 1000)) : done >= total ? "0 s" : "?",
+        extra: issues,
+      });
+    });
+  };
+  const timer = setInterval(update, 200);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    update();
+    multibar.stop();
+  };
+}

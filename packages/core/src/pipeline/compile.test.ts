@@ -1,0 +1,239 @@
+import { describe, expect, it } from "vitest";
+import type { Diagnostic } from "../errors.js";
+import { RowOperator } from "../row-operator.js";
+import type { Row } from "../row.js";
+import { OperatorRegistry } from "../registry.js";
+import { compilePipeline } from "./compile.js";
+
+class Upper extends RowOperator<{ suffix: string }> {
+  static readonly spec = {
+    name: "test/upper",
+    version: "1.0.0",
+    description: "upper-cases a column",
+    params: {
+      type: "object",
+      additionalProperties: false,
+      properties: { suffix: { type: "string", default: "" } },
+    },
+    inputs: { text: { column: "text" } },
+    outputs: { upper: { column: "upper" } },
+  };
+  process(row: Row, ctx: Parameters<RowOperator<{ suffix: string }>["process"]>[1]) {
+    return ctx.output({ upper: String(ctx.input("text")).toUpperCase() + ctx.params.suffix });
+  }
+}
+
+class DropCol extends RowOperator<{ column: string }> {
+  static readonly spec = {
+    name: "test/drop",
+    version: "1.0.0",
+    description: "drops a column",
+    params: { type: "object", required: ["column"], properties: { column: { type: "string" } } },
+    inputs: {},
+    outputs: {},
+    columns: (p: { column: string }) => ({ drops: [{ column: p.column, path: ["params", "column"] }] }),
+  };
+  process(_row: Row, ctx: Parameters<RowOperator<{ column: string }>["process"]>[1]) {
+    return { [ctx.params.column]: undefined };
+  }
+}
+
+class Ask extends RowOperator {
+  static readonly spec = {
+    name: "test/ask",
+    version: "1.0.0",
+    description: "needs a serving",
+    params: { type: "object" },
+    inputs: { text: { column: "text" } },
+    outputs: { answer: { column: "answer" } },
+    serving: "required" as const,
+  };
+  process() {
+    return undefined;
+  }
+}
+
+function registry(): OperatorRegistry {
+  const r = new OperatorRegistry();
+  r.register(Upper, "test");
+  r.register(DropCol, "test");
+  r.register(Ask, "test");
+  return r;
+}
+
+async function compile(yaml: string, env: Record<string, string> = {}, overrides: string[] = []) {
+  return compilePipeline(yaml, "/tmp/p/pipe.yaml", {
+    registry: registry(),
+    env,
+    overrides,
+    sampleColumns: async () => ["id", "text"],
+  });
+}
+
+const errors = (ds: Diagnostic[]) => ds.filter((d) => d.severity === "error");
+
+describe("compilePipeline", () => {
+  it("compiles a valid pipeline, filling defaults and resolving paths", async () => {
+    const { plan, diagnostics } = await compile(`name: ok
+source: { path: in.jsonl }
+steps:
+  - id: up
+    op: test/upper
+`);
+    expect(errors(diagnostics)).toEqual([]);
+    expect(plan?.steps[0]?.params).toEqual({ suffix: "" });
+    expect(plan?.steps[0]?.inputs).toEqual({ text: "text" });
+    expect(plan?.source.path).toBe("/tmp/p/in.jsonl");
+    expect(plan?.output.path).toBe("/tmp/p/out/ok.jsonl");
+    expect(plan?.output.rejects).toBe("/tmp/p/out/ok.rejects.jsonl");
+    expect(plan?.columns).toEqual(["id", "text", "upper"]);
+    expect(plan?.run).toEqual({ maxRejectRate: 0.1, window: 1024, shutdownGraceMs: 10000 });
+  });
+
+  it("reports a YAML syntax error with line and column", async () => {
+    const { plan, diagnostics } = await compile("name: x\nsource: { path: a.jsonl\nsteps: []\n");
+    expect(plan).toBeUndefined();
+    expect(diagnostics[0]?.message).toMatch(/^YAML:/);
+    expect(diagnostics[0]?.location?.line).toBeGreaterThan(1);
+    expect(diagnostics[0]?.location?.column).toBeGreaterThan(0);
+  });
+
+  it("collects every error, each located in the file with a fix", async () => {
+    const { plan, diagnostics } = await compile(`name: bad
+source: { path: in.jsonl }
+steps:
+  - id: up
+    op: test/uper
+  - id: up
+    op: test/upper
+    params: { suffix: 3, colour: red }
+  - id: d
+    op: test/drop
+    params: { column: text }
+  - id: again
+    op: test/upper
+`);
+    expect(plan).toBeUndefined();
+    const messages = errors(diagnostics).map((d) => `${d.location?.line}:${d.location?.column} ${d.message} | ${d.hint}`);
+    expect(messages).toEqual([
+      expect.stringMatching(/^5:9 step "up": unknown operator "test\/uper" \| did you mean "test\/upper"/),
+      expect.stringMatching(/^6:9 duplicate step id "up"/),
+      expect.stringMatching(/^8:26 step "up" \(test\/upper\) params: unknown property "colour" in steps\[1\]\.params \| allowed here: suffix/),
+      expect.stringMatching(/^8:23 step "up" \(test\/upper\) params: steps\[1\]\.params\.suffix must be string, got a number 3/),
+      expect.stringMatching(/^13:9 step "again" input "text" \(default column\) reads column "text", which step "d" dropped \(\/tmp\/p\/pipe\.yaml:11:23\) \| move this step before step "d"/),
+    ]);
+  });
+
+  it("errors on a column nobody provides, suggesting a near one", async () => {
+    const { diagnostics } = await compile(`name: x
+source: { path: in.jsonl }
+steps:
+  - id: up
+    op: test/upper
+    inputs: { text: txt }
+`);
+    const [e] = errors(diagnostics);
+    expect(e?.message).toContain('reads column "txt", which neither the source nor an earlier step provides');
+    expect(e?.hint).toBe('did you mean "text"?');
+    expect(e?.location).toEqual({ file: "/tmp/p/pipe.yaml", line: 6, column: 21 });
+  });
+
+  it("warns when a step overwrites a column", async () => {
+    const { plan, diagnostics } = await compile(`name: x
+source: { path: in.jsonl }
+steps:
+  - id: up
+    op: test/upper
+    outputs: { upper: text }
+`);
+    expect(plan).toBeDefined();
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ severity: "warning", message: 'step "up" overwrites column "text" (from the source)' }),
+    ]);
+  });
+
+  it("checks servings and ports", async () => {
+    const { diagnostics } = await compile(`name: x
+source: { path: in.jsonl }
+servings:
+  teacher: { model: m, apiKey: sk-123 }
+steps:
+  - id: a
+    op: test/ask
+  - id: b
+    op: test/ask
+    serving: techer
+    inputs: { txt: text }
+`);
+    const messages = errors(diagnostics).map((d) => d.message);
+    expect(messages).toContain('pipeline: unknown property "apiKey" in servings.teacher');
+    expect(messages).toContain('step "a": test/ask needs an LLM serving');
+    expect(messages).toContain('step "b": serving "techer" is not defined');
+    expect(messages).toContain('step "b": test/ask has no input port "txt"');
+    const apiKey = errors(diagnostics).find((d) => d.message.includes("apiKey"));
+    expect(apiKey?.hint).toMatch(/environment/);
+    expect(JSON.stringify(diagnostics)).not.toContain("sk-123");
+  });
+
+  it("interpolates the environment, typing whole references, and never shows secret values", async () => {
+    const yaml = `name: x
+source: { path: "\${DATA:-in.jsonl}" }
+servings:
+  t: { model: "\${MODEL}", maxConcurrency: "\${CONC:-4}", baseURL: "\${SECRET_TOKEN}" }
+run: { window: "\${WINDOW}" }
+steps:
+  - { id: a, op: test/ask, serving: t }
+`;
+    const ok = await compile(yaml, { MODEL: "m1", WINDOW: "64", SECRET_TOKEN: "abc" });
+    expect(errors(ok.diagnostics)).toEqual([]);
+    expect(ok.plan?.servings.t?.maxConcurrency).toBe(4);
+    expect(ok.plan?.run.window).toBe(64);
+    expect(ok.plan?.source.path).toBe("/tmp/p/in.jsonl");
+
+    const missing = await compile(yaml, { WINDOW: "many", SECRET_TOKEN: "hunter2-secret" });
+    const msgs = errors(missing.diagnostics);
+    expect(msgs[0]).toMatchObject({ message: "environment variable MODEL is not set", location: { line: 4, column: 15 } });
+    expect(msgs[0]?.hint).toContain("${MODEL:-value}");
+    expect(msgs.length).toBe(1);
+
+    const typed = await compile(yaml.replace('baseURL: "${SECRET_TOKEN}"', 'timeoutMs: "${SECRET_TOKEN}"'), { MODEL: "m", WINDOW: "1", SECRET_TOKEN: "hunter2-secret" });
+    const text = JSON.stringify(typed.diagnostics);
+    expect(text).toContain("${SECRET_TOKEN} (value hidden)");
+    expect(text).not.toContain("hunter2");
+  });
+
+  it("applies --set overrides by step id and locates their errors", async () => {
+    const yaml = `name: x
+source: { path: in.jsonl }
+steps:
+  - id: up
+    op: test/upper
+`;
+    const ok = await compile(yaml, {}, ["steps.up.params.suffix=!", "run.window=8"]);
+    expect(ok.plan?.steps[0]?.params).toEqual({ suffix: "!" });
+    expect(ok.plan?.run.window).toBe(8);
+    const bad = await compile(yaml, {}, ["steps.nope.params.x=1", "oops"]);
+    const msgs = errors(bad.diagnostics);
+    expect(msgs.map((d) => d.location?.file)).toEqual(["--set", "--set"]);
+    expect(msgs[0]?.message).toContain('there is no step with id "nope"');
+    expect(msgs[1]?.message).toContain("is not of the form path=value");
+    const invalid = await compile(yaml, {}, ["steps.up.params.suffix=[1]"]);
+    expect(errors(invalid.diagnostics)).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("suffix must be string"), location: { file: "--set steps.up.params.suffix" } }),
+    ]);
+  });
+
+  it("reports a source that cannot be read at source.path", async () => {
+    const r = await compilePipeline("name: x\nsource: { path: gone.jsonl }\nsteps:\n  - { id: up, op: test/upper }\n", "/tmp/p/pipe.yaml", {
+      registry: registry(),
+      env: {},
+      sampleColumns: async () => {
+        throw new Error("input file not found: /tmp/p/gone.jsonl");
+      },
+    });
+    expect(errors(r.diagnostics)[0]).toMatchObject({
+      message: expect.stringContaining("input file not found"),
+      location: { file: "/tmp/p/pipe.yaml", line: 2, column: 17 },
+    });
+  });
+});

@@ -1,0 +1,259 @@
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { createAjv } from "../ajv.js";
+import { didYouMean } from "../did-you-mean.js";
+import { type Diagnostic, PipelineError } from "../errors.js";
+import type { OperatorClass } from "../operator.js";
+import type { OperatorRegistry } from "../registry.js";
+import { bindPorts, validateParams } from "../step-context.js";
+import { checkKeyFlow, type FlowStep } from "./key-flow.js";
+import { PipelineDocument } from "./pipeline-document.js";
+import { pipelineSchema } from "./pipeline-schema.js";
+import type { PipelinePlan, PlannedStep, ServingConfig } from "./plan.js";
+import { schemaDiagnostics } from "./schema-diagnostics.js";
+
+export interface SourceRef {
+  path: string;
+  format?: "jsonl" | "json";
+  idColumn?: string;
+}
+
+export interface CompileOptions {
+  registry: OperatorRegistry;
+  /** Environment for `${VAR}` interpolation (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** `path=value` overrides, as `--set` gives them. */
+  overrides?: readonly string[];
+  /** Replace source.path / output.path (absolute, or relative to the cwd). */
+  input?: string;
+  output?: string;
+  /** Columns of the source, sampled from its first rows; used when `source.columns` is absent. */
+  sampleColumns?: (source: SourceRef) => Promise<string[]>;
+}
+
+export interface CompileResult {
+  plan?: PipelinePlan;
+  diagnostics: Diagnostic[];
+}
+
+const validatePipeline = createAjv().compile(pipelineSchema);
+
+interface RawStep {
+  id?: unknown;
+  op?: unknown;
+  serving?: unknown;
+  inputs?: Record<string, string>;
+  outputs?: Record<string, string>;
+  params?: Record<string, unknown>;
+  concurrency?: number;
+}
+
+interface RawPipeline {
+  name: string;
+  plugins?: string[];
+  source: SourceRef & { columns?: string[] };
+  output?: { path: string; format?: "jsonl" | "json"; rejects?: string };
+  cache?: { dir: string };
+  servings?: Record<string, ServingConfig>;
+  run?: PipelinePlan["run"];
+  steps: RawStep[];
+}
+
+/** Read and compile a pipeline file; throws PipelineError listing every problem. */
+export async function loadPipeline(file: string, options: CompileOptions): Promise<{ plan: PipelinePlan; diagnostics: Diagnostic[] }> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new PipelineError([
+      {
+        severity: "error",
+        message: `cannot read pipeline file: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`,
+        location: { file: path },
+        hint: "check the path; pipelines live in pipelines/*.yaml",
+      },
+    ]);
+  }
+  const result = await compilePipeline(text, path, options);
+  if (!result.plan) throw new PipelineError(result.diagnostics);
+  return { plan: result.plan, diagnostics: result.diagnostics };
+}
+
+/**
+ * Compile pipeline YAML into a plan, before any work or money is spent:
+ * YAML syntax, interpolation, the pipeline schema, plugins, operators, each
+ * step's params, servings, and the flow of columns. Every problem is collected.
+ */
+export async function compilePipeline(text: string, file: string, options: CompileOptions): Promise<CompileResult> {
+  const doc = new PipelineDocument(file, text, options.env ?? process.env, options.overrides ?? []);
+  const diagnostics = doc.diagnostics;
+  if (!doc.ok) return { diagnostics };
+
+  const raw = doc.toJS() as RawPipeline;
+  if (!validatePipeline(raw)) {
+    diagnostics.push(...schemaDiagnostics(validatePipeline.errors ?? [], doc, [], "pipeline"));
+  }
+  const baseDir = dirname(file);
+  const registry = options.registry;
+
+  for (const [i, plugin] of (Array.isArray(raw.plugins) ? raw.plugins : []).entries()) {
+    if (typeof plugin !== "string") continue;
+    try {
+      await registry.load(plugin, baseDir);
+    } catch (err) {
+      diagnostics.push({
+        severity: "error",
+        message: `cannot load plugin "${plugin}": ${(err as Error).message}`,
+        location: doc.locate(["plugins", i]),
+        hint: "install the package, or give a path relative to the pipeline file",
+      });
+    }
+  }
+
+  const servings = raw.servings && typeof raw.servings === "object" ? raw.servings : {};
+  const steps = Array.isArray(raw.steps) ? raw.steps : [];
+  const seenIds = new Map<string, number>();
+  const flow: FlowStep[] = [];
+  const planned: PlannedStep[] = [];
+
+  for (const [index, step] of steps.entries()) {
+    if (!step || typeof step !== "object") continue;
+    const at = (...path: (string | number)[]) => doc.locate(["steps", index, ...path]);
+    const id = typeof step.id === "string" ? step.id : `#${index + 1}`;
+    const first = seenIds.get(id);
+    if (first !== undefined) {
+      diagnostics.push({
+        severity: "error",
+        message: `duplicate step id "${id}" (first used by step ${first + 1} at line ${at().line === undefined ? "?" : doc.locate(["steps", first, "id"]).line})`,
+        location: at("id"),
+        hint: "give every step a unique id",
+      });
+    } else seenIds.set(id, index);
+    if (typeof step.op !== "string") continue;
+
+    const cls: OperatorClass | undefined = registry.get(step.op);
+    if (!cls) {
+      const close = didYouMean(step.op, registry.names());
+      diagnostics.push({
+        severity: "error",
+        message: `step "${id}": unknown operator "${step.op}"`,
+        location: at("op"),
+        hint: close || "run `dataflow operators` to list the registered operators, or add the plugin that provides it under `plugins:`",
+      });
+      continue;
+    }
+    const spec = cls.spec;
+
+    const { params, errors } = validateParams(spec, step.params ?? {});
+    if (errors.length) diagnostics.push(...schemaDiagnostics(errors, doc, ["steps", index, "params"], `step "${id}" (${spec.name}) params`));
+
+    for (const [kind, bound, ports] of [
+      ["input", step.inputs, spec.inputs],
+      ["output", step.outputs, spec.outputs],
+    ] as const) {
+      for (const port of Object.keys(bound && typeof bound === "object" ? bound : {})) {
+        if (port in ports) continue;
+        const names = Object.keys(ports);
+        diagnostics.push({
+          severity: "error",
+          message: `step "${id}": ${spec.name} has no ${kind} port "${port}"`,
+          location: doc.locateKey(["steps", index, `${kind}s`], port),
+          hint: didYouMean(port, names) || (names.length ? `its ${kind} ports are: ${names.join(", ")}` : `it has no ${kind} ports`),
+        });
+      }
+    }
+
+    const servingName = typeof step.serving === "string" ? step.serving : undefined;
+    if (spec.serving === "required" && !servingName) {
+      diagnostics.push({
+        severity: "error",
+        message: `step "${id}": ${spec.name} needs an LLM serving`,
+        location: at(),
+        hint: `add "serving: <name>" naming one of: ${Object.keys(servings).join(", ") || "(define one under servings:)"}`,
+      });
+    }
+    if (servingName && !(servingName in servings)) {
+      diagnostics.push({
+        severity: "error",
+        message: `step "${id}": serving "${servingName}" is not defined`,
+        location: at("serving"),
+        hint: didYouMean(servingName, Object.keys(servings)) || "define it under servings:",
+      });
+    }
+    if (servingName && !spec.serving) {
+      diagnostics.push({
+        severity: "warning",
+        message: `step "${id}": ${spec.name} does not use an LLM serving; "serving: ${servingName}" is ignored`,
+        location: at("serving"),
+        hint: "remove the serving line",
+      });
+    }
+
+    const inputs = bindPorts(spec.inputs, step.inputs);
+    const outputs = bindPorts(spec.outputs, step.outputs);
+    if (!errors.length) {
+      flow.push({ id, index, spec: spec as never, params, boundInputs: step.inputs ?? {}, boundOutputs: step.outputs ?? {}, inputs, outputs });
+    }
+    planned.push({
+      id,
+      op: cls,
+      params,
+      inputs,
+      outputs,
+      ...(servingName ? { serving: servingName } : {}),
+      ...(step.concurrency ? { concurrency: step.concurrency } : {}),
+      location: at(),
+    });
+  }
+
+  const source = raw.source && typeof raw.source === "object" ? raw.source : undefined;
+  let columns: string[] = [];
+  if (source && typeof source.path === "string") {
+    const sourcePath = options.input ? resolve(options.input) : resolve(baseDir, source.path);
+    let sourceColumns: string[] | undefined = source.columns;
+    if (!sourceColumns && options.sampleColumns) {
+      try {
+        sourceColumns = await options.sampleColumns({ ...source, path: sourcePath });
+      } catch (err) {
+        diagnostics.push({
+          severity: "error",
+          message: `cannot read the source to learn its columns: ${(err as Error).message}`,
+          location: options.input ? { file: "--input" } : doc.locate(["source", "path"]),
+          hint: "check source.path (relative to the pipeline file), or declare source.columns",
+        });
+      }
+    }
+    if (sourceColumns) columns = checkKeyFlow(sourceColumns, flow, doc, diagnostics);
+
+    if (!diagnostics.some((d) => d.severity === "error")) {
+      const outPath = options.output
+        ? resolve(options.output)
+        : resolve(baseDir, raw.output?.path ?? `out/${raw.name}.jsonl`);
+      const plan: PipelinePlan = {
+        name: raw.name,
+        file,
+        baseDir,
+        source: { path: sourcePath, ...(source.format ? { format: source.format } : {}), ...(source.idColumn ? { idColumn: source.idColumn } : {}), columns: sourceColumns ?? [] },
+        output: {
+          path: outPath,
+          ...(raw.output?.format ? { format: raw.output.format } : {}),
+          rejects: raw.output?.rejects && !options.output ? resolve(baseDir, raw.output.rejects) : rejectsPathFor(outPath),
+        },
+        cache: { dir: resolve(baseDir, raw.cache?.dir ?? ".dataflow/cache") },
+        servings,
+        run: { maxRejectRate: 0.1, window: 1024, shutdownGraceMs: 10_000, ...raw.run },
+        steps: planned,
+        plugins: raw.plugins ?? [],
+        columns,
+      };
+      return { plan, diagnostics };
+    }
+  }
+  return { diagnostics };
+}
+
+/** out/x.jsonl → out/x.rejects.jsonl */
+export function rejectsPathFor(outputPath: string): string {
+  return outputPath.replace(/(\.[a-z]+)?$/i, ".rejects.jsonl");
+}

@@ -1,0 +1,142 @@
+import type { JSONSchema } from "../json-schema.js";
+
+const columnName: JSONSchema = { type: "string", minLength: 1, description: "A column name" };
+const positiveInt: JSONSchema = { type: "integer", minimum: 1 };
+
+const portBindings = (what: string): JSONSchema => ({
+  type: "object",
+  description: `${what} port → column. Unbound ports use the operator's default column.`,
+  additionalProperties: columnName,
+});
+
+const serving: JSONSchema = {
+  type: "object",
+  description: "An LLM endpoint. API keys come only from the environment, never from this file.",
+  additionalProperties: false,
+  required: ["model"],
+  properties: {
+    type: {
+      enum: ["auto", "openai", "ai-sdk", "local"],
+      default: "auto",
+      description: "auto: an OpenAI-compatible endpoint when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local",
+    },
+    model: { type: "string", minLength: 1, description: "Model name, or a GGUF path for local" },
+    baseURL: { type: "string", description: "OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1" },
+    apiKeyEnv: {
+      type: "string",
+      pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+      default: "OPENAI_API_KEY",
+      description: "Name of the environment variable holding the API key",
+    },
+    maxConcurrency: { ...positiveInt, default: 16, description: "Requests in flight at once, across all steps" },
+    timeoutMs: { ...positiveInt, default: 120000, description: "Per-request timeout" },
+    maxRetries: { type: "integer", minimum: 0, default: 5 },
+    requestsPerMinute: positiveInt,
+    tokensPerMinute: positiveInt,
+    temperature: { type: "number", minimum: 0, maximum: 2 },
+    topP: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+    maxTokens: positiveInt,
+    seed: { type: "integer" },
+    stop: { type: "array", items: { type: "string" } },
+    prices: {
+      type: "object",
+      description: "USD per million tokens, for cost totals",
+      additionalProperties: false,
+      properties: { input: { type: "number", minimum: 0 }, output: { type: "number", minimum: 0 } },
+    },
+  },
+};
+
+const step: JSONSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "op"],
+  properties: {
+    id: {
+      type: "string",
+      pattern: "^[a-z][a-z0-9_-]*$",
+      description: "Unique step id (lowercase letters, digits, - and _)",
+    },
+    op: { type: "string", minLength: 1, description: "Operator name, e.g. core/template" },
+    description: { type: "string" },
+    serving: { type: "string", minLength: 1, description: "Name of an entry in `servings`" },
+    inputs: portBindings("Input"),
+    outputs: portBindings("Output"),
+    params: { type: "object", description: "Operator params, validated by the operator's schema" },
+    concurrency: { ...positiveInt, description: "Rows in flight in this step" },
+  },
+};
+
+/** The JSON Schema (draft 2020-12) of a pipeline YAML file. */
+export const pipelineSchema: JSONSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://dataflow.local/schemas/pipeline.schema.json",
+  title: "dataflow pipeline",
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "source", "steps"],
+  properties: {
+    $schema: { type: "string" },
+    name: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$" },
+    description: { type: "string" },
+    plugins: {
+      type: "array",
+      description: "Plugin packages (or paths relative to this file) that register operators",
+      items: { type: "string", minLength: 1 },
+      uniqueItems: true,
+    },
+    source: {
+      type: "object",
+      additionalProperties: false,
+      required: ["path"],
+      properties: {
+        path: { type: "string", minLength: 1, description: "Input file, relative to this file" },
+        format: { enum: ["jsonl", "json"] },
+        idColumn: { ...columnName, description: "Column holding a stable row id (default: line/record number)" },
+        columns: {
+          type: "array",
+          items: columnName,
+          uniqueItems: true,
+          description: "Columns of the source; when absent they are sampled from the first rows",
+        },
+      },
+    },
+    output: {
+      type: "object",
+      additionalProperties: false,
+      required: ["path"],
+      properties: {
+        path: { type: "string", minLength: 1, description: "Output file, relative to this file" },
+        format: { enum: ["jsonl", "json"] },
+        rejects: { type: "string", minLength: 1, description: "Rejects file (default: <output>.rejects.jsonl)" },
+      },
+    },
+    cache: {
+      type: "object",
+      additionalProperties: false,
+      properties: { dir: { type: "string", minLength: 1, default: ".dataflow/cache" } },
+    },
+    servings: { type: "object", additionalProperties: serving },
+    run: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        maxRejectRate: {
+          type: "number",
+          minimum: 0,
+          maximum: 1,
+          default: 0.1,
+          description: "The run fails when rejected rows / source rows exceeds this",
+        },
+        window: { ...positiveInt, default: 1024, description: "Most rows in flight across the pipeline" },
+        shutdownGraceMs: {
+          type: "integer",
+          minimum: 0,
+          default: 10000,
+          description: "On Ctrl-C, how long in-flight rows may finish before they are aborted",
+        },
+      },
+    },
+    steps: { type: "array", minItems: 1, items: step },
+  },
+};

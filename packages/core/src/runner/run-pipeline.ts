@@ -1,0 +1,303 @@
+import { finalize, Observable, tap } from "rxjs";
+import { errorKind, errorMessage } from "../errors.js";
+import type { LLMServingABC } from "../llm-serving.js";
+import { type Logger, silentLogger } from "../logger.js";
+import type { PipelinePlan } from "../pipeline/plan.js";
+import type { RowRecord } from "../row.js";
+import { redactSecrets } from "../secrets.js";
+import { createStepContext } from "../step-context.js";
+import type { RejectRecord, RejectSink, RowSink, RowSource, Storage } from "../storage.js";
+import { FlowGate } from "./flow-gate.js";
+import { bump, newStepStats, type RunStats, type RunSummary, reconcile, unfinished } from "./run-stats.js";
+
+export interface RunOptions {
+  plan: PipelinePlan;
+  storage: Storage;
+  /** Servings by name, for steps that name one. */
+  servings?: Record<string, LLMServingABC>;
+  logger?: Logger;
+  /** Read at most this many source rows. */
+  limit?: number;
+  /** Aborting it cancels the run like Ctrl-C. */
+  signal?: AbortSignal;
+}
+
+/** A run in progress: live stats for progress display, cancellation, and the final summary. */
+export class PipelineRun {
+  readonly stats: RunStats;
+  readonly done: Promise<RunSummary>;
+  private stopping = false;
+  private cancelReason: string | undefined;
+  private readonly abort = new AbortController();
+  private readonly gate: FlowGate;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private source: RowSource | undefined;
+
+  constructor(private readonly options: RunOptions) {
+    const { plan } = options;
+    this.gate = new FlowGate(plan.run.window);
+    this.stats = {
+      startedAt: Date.now(),
+      source: { read: 0, bad: 0, bytesRead: 0, done: false },
+      steps: plan.steps.map((s) => newStepStats(s.id, s.op.spec.name)),
+      written: 0,
+    };
+    options.signal?.addEventListener("abort", () => this.cancel("aborted"), { once: true });
+    this.done = this.execute().finally(() => clearTimeout(this.graceTimer));
+  }
+
+  /** Whether cancel() has been called. */
+  get cancelling(): boolean {
+    return this.stopping;
+  }
+
+  /**
+   * Stop taking new rows; rows in flight get `shutdownGraceMs` to finish, then
+   * their work is aborted. A second call aborts at once.
+   */
+  cancel(reason = "interrupted"): void {
+    if (this.stopping) {
+      this.abort.abort();
+      return;
+    }
+    this.stopping = true;
+    this.cancelReason = reason;
+    this.gate.wakeAll();
+    this.graceTimer = setTimeout(() => this.abort.abort(), this.options.plan.run.shutdownGraceMs);
+    this.graceTimer.unref();
+  }
+
+  /** Source read progress, for ETAs. */
+  sourceProgress(): { bytesRead: number; bytesTotal?: number } | undefined {
+    return this.source?.progress?.();
+  }
+
+  private async execute(): Promise<RunSummary> {
+    const { plan, storage } = this.options;
+    const logger = this.options.logger ?? silentLogger;
+    this.source = storage.openSource();
+    const sink = await storage.openSink();
+    let rejects: RejectSink | undefined;
+    let rejectsOpen: Promise<RejectSink> | undefined;
+    let rejectChain: Promise<void> = Promise.resolve();
+    const writeReject = (r: RejectRecord): void => {
+      const clean: RejectRecord = {
+        ...r,
+        message: redactSecrets(r.message),
+        ...(r.raw !== undefined ? { raw: redactSecrets(r.raw) } : {}),
+      };
+      rejectsOpen ??= storage.openRejects().then((s) => (rejects = s));
+      rejectChain = rejectChain.then(async () => {
+        await (await (rejectsOpen as Promise<RejectSink>)).write(clean);
+      });
+    };
+
+    let stream$: Observable<RowRecord> = this.sourceStream(writeReject);
+    for (const [i, step] of plan.steps.entries()) {
+      const s = this.stats.steps[i] as RunSummary["steps"][number];
+      const servingName = step.serving;
+      const serving = servingName ? this.options.servings?.[servingName] : undefined;
+      if (servingName && !serving) throw new Error(`step "${step.id}": serving "${servingName}" was not provided to the runner`);
+      const ctx = createStepContext({
+        stepId: step.id,
+        spec: step.op.spec,
+        params: step.params as never,
+        inputs: step.inputs,
+        outputs: step.outputs,
+        ...(serving ? { serving } : {}),
+        logger,
+        signal: this.abort.signal,
+        ...(step.concurrency ? { concurrency: step.concurrency } : {}),
+        report: {
+          filtered: (_record, reason) => {
+            s.filtered++;
+            bump(s.filteredBy, reason);
+          },
+          rejected: (record, err) => {
+            s.rejected++;
+            const type = errorKind(err);
+            bump(s.rejectedBy, type);
+            const raw = (err as { raw?: unknown } | null)?.raw;
+            writeReject({
+              rowId: record.id,
+              stepId: step.id,
+              type,
+              message: errorMessage(err),
+              ...(typeof raw === "string" ? { raw } : {}),
+            });
+          },
+          expanded: (_record, count) => {
+            s.expandedExtra += count - 1;
+          },
+          hold: (n) => this.gate.hold(n),
+          release: (n) => this.gate.release(n),
+        },
+        count: (metric, by) => bump(s.counters, metric, by),
+      });
+      const input$ = stream$.pipe(
+        tap(() => {
+          if (s.in++ === 0) s.startedAt = Date.now();
+        }),
+      );
+      stream$ = new step.op().run(input$, ctx).pipe(
+        tap(() => s.out++),
+        finalize(() => {
+          s.finishedAt = Date.now();
+        }),
+      );
+    }
+
+    let failure: unknown;
+    try {
+      await this.drain(stream$, sink);
+    } catch (err) {
+      failure = err;
+    }
+    await rejectChain.catch((err) => {
+      failure ??= err;
+    });
+    await rejects?.close();
+
+    const cancelled = this.stopping && failure === undefined;
+    const rejected = this.stats.source.bad + this.stats.steps.reduce((n, s) => n + s.rejected, 0);
+    const filtered = this.stats.steps.reduce((n, s) => n + s.filtered, 0);
+    const inputs = this.stats.source.read + this.stats.source.bad;
+    const rejectRate = inputs ? rejected / inputs : 0;
+    let status: RunSummary["status"] = "ok";
+    let reason: string | undefined;
+    if (failure !== undefined) {
+      status = "failed";
+      reason = redactSecrets(errorMessage(failure));
+      await sink.abort();
+    } else if (cancelled) {
+      status = "cancelled";
+      reason = this.cancelReason;
+      await sink.abort();
+    } else {
+      await sink.commit();
+      if (rejectRate > plan.run.maxRejectRate) {
+        status = "failed";
+        reason = `reject rate ${(rejectRate * 100).toFixed(1)}% is above run.maxRejectRate ${(plan.run.maxRejectRate * 100).toFixed(1)}%`;
+      }
+    }
+    return {
+      pipeline: plan.name,
+      status,
+      ...(reason ? { reason } : {}),
+      source: { ...this.stats.source },
+      steps: this.stats.steps.map((s) => ({ ...s, unfinished: unfinished(s) })),
+      written: this.stats.written,
+      rejected,
+      filtered,
+      rejectRate,
+      maxRejectRate: plan.run.maxRejectRate,
+      reconciled: reconcile(this.stats, this.stopping || failure !== undefined),
+      ...(status !== "cancelled" && failure === undefined ? { output: sink.description } : {}),
+      ...(rejects ? { rejectsFile: rejects.description } : {}),
+      durationMs: Date.now() - this.stats.startedAt,
+    };
+  }
+
+  /** Pull rows from the source only while the pipeline has room. */
+  private sourceStream(writeReject: (r: RejectRecord) => void): Observable<RowRecord> {
+    const source = this.source as RowSource;
+    const limit = this.options.limit;
+    const stats = this.stats.source;
+    return new Observable<RowRecord>((subscriber) => {
+      let unsubscribed = false;
+      const iterator = source.read({ signal: this.abort.signal })[Symbol.asyncIterator]();
+      (async () => {
+        try {
+          while (!unsubscribed && !this.stopping && (limit === undefined || stats.read < limit)) {
+            const room = this.gate.room();
+            if (room) await room;
+            if (unsubscribed || this.stopping) break;
+            const next = await iterator.next();
+            if (next.done) break;
+            const item = next.value;
+            if (item.kind === "bad") {
+              stats.bad++;
+              writeReject({
+                rowId: item.id,
+                stepId: "source",
+                type: "bad-input",
+                message: item.reason,
+                location: item.location,
+                ...(item.raw !== undefined ? { raw: item.raw } : {}),
+              });
+              continue;
+            }
+            stats.read++;
+            subscriber.next({ id: item.id, row: item.row });
+          }
+          await iterator.return?.();
+          stats.done = true;
+          subscriber.complete();
+        } catch (err) {
+          subscriber.error(err);
+        }
+      })();
+      return () => {
+        unsubscribed = true;
+      };
+    });
+  }
+
+  /** Write rows to the sink in order; a sink that pushes back holds rows in the flow gate. */
+  private drain(stream$: Observable<RowRecord>, sink: RowSink): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let chain: Promise<void> | undefined;
+      let failed = false;
+      const fail = (err: unknown): void => {
+        if (failed) return;
+        failed = true;
+        this.abort.abort();
+        this.gate.wakeAll();
+        reject(err);
+      };
+      const subscription = stream$.subscribe({
+        next: (record) => {
+          this.stats.written++;
+          if (chain) {
+            this.gate.hold(1);
+            const mine: Promise<void> = chain.then(() => sink.write(record)).then(() => {
+              this.gate.release(1);
+              if (chain === mine) chain = undefined;
+            });
+            chain = mine;
+            mine.catch(fail);
+            return;
+          }
+          const pending = sink.write(record);
+          if (pending) {
+            this.gate.hold(1);
+            const mine: Promise<void> = pending.then(() => {
+              this.gate.release(1);
+              if (chain === mine) chain = undefined;
+            });
+            chain = mine;
+            mine.catch(fail);
+          }
+        },
+        error: (err) => {
+          subscription?.unsubscribe();
+          fail(err);
+        },
+        complete: () => {
+          (chain ?? Promise.resolve()).then(() => {
+            if (!failed) resolve();
+          }, fail);
+        },
+      });
+    });
+  }
+}
+
+export function startRun(options: RunOptions): PipelineRun {
+  return new PipelineRun(options);
+}
+
+/** Run a compiled pipeline to the end and return its summary. */
+export function runPipeline(options: RunOptions): Promise<RunSummary> {
+  return startRun(options).done;
+}

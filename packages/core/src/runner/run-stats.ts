@@ -1,0 +1,72 @@
+export interface StepStats {
+  id: string;
+  op: string;
+  /** Rows that entered the step. */
+  in: number;
+  /** Rows the step emitted. */
+  out: number;
+  filtered: number;
+  rejected: number;
+  /** Extra rows created by expansion (one row becoming n adds n - 1). */
+  expandedExtra: number;
+  filteredBy: Record<string, number>;
+  rejectedBy: Record<string, number>;
+  counters: Record<string, number>;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export interface RunStats {
+  startedAt: number;
+  source: { read: number; bad: number; bytesRead: number; bytesTotal?: number; done: boolean };
+  steps: StepStats[];
+  written: number;
+}
+
+export function newStepStats(id: string, op: string): StepStats {
+  return { id, op, in: 0, out: 0, filtered: 0, rejected: 0, expandedExtra: 0, filteredBy: {}, rejectedBy: {}, counters: {} };
+}
+
+export function bump(map: Record<string, number>, key: string, by = 1): void {
+  map[key] = (map[key] ?? 0) + by;
+}
+
+/** Rows that entered a step and have no outcome: in flight when the run stopped. */
+export function unfinished(s: StepStats): number {
+  return s.in + s.expandedExtra - s.out - s.filtered - s.rejected;
+}
+
+export interface StepSummary extends StepStats {
+  unfinished: number;
+}
+
+export interface RunSummary {
+  pipeline: string;
+  status: "ok" | "failed" | "cancelled";
+  /** Why the run failed or stopped. */
+  reason?: string;
+  source: RunStats["source"];
+  steps: StepSummary[];
+  written: number;
+  rejected: number;
+  filtered: number;
+  rejectRate: number;
+  maxRejectRate: number;
+  /** True when every step's in = out + filtered + rejected (+ unfinished on cancel) and steps chain up. */
+  reconciled: boolean;
+  output?: string;
+  rejectsFile?: string;
+  durationMs: number;
+}
+
+/** Check that every row is accounted for, step by step and across steps. */
+export function reconcile(stats: RunStats, cancelled: boolean): boolean {
+  let upstream = stats.source.read;
+  for (const s of stats.steps) {
+    if (s.in !== upstream) return false;
+    const open = unfinished(s);
+    if (open < 0 || (!cancelled && open !== 0)) return false;
+    upstream = s.out;
+  }
+  return upstream === stats.written;
+}
