@@ -24,3 +24,4 @@ export * from "./runner/flow-gate.js";
 export * from "./runner/run-pipeline.js";
 export * from "./runner/run-stats.js";
 export * from "./secrets.js";
+export * from "./operators/index.js";

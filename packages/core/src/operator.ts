@@ -74,8 +74,10 @@ export interface OperatorContext<P = Record<string, unknown>> {
   /** The step's LLM serving, when it names one. */
   readonly serving: LLMServingABC | undefined;
   readonly logger: Logger;
-  /** Aborted when the run is cancelled past its grace period. */
+  /** Aborted when in-flight work must stop (a cancelled run's grace period is over). */
   readonly signal: AbortSignal;
+  /** Aborted when the run stops taking rows: start no new work, let in-flight work finish. */
+  readonly stopping: AbortSignal;
   /** Most rows in flight at once in this step. */
   readonly concurrency: number;
   readonly report: StepReporter;

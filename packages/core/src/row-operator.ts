@@ -1,4 +1,4 @@
-import { type Observable, concatMap, from, tap } from "rxjs";
+import { type Observable, concatMap, defer, tap } from "rxjs";
 import { RowError, errorKind } from "./errors.js";
 import { OperatorABC, type OperatorContext } from "./operator.js";
 import { orderedMergeMap } from "./ordered-merge-map.js";
@@ -74,7 +74,8 @@ export abstract class RowOperator<P = Record<string, unknown>> extends OperatorA
   setup(_ctx: OperatorContext<P>): void | Promise<void> {}
 
   run(rows$: Observable<RowRecord>, ctx: OperatorContext<P>): Observable<RowRecord> {
-    return from(Promise.resolve(this.setup(ctx))).pipe(
+    // defer: a throwing setup fails the stream (the step), not the caller.
+    return defer(async () => this.setup(ctx)).pipe(
       concatMap(() =>
         rows$.pipe(
           tap(() => ctx.report.hold(1)),
@@ -89,7 +90,8 @@ export abstract class RowOperator<P = Record<string, unknown>> extends OperatorA
   }
 
   private async settle(record: RowRecord, ctx: OperatorContext<P>): Promise<RowRecord[]> {
-    if (ctx.signal.aborted) return [];
+    // Rows not yet started when the run stops stay unfinished (a resume redoes them).
+    if (ctx.stopping.aborted || ctx.signal.aborted) return [];
     try {
       const result = await this.process(record.row, rowContext(ctx, record));
       return settleResult(ctx, record, result);

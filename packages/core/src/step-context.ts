@@ -44,6 +44,7 @@ export interface StepContextOptions<P> {
   serving?: LLMServingABC;
   logger?: Logger;
   signal?: AbortSignal;
+  stopping?: AbortSignal;
   concurrency?: number;
   report: StepReporter;
   count?: (metric: string, by: number) => void;
@@ -58,6 +59,7 @@ export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<
     serving: o.serving,
     logger: o.logger ?? silentLogger,
     signal: o.signal ?? new AbortController().signal,
+    stopping: o.stopping ?? o.signal ?? new AbortController().signal,
     concurrency: o.concurrency ?? o.spec.concurrency ?? (o.serving ? o.serving.maxConcurrency : 8),
     report: o.report,
     count: o.count ?? (() => {}),

@@ -62,7 +62,11 @@ export function checkKeyFlow(
     for (const r of effects.reads ?? []) reads.push({ column: r.column, path: r.path, what: r.path.join(".") });
     for (const r of effects.renames ?? []) reads.push({ column: r.from.column, path: r.from.path, what: "rename" });
 
+    const checked = new Set<string>();
     for (const r of reads) {
+      // Operators may name a column both as a read and as a rename/keep; report it once.
+      if (checked.has(r.column)) continue;
+      checked.add(r.column);
       if (available.has(r.column)) continue;
       const gone = dropped.get(r.column);
       if (gone) {

@@ -1,4 +1,4 @@
-import { finalize, Observable, tap } from "rxjs";
+import { defer, finalize, Observable, tap } from "rxjs";
 import { errorKind, errorMessage } from "../errors.js";
 import type { LLMServingABC } from "../llm-serving.js";
 import { type Logger, silentLogger } from "../logger.js";
@@ -29,6 +29,7 @@ export class PipelineRun {
   private stopping = false;
   private cancelReason: string | undefined;
   private readonly abort = new AbortController();
+  private readonly stop = new AbortController();
   private readonly gate: FlowGate;
   private graceTimer: NodeJS.Timeout | undefined;
   private source: RowSource | undefined;
@@ -62,6 +63,7 @@ export class PipelineRun {
     }
     this.stopping = true;
     this.cancelReason = reason;
+    this.stop.abort();
     this.gate.wakeAll();
     this.graceTimer = setTimeout(() => this.abort.abort(), this.options.plan.run.shutdownGraceMs);
     this.graceTimer.unref();
@@ -107,6 +109,7 @@ export class PipelineRun {
         ...(serving ? { serving } : {}),
         logger,
         signal: this.abort.signal,
+        stopping: this.stop.signal,
         ...(step.concurrency ? { concurrency: step.concurrency } : {}),
         report: {
           filtered: (_record, reason) => {
@@ -139,7 +142,7 @@ export class PipelineRun {
           if (s.in++ === 0) s.startedAt = Date.now();
         }),
       );
-      stream$ = new step.op().run(input$, ctx).pipe(
+      stream$ = defer(() => new step.op().run(input$, ctx)).pipe(
         tap(() => s.out++),
         finalize(() => {
           s.finishedAt = Date.now();

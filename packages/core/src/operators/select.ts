@@ -1,0 +1,50 @@
+import { RowError } from "../errors.js";
+import type { OperatorSpec } from "../operator.js";
+import { type ProcessResult, rows } from "../process-result.js";
+import type { Row } from "../row.js";
+import { RowOperator, type RowContext } from "../row-operator.js";
+
+export interface SelectParams {
+  columns: string[];
+}
+
+/** Keeps only the listed columns, in the listed order. */
+export class SelectOperator extends RowOperator<SelectParams> {
+  static readonly spec: OperatorSpec<SelectParams> = {
+    name: "core/select",
+    version: "1.0.0",
+    description:
+      "Keep only the listed columns, in the listed order; every other column is removed. " +
+      "A row without one of the listed columns is rejected (bad-input), never passed on short.",
+    params: {
+      type: "object",
+      properties: {
+        columns: {
+          type: "array",
+          description: "Columns to keep, in output order.",
+          items: { type: "string", minLength: 1 },
+          minItems: 1,
+          uniqueItems: true,
+        },
+      },
+      required: ["columns"],
+      additionalProperties: false,
+    },
+    inputs: {},
+    outputs: {},
+    columns: (params) => {
+      const refs = params.columns.map((column, i) => ({ column, path: ["params", "columns", i] }));
+      return { reads: refs, keepOnly: refs };
+    },
+  };
+
+  process(row: Row, ctx: RowContext<SelectParams>): ProcessResult {
+    const out: Row = {};
+    for (const column of ctx.params.columns) {
+      if (!Object.hasOwn(row, column)) throw new RowError("bad-input", `column "${column}" is missing`);
+      out[column] = row[column];
+    }
+    // A full row, not a patch: a patch cannot remove the columns it does not name.
+    return rows([out]);
+  }
+}

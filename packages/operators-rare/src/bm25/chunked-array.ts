@@ -1,0 +1,75 @@
+type NumericArray = Int32Array | Uint16Array | Float64Array;
+
+/**
+ * An append-only numeric array stored as fixed-size typed-array chunks. Growing never copies, so
+ * building a 1M-passage index does not briefly need 1.5x its posting buffers as doubling would.
+ */
+export class ChunkedArray<T extends NumericArray> {
+  private chunks: T[] = [];
+  private count = 0;
+  private readonly mask: number;
+
+  constructor(
+    private readonly create: (length: number) => T,
+    chunkBits = 20,
+  ) {
+    this.mask = (1 << chunkBits) - 1;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(value: number): void {
+    const offset = this.count & this.mask;
+    if (offset === 0) this.chunks.push(this.create(this.mask + 1));
+    (this.chunks[this.chunks.length - 1] as T)[offset] = value;
+    this.count++;
+  }
+
+  get(index: number): number {
+    if (index < 0 || index >= this.count) throw new RangeError(`index ${index} outside 0..${this.count - 1}`);
+    return (this.chunks[Math.floor(index / (this.mask + 1))] as T)[index & this.mask] as number;
+  }
+
+  /** Copies the values into one exact-length array made by `create`. */
+  toArray(): T {
+    const out = this.create(this.count);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      const n = Math.min(chunk.length, this.count - at);
+      out.set(chunk.subarray(0, n), at);
+      at += n;
+    }
+    return out;
+  }
+
+  /** Chunks hold `chunkSize` values each; the last one may be partly filled. */
+  get chunkSize(): number {
+    return this.mask + 1;
+  }
+
+  get chunkCount(): number {
+    return this.chunks.length;
+  }
+
+  /** The filled part of chunk `c`, for fast sequential reads without per-element checks. */
+  chunk(c: number): T {
+    const chunk = this.chunks[c];
+    if (chunk === undefined) throw new RangeError(`chunk ${c} outside 0..${this.chunks.length - 1}`);
+    return chunk.subarray(0, Math.min(chunk.length, this.count - c * chunk.length)) as T;
+  }
+
+  /** Drops the storage; the array is empty afterwards. */
+  release(): void {
+    this.chunks = [];
+    this.count = 0;
+  }
+
+  /** Bytes held by the chunks. */
+  get byteLength(): number {
+    let bytes = 0;
+    for (const chunk of this.chunks) bytes += chunk.byteLength;
+    return bytes;
+  }
+}

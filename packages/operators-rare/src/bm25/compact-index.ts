@@ -1,0 +1,392 @@
+import { type Analyzer, defaultAnalyzer } from "./analyzer.js";
+import { ChunkedArray } from "./chunked-array.js";
+import {
+  type Bm25Engine,
+  type Bm25Hit,
+  type Bm25Params,
+  type Bm25SearchOptions,
+  normalizeK,
+  resolveBm25Params,
+} from "./engine.js";
+import { TopKHeap } from "./top-k-heap.js";
+
+export interface CompactBm25Options extends Partial<Bm25Params> {
+  /** Defaults to the shared `defaultAnalyzer()`. */
+  readonly analyzer?: Analyzer;
+}
+
+/**
+ * Collects documents for a `CompactBm25Index`. Per document it stores only (termId, tf) pairs in
+ * chunked typed arrays plus its length; `build()` turns them into term-sorted postings in one pass.
+ */
+export class CompactBm25Builder {
+  readonly params: Bm25Params;
+  readonly analyzer: Analyzer;
+  private readonly dictionary = new Map<string, number>();
+  private docFreq = new Int32Array(1024);
+  // Per-term scratch for counting tf within one document without a Map per document.
+  private lastDoc = new Int32Array(1024);
+  private slot = new Int32Array(1024);
+  private docTerms = new Int32Array(256);
+  private docTfs = new Int32Array(256);
+  private postingTerms = new ChunkedArray((n) => new Int32Array(n));
+  private postingTfs = new ChunkedArray((n) => new Uint16Array(n));
+  // tf above Uint16's range is vanishingly rare; keep it exact without widening every posting.
+  private readonly bigTfs = new Map<number, number>();
+  private docLengths = new ChunkedArray((n) => new Int32Array(n), 16);
+  private docUniqueTerms = new ChunkedArray((n) => new Int32Array(n), 16);
+  private totalLength = 0;
+  private built = false;
+
+  constructor(options: CompactBm25Options = {}) {
+    this.params = resolveBm25Params(options);
+    this.analyzer = options.analyzer ?? defaultAnalyzer();
+  }
+
+  /** Documents added so far. */
+  get size(): number {
+    return this.docLengths.length;
+  }
+
+  /** Analyses and adds one document; returns its docId (insertion order, from 0). */
+  add(text: string): number {
+    return this.addTerms(this.analyzer.analyze(text));
+  }
+
+  /** Adds a document given as analysed terms (the analyzer's output); returns its docId. */
+  addTerms(terms: readonly string[]): number {
+    if (this.built) throw new Error("CompactBm25Builder: add() after build()");
+    const docId = this.docLengths.length;
+    if (docId >= 2 ** 31 - 1) throw new RangeError("CompactBm25Builder: too many documents");
+    let unique = 0;
+    for (const term of terms) {
+      let termId = this.dictionary.get(term);
+      if (termId === undefined) {
+        termId = this.dictionary.size;
+        this.dictionary.set(term, termId);
+        this.ensureTermCapacity(termId + 1);
+        this.lastDoc[termId] = -1;
+      }
+      if (this.lastDoc[termId] !== docId) {
+        this.lastDoc[termId] = docId;
+        if (unique === this.docTerms.length) this.growDocScratch();
+        this.slot[termId] = unique;
+        this.docTerms[unique] = termId;
+        this.docTfs[unique] = 1;
+        unique++;
+      } else {
+        const s = this.slot[termId] as number;
+        this.docTfs[s] = (this.docTfs[s] as number) + 1;
+      }
+    }
+    for (let i = 0; i < unique; i++) {
+      const termId = this.docTerms[i] as number;
+      const tf = this.docTfs[i] as number;
+      if (tf > 0xffff) this.bigTfs.set(this.postingTerms.length, tf);
+      this.postingTerms.push(termId);
+      this.postingTfs.push(Math.min(tf, 0xffff));
+      this.docFreq[termId] = (this.docFreq[termId] as number) + 1;
+    }
+    this.docLengths.push(terms.length);
+    this.docUniqueTerms.push(unique);
+    this.totalLength += terms.length;
+    return docId;
+  }
+
+  /**
+   * Freezes the collected documents into an index. The builder's buffers are released, so it cannot
+   * be used afterwards.
+   */
+  build(): CompactBm25Index {
+    if (this.built) throw new Error("CompactBm25Builder: build() called twice");
+    this.built = true;
+    const { k1, b, scoring } = this.params;
+    const docCount = this.docLengths.length;
+    const termCount = this.dictionary.size;
+    const postingCount = this.postingTerms.length;
+    if (postingCount > 0xffffffff) throw new RangeError("CompactBm25Builder: more than 2^32-1 postings");
+    const avgLength = docCount > 0 ? this.totalLength / docCount : 0;
+
+    // CSR offsets: term t's postings are docIds[offsets[t] .. offsets[t + 1]).
+    const offsets = new Uint32Array(termCount + 1);
+    const idf = new Float64Array(termCount);
+    for (let t = 0; t < termCount; t++) {
+      const df = this.docFreq[t] as number;
+      offsets[t + 1] = (offsets[t] as number) + df;
+      // lunr.idf's exact expression (its Math.abs is a no-op since df <= N); equal to Lucene's idf.
+      idf[t] = Math.log(1 + Math.abs((docCount - df + 0.5) / (df + 0.5)));
+    }
+
+    const docIds = new Int32Array(postingCount);
+    const impacts = new Float32Array(postingCount);
+    const cursor = offsets.slice(0, termCount);
+    const docLengths = this.docLengths.toArray();
+    const docUnique = this.docUniqueTerms.toArray();
+    const chunkSize = this.postingTerms.chunkSize;
+    const lunrScoring = scoring === "lunr";
+    let doc = 0;
+    let leftInDoc = docCount > 0 ? (docUnique[0] as number) : 0;
+    let norm = 0;
+    // Postings were appended document by document, so one sequential pass yields docId-sorted lists.
+    for (let c = 0; c < this.postingTerms.chunkCount; c++) {
+      const terms = this.postingTerms.chunk(c);
+      const tfs = this.postingTfs.chunk(c);
+      for (let i = 0; i < terms.length; i++) {
+        while (leftInDoc === 0) leftInDoc = docUnique[++doc] as number;
+        if (leftInDoc === (docUnique[doc] as number)) {
+          norm = k1 * (1 - b + b * ((docLengths[doc] as number) / avgLength));
+        }
+        leftInDoc--;
+        const termId = terms[i] as number;
+        let tf = tfs[i] as number;
+        if (tf === 0xffff) tf = this.bigTfs.get(c * chunkSize + i) ?? tf;
+        const at = cursor[termId] as number;
+        cursor[termId] = at + 1;
+        docIds[at] = doc;
+        const w = idf[termId] as number;
+        impacts[at] = lunrScoring
+          ? // lunr's weight in its own operation order, kept as an integer number of thousandths
+            // so that sums are exact and ties are real ties.
+            Math.round(((w * ((k1 + 1) * tf)) / (norm + tf)) * 1000)
+          : (w * tf) / (tf + norm);
+      }
+    }
+
+    const dictionary = this.dictionary;
+    this.postingTerms.release();
+    this.postingTfs.release();
+    this.docLengths.release();
+    this.docUniqueTerms.release();
+    this.bigTfs.clear();
+    this.docFreq = new Int32Array(0);
+    this.lastDoc = new Int32Array(0);
+    this.slot = new Int32Array(0);
+    return new CompactBm25Index({
+      params: this.params,
+      analyzer: this.analyzer,
+      dictionary,
+      offsets,
+      docIds,
+      impacts,
+      idf,
+      docLengths,
+      avgLength,
+    });
+  }
+
+  private ensureTermCapacity(n: number): void {
+    if (n <= this.docFreq.length) return;
+    const size = Math.max(n, this.docFreq.length * 2);
+    this.docFreq = grow(this.docFreq, size);
+    this.lastDoc = grow(this.lastDoc, size);
+    this.slot = grow(this.slot, size);
+  }
+
+  private growDocScratch(): void {
+    const size = this.docTerms.length * 2;
+    this.docTerms = grow(this.docTerms, size);
+    this.docTfs = grow(this.docTfs, size);
+  }
+}
+
+function grow(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(size);
+  out.set(array);
+  return out;
+}
+
+interface CompactParts {
+  readonly params: Bm25Params;
+  readonly analyzer: Analyzer;
+  readonly dictionary: Map<string, number>;
+  readonly offsets: Uint32Array;
+  readonly docIds: Int32Array;
+  readonly impacts: Float32Array;
+  readonly idf: Float64Array;
+  readonly docLengths: Int32Array;
+  readonly avgLength: number;
+}
+
+/** Per-query working memory, reused across queries (one set per concurrent search). */
+interface Scratch {
+  readonly acc: Float64Array;
+  readonly stamp: Uint32Array;
+  readonly touched: Int32Array;
+  epoch: number;
+  busy: boolean;
+}
+
+/**
+ * An immutable BM25 inverted index on typed arrays: a term dictionary, postings as CSR arrays
+ * (Int32Array docIds sorted ascending within a term, Float32Array precomputed impacts), and document
+ * lengths. Search is exhaustive term-at-a-time: each query term's postings are added into a
+ * per-document accumulator, then a bounded heap picks the top k among the touched documents.
+ *
+ * Memory: 8 bytes per posting plus the dictionary; the accumulator set costs 16 bytes per document
+ * and is allocated on the first search.
+ */
+export class CompactBm25Index implements Bm25Engine {
+  readonly kind = "compact" as const;
+  readonly params: Bm25Params;
+  readonly analyzer: Analyzer;
+  readonly size: number;
+  /** Mean document length in terms. */
+  readonly avgLength: number;
+  private readonly dictionary: Map<string, number>;
+  private readonly offsets: Uint32Array;
+  private readonly docIds: Int32Array;
+  private readonly impacts: Float32Array;
+  private readonly idf: Float64Array;
+  private readonly docLengths: Int32Array;
+  private scratch: Scratch | undefined;
+
+  /** Use `CompactBm25Builder` or `CompactBm25Index.fromTexts`. */
+  constructor(parts: CompactParts) {
+    this.params = parts.params;
+    this.analyzer = parts.analyzer;
+    this.dictionary = parts.dictionary;
+    this.offsets = parts.offsets;
+    this.docIds = parts.docIds;
+    this.impacts = parts.impacts;
+    this.idf = parts.idf;
+    this.docLengths = parts.docLengths;
+    this.avgLength = parts.avgLength;
+    this.size = parts.docLengths.length;
+  }
+
+  static fromTexts(texts: Iterable<string>, options: CompactBm25Options = {}): CompactBm25Index {
+    const builder = new CompactBm25Builder(options);
+    for (const text of texts) builder.add(text);
+    return builder.build();
+  }
+
+  /** Distinct terms in the index. */
+  get termCount(): number {
+    return this.dictionary.size;
+  }
+
+  /** (term, document) pairs in the index. */
+  get postingCount(): number {
+    return this.docIds.length;
+  }
+
+  /** Bytes held in typed arrays (the dictionary's strings are not counted). */
+  get typedArrayBytes(): number {
+    const scratch = this.scratch ? this.size * 16 : 0;
+    return (
+      this.offsets.byteLength +
+      this.docIds.byteLength +
+      this.impacts.byteLength +
+      this.idf.byteLength +
+      this.docLengths.byteLength +
+      scratch
+    );
+  }
+
+  /** Number of documents containing the analysed `term`. */
+  docFreq(term: string): number {
+    const t = this.dictionary.get(term);
+    return t === undefined ? 0 : (this.offsets[t + 1] as number) - (this.offsets[t] as number);
+  }
+
+  /** Length in terms of document `docId`. */
+  docLength(docId: number): number {
+    const n = this.docLengths[docId];
+    if (n === undefined) throw new RangeError(`docId ${docId} outside 0..${this.size - 1}`);
+    return n;
+  }
+
+  search(query: string, k: number, options: Bm25SearchOptions = {}): Bm25Hit[] {
+    return this.searchTerms(this.analyzer.analyze(query), k, options);
+  }
+
+  searchTerms(terms: readonly string[], k: number, options: Bm25SearchOptions = {}): Bm25Hit[] {
+    const limit = Math.min(normalizeK(k), this.size);
+    if (limit === 0) return [];
+    // Each occurrence counts once: a repeated term is weighted by its count (see engine.ts).
+    const queryCounts = new Map<number, number>();
+    for (const term of terms) {
+      const t = this.dictionary.get(term);
+      if (t !== undefined) queryCounts.set(t, (queryCounts.get(t) ?? 0) + 1);
+    }
+    if (queryCounts.size === 0) return [];
+
+    const scratch = this.takeScratch();
+    try {
+      const touchedCount = this.accumulate(queryCounts, scratch);
+      const heap = new TopKHeap(limit);
+      const { acc, touched } = scratch;
+      const exclude = options.exclude;
+      for (let i = 0; i < touchedCount; i++) {
+        const doc = touched[i] as number;
+        const score = acc[doc] as number;
+        if (!heap.admits(score, doc)) continue;
+        if (exclude?.(doc)) continue;
+        heap.push(score, doc);
+      }
+      const hits = heap.drain();
+      if (this.params.scoring === "lunr") {
+        // lunr divides the dot product by the query vector's norm; weights are in thousandths here.
+        let squares = 0;
+        for (const count of queryCounts.values()) squares += count * count;
+        const norm = Math.sqrt(squares);
+        for (const hit of hits) hit.score = hit.score / 1000 / norm;
+      }
+      return hits;
+    } finally {
+      this.releaseScratch(scratch);
+    }
+  }
+
+  /** Adds every query term's impacts into the accumulator; returns how many documents it touched. */
+  private accumulate(queryCounts: Map<number, number>, scratch: Scratch): number {
+    const { acc, stamp, touched } = scratch;
+    const { offsets, docIds, impacts } = this;
+    scratch.epoch = scratch.epoch === 0xffffffff ? resetStamps(stamp) : scratch.epoch + 1;
+    const epoch = scratch.epoch;
+    let touchedCount = 0;
+    for (const [t, count] of queryCounts) {
+      const end = offsets[t + 1] as number;
+      for (let p = offsets[t] as number; p < end; p++) {
+        const doc = docIds[p] as number;
+        const w = count * (impacts[p] as number);
+        // The stamp says whether acc[doc] belongs to this query, so nothing is cleared between queries.
+        if (stamp[doc] !== epoch) {
+          stamp[doc] = epoch;
+          acc[doc] = w;
+          touched[touchedCount++] = doc;
+        } else {
+          acc[doc] = (acc[doc] as number) + w;
+        }
+      }
+    }
+    return touchedCount;
+  }
+
+  private takeScratch(): Scratch {
+    const free = this.scratch;
+    if (free !== undefined && !free.busy) {
+      free.busy = true;
+      return free;
+    }
+    // First search, or a search started from inside another one's exclude callback.
+    const fresh: Scratch = {
+      acc: new Float64Array(this.size),
+      stamp: new Uint32Array(this.size),
+      touched: new Int32Array(this.size),
+      epoch: 0,
+      busy: true,
+    };
+    this.scratch ??= fresh;
+    return fresh;
+  }
+
+  private releaseScratch(scratch: Scratch): void {
+    scratch.busy = false;
+  }
+}
+
+function resetStamps(stamp: Uint32Array): number {
+  stamp.fill(0);
+  return 1;
+}

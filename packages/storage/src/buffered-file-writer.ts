@@ -1,0 +1,113 @@
+import { mkdir, open } from "node:fs/promises";
+import { dirname } from "node:path";
+
+type FileHandle = Awaited<ReturnType<typeof open>>;
+
+export interface BufferedFileWriterOptions {
+  /** "w" truncate, "wx" create a new file (fail if it exists), "a" append. */
+  flags: "w" | "wx" | "a";
+  /** Characters buffered before a write to the file starts (default 256 Ki). */
+  bufferSize?: number;
+}
+
+const DEFAULT_BUFFER_SIZE = 256 * 1024;
+
+/**
+ * Writes text to a file through a buffer, one file write in flight at a time.
+ *
+ * Backpressure: `write()` returns nothing while the buffer has room. When the
+ * buffer is full it starts writing it out and returns a promise for the write
+ * before it, so producing the next buffer overlaps writing this one and at most
+ * two buffers are ever held. A caller that awaits what `write()` returns keeps
+ * memory bounded however fast it produces.
+ *
+ * A failed file write is kept and thrown by every later `write`/`close`.
+ */
+export class BufferedFileWriter {
+  private chunks: string[] = [];
+  private buffered = 0;
+  private inFlight: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly fh: FileHandle,
+    private readonly bufferSize: number,
+  ) {}
+
+  /** Opens `path` (creating its parent directories). */
+  static async open(path: string, options: BufferedFileWriterOptions): Promise<BufferedFileWriter> {
+    await mkdir(dirname(path), { recursive: true });
+    const fh = await open(path, options.flags);
+    return new BufferedFileWriter(path, fh, Math.max(1, options.bufferSize ?? DEFAULT_BUFFER_SIZE));
+  }
+
+  write(text: string): void | Promise<void> {
+    if (this.failure) throw this.failure.error;
+    if (this.closed) throw new Error(`cannot write to ${this.path}: it is closed`);
+    this.chunks.push(text);
+    this.buffered += text.length;
+    if (this.buffered < this.bufferSize) return;
+    const previous = this.inFlight;
+    this.startFlush();
+    return previous.then(() => this.check());
+  }
+
+  /** Writes out everything buffered. */
+  async flush(): Promise<void> {
+    this.startFlush();
+    await this.inFlight;
+    this.check();
+  }
+
+  /** Flushes, optionally fsyncs, and closes the file. Safe to call again. */
+  async close(options?: { sync?: boolean }): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.flush();
+      if (options?.sync) await this.fh.sync();
+    } finally {
+      this.closed = true;
+      await this.fh.close();
+    }
+  }
+
+  /** Closes the file without flushing, ignoring errors: for a file about to be removed. */
+  async discard(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.chunks = [];
+    this.buffered = 0;
+    await this.inFlight;
+    await this.fh.close().catch(() => {});
+  }
+
+  private startFlush(): void {
+    if (this.chunks.length === 0) return;
+    const data = this.chunks.length === 1 ? (this.chunks[0] as string) : this.chunks.join("");
+    this.chunks = [];
+    this.buffered = 0;
+    // The chain itself never rejects: a failure is recorded and rethrown by check().
+    this.inFlight = this.inFlight.then(async () => {
+      if (this.failure) return;
+      try {
+        await writeAll(this.fh, Buffer.from(data, "utf8"));
+      } catch (error) {
+        this.failure = { error };
+      }
+    });
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+async function writeAll(fh: FileHandle, bytes: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const { bytesWritten } = await fh.write(bytes, offset, bytes.length - offset);
+    offset += bytesWritten;
+  }
+}

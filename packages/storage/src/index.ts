@@ -1,0 +1,10 @@
+export { AtomicFile } from "./atomic-file.js";
+export { detectFormat, FILE_FORMATS, type FileFormat, resolveFormat } from "./file-format.js";
+export { FileStorage, type FileStorageOptions } from "./file-storage.js";
+export { checkInputFile, InputFileError } from "./input-file.js";
+export { JsonSink } from "./json-sink.js";
+export { JsonSource, type JsonSourceOptions } from "./json-source.js";
+export { JsonlSink } from "./jsonl-sink.js";
+export { JsonlSource, type JsonlSourceOptions } from "./jsonl-source.js";
+export { RejectsSink, type RejectsSinkOptions } from "./rejects-sink.js";
+export { sampleColumns } from "./sample-columns.js";

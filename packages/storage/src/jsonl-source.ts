@@ -1,0 +1,217 @@
+import { open } from "node:fs/promises";
+import type { RowSource, SourceItem, SourceProgress } from "@dataflow/core";
+import { checkInputFile, InputFileError } from "./input-file.js";
+import { jsonErrorOffset } from "./json-error-position.js";
+import { describeJsonType, RowIds } from "./row-ids.js";
+import { checkLimit } from "./row-limit.js";
+import { codePointCount } from "./text-position.js";
+import { describeInvalidUtf8, isUtf8 } from "./utf8.js";
+
+export interface JsonlSourceOptions {
+  /** The JSONL (newline-delimited JSON) file: one JSON object per line. */
+  path: string;
+  /** Take row ids from this column instead of line numbers. */
+  idColumn?: string;
+  /** Stop after this many rows (bad lines met on the way are still reported). */
+  limit?: number;
+  /** Bytes read from the file at a time (default 256 KiB). Lines may be longer: the buffer grows to hold one. */
+  chunkSize?: number;
+}
+
+const DEFAULT_CHUNK_SIZE = 256 * 1024;
+const NEWLINE = 0x0a;
+
+/**
+ * Streams the rows of a JSONL file on demand.
+ *
+ * Each `read()` opens the file and reads it a chunk at a time as the consumer
+ * pulls, so memory stays flat however large the file (one chunk plus the
+ * longest line). Lines are split on bytes; a chunk of complete lines is checked
+ * as UTF-8 and decoded in one go, falling back to line by line only when it
+ * holds invalid bytes.
+ *
+ * - Row ids: the 1-based line number ("17"), or the `idColumn` value.
+ * - Blank (whitespace-only) lines are skipped; they still count as lines.
+ * - A UTF-8 byte order mark at the start of the file is ignored; "\r\n" line
+ *   ends are accepted.
+ * - A line that is not a row becomes a `bad` item (never a throw) with its
+ *   file:line:column: invalid JSON, a JSON value that is not an object,
+ *   invalid UTF-8, or (with `idColumn`) a missing or duplicate id.
+ *
+ * A missing or unreadable file: `checkReadable()` throws an InputFileError,
+ * and so does the iterator's first `next()` if nobody called it first. Nothing
+ * is yielded before the check. An aborted `signal` makes the iterator throw the
+ * signal's reason (an AbortError), so a cancelled read never looks like the end
+ * of the input.
+ */
+export class JsonlSource implements RowSource {
+  readonly description: string;
+  readonly path: string;
+  private readonly idColumn: string | undefined;
+  private readonly limit: number;
+  private readonly chunkSize: number;
+  private bytesRead = 0;
+  private bytesTotal: number | undefined;
+
+  constructor(options: JsonlSourceOptions) {
+    this.path = options.path;
+    this.description = options.path;
+    this.idColumn = options.idColumn;
+    this.limit = checkLimit(options.limit);
+    this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  }
+
+  /** Throws an InputFileError (naming the path) unless the file can be read. */
+  async checkReadable(): Promise<void> {
+    this.bytesTotal = await checkInputFile(this.path);
+  }
+
+  /** Bytes read so far by the latest `read()`, and the file size once known. */
+  progress(): SourceProgress {
+    return this.bytesTotal === undefined
+      ? { bytesRead: this.bytesRead }
+      : { bytesRead: this.bytesRead, bytesTotal: this.bytesTotal };
+  }
+
+  read(options?: { signal?: AbortSignal }): AsyncIterable<SourceItem> {
+    return this.items(options?.signal);
+  }
+
+  private async *items(signal: AbortSignal | undefined): AsyncGenerator<SourceItem> {
+    signal?.throwIfAborted();
+    this.bytesRead = 0;
+    this.bytesTotal = await checkInputFile(this.path);
+    if (this.limit === 0) return;
+    let fh: Awaited<ReturnType<typeof open>>;
+    try {
+      fh = await open(this.path, "r");
+    } catch (err) {
+      throw new InputFileError(this.path, err);
+    }
+    const ids = new RowIds(this.idColumn, "line");
+    let rows = 0;
+    let lineNo = 0;
+    let buf = Buffer.allocUnsafe(this.chunkSize);
+    let filled = 0; // buf[0, filled) holds bytes read but not yet split into lines
+    let position = 0;
+    let eof = false;
+    try {
+      while (!eof || filled > 0) {
+        if (!eof) {
+          if (filled === buf.length) {
+            // One line longer than the buffer: grow it.
+            const bigger = Buffer.allocUnsafe(buf.length * 2);
+            buf.copy(bigger, 0, 0, filled);
+            buf = bigger;
+          }
+          const { bytesRead } = await fh.read(buf, filled, buf.length - filled, position);
+          signal?.throwIfAborted();
+          if (bytesRead === 0) {
+            eof = true;
+          } else {
+            filled += bytesRead;
+            position += bytesRead;
+            this.bytesRead = position;
+          }
+        }
+        // Complete lines end at the last newline; at end of file the rest is the last line.
+        const lastNewline = filled > 0 ? buf.lastIndexOf(NEWLINE, filled - 1) : -1;
+        const end = lastNewline !== -1 ? lastNewline + 1 : eof ? filled : 0;
+        if (end === 0) continue;
+
+        if (isUtf8(buf.subarray(0, end))) {
+          const text = buf.toString("utf8", 0, end);
+          let start = 0;
+          while (start < text.length) {
+            const nl = text.indexOf("\n", start);
+            const lineEnd = nl === -1 ? text.length : nl;
+            lineNo++;
+            const item = this.parseLine(text.slice(start, lineEnd), lineNo, ids);
+            start = lineEnd + 1;
+            if (item === undefined) continue;
+            signal?.throwIfAborted();
+            yield item;
+            if (item.kind === "row" && ++rows >= this.limit) return;
+          }
+        } else {
+          let start = 0;
+          while (start < end) {
+            const nl = buf.indexOf(NEWLINE, start);
+            const lineEnd = nl === -1 || nl >= end ? end : nl;
+            lineNo++;
+            const item = this.parseLineBytes(buf, start, lineEnd, lineNo, ids);
+            start = lineEnd + 1;
+            if (item === undefined) continue;
+            signal?.throwIfAborted();
+            yield item;
+            if (item.kind === "row" && ++rows >= this.limit) return;
+          }
+        }
+        buf.copy(buf, 0, end, filled);
+        filled -= end;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** A line's bytes that may not be UTF-8. */
+  private parseLineBytes(
+    buf: Buffer,
+    start: number,
+    end: number,
+    lineNo: number,
+    ids: RowIds,
+  ): SourceItem | undefined {
+    if (lineNo === 1 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    if (isUtf8(buf.subarray(start, end)))
+      return this.parseLine(buf.toString("utf8", start, end), lineNo, ids);
+    const { column, reason } = describeInvalidUtf8(buf, start, end);
+    return {
+      kind: "bad",
+      id: ids.badId(lineNo),
+      location: { file: this.path, line: lineNo, column },
+      reason,
+      raw: buf.toString("utf8", start, end),
+    };
+  }
+
+  private parseLine(line: string, lineNo: number, ids: RowIds): SourceItem | undefined {
+    if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+    if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
+    if (line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === "")) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (err) {
+      const offset = jsonErrorOffset(line, err);
+      return this.bad(
+        ids,
+        lineNo,
+        codePointCount(line, 0, offset) + 1,
+        `invalid JSON: ${(err as Error).message}`,
+        line,
+      );
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      const column = line.length - line.trimStart().length + 1;
+      return this.bad(ids, lineNo, column, `expected a JSON object, found ${describeJsonType(value)}`, line);
+    }
+    const row = value as Record<string, unknown>;
+    const id = ids.assign(row, lineNo);
+    if (!id.ok) return this.bad(ids, lineNo, undefined, id.reason, line);
+    return { kind: "row", id: id.id, row };
+  }
+
+  private bad(
+    ids: RowIds,
+    line: number,
+    column: number | undefined,
+    reason: string,
+    raw: string,
+  ): SourceItem {
+    const location = column === undefined ? { file: this.path, line } : { file: this.path, line, column };
+    return { kind: "bad", id: ids.badId(line), location, reason, raw };
+  }
+}
