@@ -177,11 +177,11 @@ describe("dataflow operators and schema", () => {
 
 describe("the dataflow process", () => {
   const bin = join(import.meta.dirname, "bin.ts");
-  it("on SIGINT stops taking rows, finishes in-flight ones, and says the output was not written", async () => {
+  it("on SIGINT stops taking rows, finishes in-flight ones, and says the output was not written", { timeout: 90_000 }, async () => {
     const many = join(tmp, "many.jsonl");
     writeFileSync(many, Array.from({ length: 2000 }, (_, n) => JSON.stringify({ n })).join("\n"));
     const output = join(tmp, "interrupted.jsonl");
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", bin, "run", join(testdata, "slow.yaml"), "--input", many, "--output", output, "--progress-interval", "0.2"], {
+    const child = spawn(process.execPath, ["--conditions=@dataflow/source", "--import", "tsx", bin, "run", join(testdata, "slow.yaml"), "--input", many, "--output", output, "--progress-interval", "0.2"], {
       cwd: repoRoot,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -147,7 +147,7 @@ function exportTarget(exports: unknown, subpath: string): string | undefined {
 function pickCondition(entry: unknown): string | undefined {
   if (typeof entry === "string") return entry;
   if (!entry || typeof entry !== "object") return undefined;
-  const conditions = process.execArgv.includes("--conditions=source") ? ["source", "import", "node", "default"] : ["import", "node", "default"];
+  const conditions = process.execArgv.includes("--conditions=@dataflow/source") ? ["@dataflow/source", "import", "node", "default"] : ["import", "node", "default"];
   for (const c of conditions) {
     const found = pickCondition((entry as Record<string, unknown>)[c]);
     if (found) return found;

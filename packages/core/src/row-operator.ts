@@ -1,4 +1,4 @@
-import { type Observable, concatMap, defer, tap } from "rxjs";
+import { concatMap, defer, Observable, tap } from "rxjs";
 import { RowError, errorKind } from "./errors.js";
 import { OperatorABC, type OperatorContext } from "./operator.js";
 import { orderedMergeMap } from "./ordered-merge-map.js";
@@ -62,6 +62,20 @@ export function settleResult<P>(
   return [{ id: record.id, row: applyPatch(record.row, result) }];
 }
 
+/** Emit each settled row's records, releasing its flow-control hold (cheaper than concatMap). */
+function flattenReleasing<P>(results$: Observable<RowRecord[]>, ctx: OperatorContext<P>): Observable<RowRecord> {
+  return new Observable<RowRecord>((subscriber) =>
+    results$.subscribe({
+      next: (records) => {
+        ctx.report.release(1);
+        for (const r of records) subscriber.next(r);
+      },
+      error: (err) => subscriber.error(err),
+      complete: () => subscriber.complete(),
+    }),
+  );
+}
+
 /**
  * Base for operators that handle one row at a time. The base runs up to
  * `ctx.concurrency` rows at once, emits in input order, turns a thrown error
@@ -80,10 +94,7 @@ export abstract class RowOperator<P = Record<string, unknown>> extends OperatorA
         rows$.pipe(
           tap(() => ctx.report.hold(1)),
           orderedMergeMap((record) => this.settle(record, ctx), ctx.concurrency),
-          concatMap((records) => {
-            ctx.report.release(1);
-            return records;
-          }),
+          (results$) => flattenReleasing(results$, ctx),
         ),
       ),
     );

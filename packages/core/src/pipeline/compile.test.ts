@@ -18,7 +18,7 @@ class Upper extends RowOperator<{ suffix: string }> {
     inputs: { text: { column: "text" } },
     outputs: { upper: { column: "upper" } },
   };
-  process(row: Row, ctx: Parameters<RowOperator<{ suffix: string }>["process"]>[1]) {
+  process(_row: Row, ctx: Parameters<RowOperator<{ suffix: string }>["process"]>[1]) {
     return ctx.output({ upper: String(ctx.input("text")).toUpperCase() + ctx.params.suffix });
   }
 }

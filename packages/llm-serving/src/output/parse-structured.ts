@@ -44,20 +44,25 @@ export function parseStructured<T = unknown>(text: string, schema: JSONSchema): 
 function validatorFor(schema: JSONSchema): ValidateFunction {
   const cached = validators.get(schema);
   if (cached) return cached;
-  ajv ??= createAjv();
+  const compiler = sharedAjv();
   let validate: ValidateFunction;
   try {
-    validate = ajv.compile(schema);
+    validate = compiler.compile(schema);
   } catch (err) {
     // Another schema object with the same $id was compiled before: replace it.
-    if (typeof schema.$id !== "string" || !ajv.getSchema(schema.$id)) {
+    if (typeof schema.$id !== "string" || !compiler.getSchema(schema.$id)) {
       throw new Error(`invalid JSON Schema for structured output: ${(err as Error).message}`, { cause: err });
     }
-    ajv.removeSchema(schema.$id);
-    validate = ajv.compile(schema);
+    compiler.removeSchema(schema.$id);
+    validate = compiler.compile(schema);
   }
   validators.set(schema, validate);
   return validate;
+}
+
+function sharedAjv(): Ajv2020 {
+  ajv ??= createAjv();
+  return ajv;
 }
 
 function formatErrors(errors: ErrorObject[]): string {

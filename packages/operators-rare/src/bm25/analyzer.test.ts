@@ -4,7 +4,6 @@ import { Analyzer, analyze } from "./analyzer.js";
 import { NASTY_QUERIES } from "./testdata/nasty-queries.js";
 import { loadSampleCorpus, sampleCorpusAvailable } from "./testdata/sample-corpus.js";
 
-
 /** lunr's own tokenizer and pipeline, run literally, with our two documented deviations. */
 function lunrReference(text: string): string[] {
   const pipeline = new lunr.Pipeline();
@@ -36,11 +35,8 @@ describe("Analyzer", () => {
     for (const q of NASTY_QUERIES) {
       const terms = analyze(q);
       expect(Array.isArray(terms)).toBe(true);
-      for (const t of terms) {
-        expect(t.length).toBeGreaterThan(0);
-        expect(t).not.toContain("*");
-        expect(t).not.toMatch(/\s/);
-      }
+      const bad = terms.filter((t) => t.length === 0 || t.includes("*") || /\s/.test(t));
+      expect(bad).toEqual([]);
     }
   });
 

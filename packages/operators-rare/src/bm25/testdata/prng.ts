@@ -14,7 +14,20 @@ export function seededRandom(seed: number): () => number {
 export function randomCorpus(seed: number, docs: number, vocabulary: number): string[] {
   const random = seededRandom(seed);
   const words = Array.from({ length: vocabulary }, (_, i) => `w${i.toString(36)}x`);
-  const extras = ["the", "of", "and", "Heart", "heart,", "(valve)", "—", "x-ray", "rays", "ray.", "3:1", "e^x"];
+  const extras = [
+    "the",
+    "of",
+    "and",
+    "Heart",
+    "heart,",
+    "(valve)",
+    "—",
+    "x-ray",
+    "rays",
+    "ray.",
+    "3:1",
+    "e^x",
+  ];
   const pick = () => {
     if (random() < 0.15) return extras[Math.floor(random() * extras.length)] as string;
     // Squaring skews towards low ranks, a cheap stand-in for a Zipf head.
