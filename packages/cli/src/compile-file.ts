@@ -1,6 +1,12 @@
 import { type CompileOptions, type Diagnostic, formatDiagnostic, loadPipeline, PipelineError, type PipelinePlan } from "@dataflow/core";
 import { FileStorage, sampleColumns } from "@dataflow/storage";
+import { displayPath } from "./format-summary.js";
 import { type CliIO, EXIT_INVALID } from "./io.js";
+
+function show(d: Diagnostic): string {
+  const file = d.location?.file;
+  return formatDiagnostic(file && !file.startsWith("--") ? { ...d, location: { ...d.location, file: displayPath(file) } } : d);
+}
 
 export interface CompileFlags {
   input?: string;
@@ -25,11 +31,11 @@ export async function compileFile(
       sampleColumns: (source) =>
         sampleColumns(new FileStorage({ input: source, output: { path: "unused.jsonl" }, rejects: { path: "unused.rejects.jsonl" } }).openSource()),
     });
-    for (const d of result.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const d of result.diagnostics) io.stderr.write(`${show(d)}\n`);
     return result;
   } catch (err) {
     if (err instanceof PipelineError) {
-      for (const d of err.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+      for (const d of err.diagnostics) io.stderr.write(`${show(d)}\n`);
       const n = err.diagnostics.filter((d) => d.severity === "error").length;
       io.stderr.write(`\n${file}: ${n} error${n === 1 ? "" : "s"}; nothing was run\n`);
       return { exitCode: EXIT_INVALID };

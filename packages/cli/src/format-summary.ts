@@ -15,6 +15,12 @@ function top(map: Record<string, number>): string {
     .join("; ");
 }
 
+/** A path relative to the cwd when it is inside it, else absolute. */
+export function displayPath(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith("..") ? rel : path;
+}
+
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   const s = ms / 1000;
@@ -39,10 +45,10 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
     if (s.rejected) lines.push(`  ${s.id}: rejected ${top(s.rejectedBy)}`);
     if (s.expandedExtra) lines.push(`  ${s.id}: ${s.expandedExtra} extra rows from expansion`);
   }
-  if (summary.output) lines.push(`  wrote ${summary.written} rows to ${relative(cwd, summary.output) || summary.output}`);
+  if (summary.output) lines.push(`  wrote ${summary.written} rows to ${displayPath(summary.output, cwd)}`);
   else lines.push(`  output not written (${summary.written} rows were ready)`);
   if (summary.rejectsFile) {
-    lines.push(`  rejects: ${summary.rejected} in ${relative(cwd, summary.rejectsFile) || summary.rejectsFile} (rate ${(summary.rejectRate * 100).toFixed(1)}%, limit ${(summary.maxRejectRate * 100).toFixed(1)}%)`);
+    lines.push(`  rejects: ${summary.rejected} in ${displayPath(summary.rejectsFile, cwd)} (rate ${(summary.rejectRate * 100).toFixed(1)}%, limit ${(summary.maxRejectRate * 100).toFixed(1)}%)`);
   }
   lines.push(`  reconciled: ${summary.reconciled ? "yes, every row is accounted for" : "NO — some rows are unaccounted for; please report this"}`);
   return lines.join("\n");

@@ -75,8 +75,14 @@ export function operatorsCommand(name: string | undefined, flags: { json?: boole
   for (const c of all) {
     const ins = Object.keys(c.spec.inputs).join(",") || "-";
     const outs = Object.keys(c.spec.outputs).join(",") || "-";
-    io.stdout.write(`${c.spec.name.padEnd(width)}  in: ${ins.padEnd(12)} out: ${outs.padEnd(10)} ${c.spec.description.split("\n")[0]}\n`);
+    io.stdout.write(`${c.spec.name.padEnd(width)}  in: ${ins.padEnd(12)} out: ${outs.padEnd(10)} ${firstSentence(c.spec.description)}\n`);
   }
   io.stdout.write(`\n${all.length} operators; \`dataflow operators NAME\` shows one in full\n`);
   return EXIT_OK;
+}
+
+function firstSentence(text: string): string {
+  const line = text.split("\n")[0] ?? "";
+  const end = line.search(/\.(\s|$)/);
+  return end >= 0 ? line.slice(0, end + 1) : line;
 }

@@ -1,9 +1,8 @@
 import type { OperatorRegistry, PipelinePlan } from "@dataflow/core";
 import { startRun } from "@dataflow/core";
 import { FileStorage } from "@dataflow/storage";
-import { relative } from "node:path";
 import { type CompileFlags, compileFile } from "../compile-file.js";
-import { formatDuration, formatSummary } from "../format-summary.js";
+import { displayPath, formatDuration, formatSummary } from "../format-summary.js";
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_RUN_FAILED } from "../io.js";
 import { showProgress } from "../progress.js";
 
@@ -16,8 +15,8 @@ export interface RunFlags extends CompileFlags {
 
 export function describePlan(plan: PipelinePlan, cwd = process.cwd()): string {
   const lines = [
-    `pipeline "${plan.name}" (${relative(cwd, plan.file) || plan.file})`,
-    `  source: ${relative(cwd, plan.source.path)} — columns: ${plan.source.columns.join(", ") || "(unknown)"}`,
+    `pipeline "${plan.name}" (${displayPath(plan.file, cwd)})`,
+    `  source: ${displayPath(plan.source.path, cwd)} — columns: ${plan.source.columns.join(", ") || "(unknown)"}`,
   ];
   for (const s of plan.steps) {
     const ins = Object.entries(s.inputs).map(([p, c]) => (p === c ? p : `${p}←${c}`));
@@ -26,8 +25,8 @@ export function describePlan(plan: PipelinePlan, cwd = process.cwd()): string {
       `  ${s.id}: ${s.op.spec.name}${s.serving ? ` [serving ${s.serving}]` : ""}${ins.length ? ` in(${ins.join(", ")})` : ""}${outs.length ? ` out(${outs.join(", ")})` : ""}`,
     );
   }
-  lines.push(`  output: ${relative(cwd, plan.output.path)} — columns: ${plan.columns.join(", ")}`);
-  lines.push(`  rejects: ${relative(cwd, plan.output.rejects)}`);
+  lines.push(`  output: ${displayPath(plan.output.path, cwd)} — columns: ${plan.columns.join(", ")}`);
+  lines.push(`  rejects: ${displayPath(plan.output.rejects, cwd)}`);
   return lines.join("\n");
 }
 

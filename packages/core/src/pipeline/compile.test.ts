@@ -120,7 +120,7 @@ steps:
       expect.stringMatching(/^6:9 duplicate step id "up"/),
       expect.stringMatching(/^8:26 step "up" \(test\/upper\) params: unknown property "colour" in steps\[1\]\.params \| allowed here: suffix/),
       expect.stringMatching(/^8:23 step "up" \(test\/upper\) params: steps\[1\]\.params\.suffix must be string, got a number 3/),
-      expect.stringMatching(/^13:9 step "again" input "text" \(default column\) reads column "text", which step "d" dropped \(\/tmp\/p\/pipe\.yaml:11:23\) \| move this step before step "d"/),
+      expect.stringMatching(/^13:9 step "again" input "text" \(default column\) reads column "text", which step "d" dropped \(at line 11:23\) \| move this step before step "d"/),
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { didYouMean } from "../did-you-mean.js";
-import { type Diagnostic, formatLocation, type SourceLocation } from "../errors.js";
+import type { Diagnostic, SourceLocation } from "../errors.js";
 import type { ColumnEffects, OperatorSpec } from "../operator.js";
 import type { Path, PipelineDocument } from "./pipeline-document.js";
 
@@ -72,7 +72,7 @@ export function checkKeyFlow(
       if (gone) {
         diagnostics.push({
           severity: "error",
-          message: `step "${step.id}" ${r.what} reads column "${r.column}", which ${gone.by} dropped${gone.location ? ` (${formatLocation(gone.location)})` : ""}`,
+          message: `step "${step.id}" ${r.what} reads column "${r.column}", which ${gone.by} dropped${gone.location?.line ? ` (at line ${gone.location.line}:${gone.location.column})` : ""}`,
           location: at(r.path),
           hint: `move this step before ${gone.by}, or stop ${gone.by} from dropping "${r.column}"`,
         });
