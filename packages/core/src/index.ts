@@ -13,6 +13,7 @@ export * from "./row.js";
 export * from "./row-operator.js";
 export * from "./step-context.js";
 export type * from "./storage.js";
+export type * from "./step-cache.js";
 export * from "./testing.js";
 export * from "./memory-storage.js";
 export * from "./pipeline/compile.js";

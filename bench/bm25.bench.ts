@@ -1,0 +1,487 @@
+/**
+ * BM25 engine benchmark: index time, mining queries/s and peak RSS of the compact typed-array index
+ * at several corpus sizes, and of lunr's own index at a small size beside it.
+ *
+ *   node --conditions=source --import tsx bench/bm25.bench.ts [--sizes 10000,100000,1000000]
+ *        [--queries N] [--lunr-size 10000 | --no-lunr] [--query-seconds 60]
+ *
+ * Each measurement runs in its own child process, so its peak RSS (the kernel's VmHWM) is clean.
+ *
+ * Corpus: synthetic English-like passages, generated deterministically per passage index. Content
+ * words follow a Zipf–Mandelbrot law p(r) ∝ (r + 100)^-1.6 over 20M ranks; with ~90 content words
+ * per passage that gives about 50k distinct words at 10k passages, 210k at 100k and ~900k at 1M,
+ * close to the real-text measurements in ../shared/reference/measurements.md (59k / 207k / 885k).
+ * Frequent words are short (5 letters), rarer ones longer (6–9), built from consonant–vowel syllables.
+ * Lunr's stop words make up 40% of the raw words (~150 raw words per passage), with sentence
+ * capitals, commas and full stops, so the analyzer does real work.
+ *
+ * Queries model mining: pick a positive passage, take 6 of its words plus 6 fresh ones from the same
+ * distribution (~12 words, ~7 content terms), ask for the top 10 while excluding the positive.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import {
+  CompactBm25Builder,
+  LunrBm25Engine,
+  analyze,
+  defaultAnalyzer,
+} from "../packages/operators-rare/src/bm25/index.js";
+
+const SEED = 0x5eed;
+const ZIPF_S = 1.6;
+const ZIPF_Q = 100;
+const ZIPF_RANKS = 20_000_000;
+const STOP_WORD_SHARE = 0.4;
+const TOP_K = 10;
+const MIB = 1024 * 1024;
+const TARGETS = { qpsAt100k: 1500, rssMiBAt100k: 500, rssMiBAt1M: 3 * 1024 };
+
+// ---------- deterministic text generator ----------
+
+/** Weyl sequence through MurmurHash3's finaliser; uniform in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x9e3779b9) >>> 0;
+    return mix32(state) / 2 ** 32;
+  };
+}
+
+function mix32(value: number): number {
+  let z = value;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+const CONSONANTS = "bcdfghjklmnprstvwz";
+const VOWELS = "aeiou";
+const FINALS = "klmnrt";
+const SYLLABLES = [...CONSONANTS].flatMap((c) => [...VOWELS].map((v) => c + v)); // 90
+
+/** A unique pronounceable word per rank; length grows with rank like real vocabularies. */
+function wordForRank(rank: number): string {
+  const n = SYLLABLES.length;
+  let syllables = 2;
+  let first = 0;
+  let capacity = n ** 2;
+  while (rank >= first + capacity) {
+    first += capacity;
+    syllables++;
+    capacity = n ** syllables;
+  }
+  // Scatter ranks within their length class (7919 is coprime with 90^k) so words are not alphabetical.
+  let code = ((rank - first) * 7919) % capacity;
+  let word = "";
+  for (let i = 0; i < syllables; i++) {
+    word += SYLLABLES[code % n];
+    code = Math.floor(code / n);
+  }
+  const h = mix32(rank ^ 0xabcdef);
+  if (syllables === 2 || h % 2 === 0) word += FINALS[h % FINALS.length];
+  return word;
+}
+
+const headWords = Array.from({ length: 20_000 }, (_, r) => wordForRank(r));
+const ZIPF_A = 1 - ZIPF_S;
+const ZIPF_QA = ZIPF_Q ** ZIPF_A;
+const ZIPF_SPAN = (ZIPF_RANKS + ZIPF_Q) ** ZIPF_A - ZIPF_QA;
+
+/** Zipf–Mandelbrot rank by inverting the continuous CDF: O(1), no table. */
+function zipfRank(u: number): number {
+  const x = Math.floor((ZIPF_QA + u * ZIPF_SPAN) ** (1 / ZIPF_A) - ZIPF_Q);
+  return Math.min(Math.max(x, 0), ZIPF_RANKS - 1);
+}
+
+function contentWord(random: () => number): string {
+  const rank = zipfRank(random());
+  return headWords[rank] ?? wordForRank(rank);
+}
+
+// Common English function words that lunr's filter removes, most frequent first.
+const STOP_WORDS = [
+  "the", "of", "and", "to", "a", "in", "is", "it", "that", "was", "for", "on", "are", "as", "with",
+  "his", "they", "at", "be", "this", "from", "have", "or", "by", "but", "not", "what", "all", "were",
+  "when", "we", "there", "can", "an", "your", "which", "their", "if", "do", "will", "how", "them",
+  "then", "she", "some", "so", "these", "would", "other", "into", "has", "her", "like", "him", "could",
+  "no", "than", "been", "who", "its", "did", "may", "where", "only", "most", "also", "after", "should",
+].filter((w) => analyze(w).length === 0);
+
+function stopWord(random: () => number): string {
+  // A steep Zipf over the list: "the" is by far the most common.
+  return STOP_WORDS[Math.min(STOP_WORDS.length - 1, Math.floor(random() ** 3 * STOP_WORDS.length))] as string;
+}
+
+function rawWords(random: () => number, contentCount: number): string[] {
+  const words: string[] = [];
+  let content = 0;
+  while (content < contentCount) {
+    if (random() < STOP_WORD_SHARE) words.push(stopWord(random));
+    else {
+      words.push(contentWord(random));
+      content++;
+    }
+  }
+  return words;
+}
+
+/** Passage `i` of the corpus: ~90 content words, ~150 raw words, in sentences. */
+function passage(i: number): string {
+  const random = seededRandom(mix32(i ^ SEED) ^ i);
+  const words = rawWords(random, 60 + Math.floor(random() * 61));
+  let out = "";
+  let sentenceLeft = 0;
+  for (let w = 0; w < words.length; w++) {
+    let word = words[w] as string;
+    if (sentenceLeft === 0) {
+      word = (word[0] as string).toUpperCase() + word.slice(1);
+      sentenceLeft = 8 + Math.floor(random() * 14);
+    }
+    sentenceLeft--;
+    if (sentenceLeft === 0 || w === words.length - 1) word += ".";
+    else if (random() < 0.08) word += ",";
+    out += w === 0 ? word : ` ${word}`;
+  }
+  return out;
+}
+
+interface Query {
+  readonly text: string;
+  readonly positive: number;
+}
+
+function makeQueries(size: number, count: number): Query[] {
+  const random = seededRandom(SEED ^ 0x51);
+  return Array.from({ length: count }, () => {
+    const positive = Math.floor(random() * size);
+    const source = passage(positive).split(" ");
+    const picked = Array.from({ length: 6 }, () => source[Math.floor(random() * source.length)] as string);
+    const words = [...picked, ...rawWords(random, 4).slice(0, 6)].sort(() => random() - 0.5);
+    return { text: `${words.join(" ")}?`, positive };
+  });
+}
+
+// ---------- measurement helpers (child side) ----------
+
+function peakRssMiB(sampledPeak: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m?.[1]) return Number(m[1]) / 1024;
+  } catch {
+    // Not Linux: fall back to the sampled peak.
+  }
+  return sampledPeak / MIB;
+}
+
+function collect(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+interface QueryStats {
+  queries: number;
+  qps: number;
+  meanMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  hits: number;
+}
+
+function timeQueries(
+  search: (q: Query) => { docId: number }[],
+  queries: Query[],
+  warmup: number,
+  budgetSeconds: number,
+): QueryStats {
+  for (const q of queries.slice(0, warmup)) search(q);
+  const timed = queries.slice(warmup);
+  const latencies = new Float64Array(timed.length);
+  let done = 0;
+  let hits = 0;
+  const start = performance.now();
+  for (const q of timed) {
+    const t0 = performance.now();
+    const result = search(q);
+    latencies[done++] = performance.now() - t0;
+    hits += result.length;
+    if (result.some((h) => h.docId === q.positive)) throw new Error("exclude callback ignored");
+    if (performance.now() - start > budgetSeconds * 1000) break;
+  }
+  const wall = (performance.now() - start) / 1000;
+  const used = latencies.subarray(0, done).sort();
+  return {
+    queries: done,
+    qps: done / wall,
+    meanMs: (wall * 1000) / done,
+    p50Ms: percentile(used, 0.5),
+    p95Ms: percentile(used, 0.95),
+    hits: hits / Math.max(done, 1),
+  };
+}
+
+interface Result extends QueryStats {
+  engine: string;
+  size: number;
+  terms: number;
+  postings: number;
+  buildSeconds: number;
+  generateSeconds: number;
+  peakRssMiB: number;
+  baselineRssMiB: number;
+  heapMiB: number;
+  arrayBuffersMiB: number;
+  note: string;
+}
+
+function buildCompact(size: number, scoring: "lucene" | "lunr", track: () => void) {
+  const builder = new CompactBm25Builder({ scoring, analyzer: defaultAnalyzer() });
+  let buildMs = 0;
+  let generateMs = 0;
+  const batch = 10_000;
+  for (let first = 0; first < size; first += batch) {
+    const t0 = performance.now();
+    const texts = Array.from({ length: Math.min(batch, size - first) }, (_, j) => passage(first + j));
+    const t1 = performance.now();
+    for (const text of texts) builder.add(text);
+    const t2 = performance.now();
+    generateMs += t1 - t0;
+    buildMs += t2 - t1;
+    track();
+  }
+  const t3 = performance.now();
+  const index = builder.build();
+  buildMs += performance.now() - t3;
+  track();
+  return { index, buildSeconds: buildMs / 1000, generateSeconds: generateMs / 1000 };
+}
+
+function runChild(engine: string, size: number, queryCount: number, budgetSeconds: number): Result {
+  let sampledPeak = process.memoryUsage.rss();
+  const track = () => {
+    sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
+  };
+  const queries = makeQueries(size, queryCount);
+  collect();
+  const baselineRssMiB = process.memoryUsage.rss() / MIB;
+  const warmup = Math.min(200, Math.floor(queryCount / 10));
+
+  if (engine === "compact") {
+    const { index, buildSeconds, generateSeconds } = buildCompact(size, "lucene", track);
+    collect();
+    const mem = process.memoryUsage();
+    const stats = timeQueries(
+      (q) => index.search(q.text, TOP_K, { exclude: (d) => d === q.positive }),
+      queries,
+      warmup,
+      budgetSeconds,
+    );
+    track();
+    return {
+      engine,
+      size,
+      terms: index.termCount,
+      postings: index.postingCount,
+      buildSeconds,
+      generateSeconds,
+      peakRssMiB: peakRssMiB(sampledPeak),
+      baselineRssMiB,
+      heapMiB: mem.heapUsed / MIB,
+      arrayBuffersMiB: mem.arrayBuffers / MIB,
+      note: "",
+      ...stats,
+    };
+  }
+
+  // lunr: its own index, fed by the same analyzer, k1 0.9 / b 0.4.
+  const texts = Array.from({ length: size }, (_, i) => passage(i));
+  const t0 = performance.now();
+  const lunrEngine = LunrBm25Engine.build(texts, { k1: 0.9, b: 0.4 });
+  const buildSeconds = (performance.now() - t0) / 1000;
+  track();
+  collect();
+  const mem = process.memoryUsage();
+  const lunrQueries = queries.slice(0, Math.min(queries.length, 600));
+  const stats = timeQueries(
+    (q) => lunrEngine.search(q.text, TOP_K, { exclude: (d) => d === q.positive }),
+    lunrQueries,
+    Math.min(50, warmup),
+    budgetSeconds,
+  );
+  track();
+  const peak = peakRssMiB(sampledPeak);
+  const terms = Object.keys((lunrEngine.index as unknown as { invertedIndex: object }).invertedIndex).length;
+  // Cross-check after the peak was read: the compact index with lunr scoring must rank identically.
+  const { index } = buildCompact(size, "lunr", () => {});
+  let same = 0;
+  const checked = lunrQueries.slice(0, 300);
+  for (const q of checked) {
+    const exclude = (d: number) => d === q.positive;
+    const a = lunrEngine.search(q.text, TOP_K, { exclude }).map((h) => h.docId);
+    const b = index.search(q.text, TOP_K, { exclude }).map((h) => h.docId);
+    if (a.length === b.length && a.every((d, i) => d === b[i])) same++;
+  }
+  return {
+    engine,
+    size,
+    terms,
+    postings: index.postingCount,
+    buildSeconds,
+    generateSeconds: 0,
+    peakRssMiB: peak,
+    baselineRssMiB,
+    heapMiB: mem.heapUsed / MIB,
+    arrayBuffersMiB: mem.arrayBuffers / MIB,
+    note: `top-10 identical to compact(lunr scoring) on ${same}/${checked.length} queries`,
+    ...stats,
+  };
+}
+
+// ---------- parent: orchestrate children and print ----------
+
+function argValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function defaultQueryCount(size: number): number {
+  if (size <= 20_000) return 5_000;
+  if (size <= 200_000) return 3_000;
+  return 1_200;
+}
+
+function spawnMeasurement(engine: string, size: number, queries: number, budget: number): Result | undefined {
+  const self = fileURLToPath(import.meta.url);
+  const args = [
+    ...process.execArgv,
+    "--expose-gc",
+    self,
+    "--child",
+    engine,
+    "--size",
+    String(size),
+    "--queries",
+    String(queries),
+    "--query-seconds",
+    String(budget),
+  ];
+  process.stderr.write(`running ${engine} at ${size.toLocaleString("en-US")} passages...\n`);
+  const child = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 16 * MIB });
+  const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+  if (child.status !== 0 || line === undefined) {
+    process.stderr.write(`  failed (status ${child.status}, signal ${child.signal}):\n${child.stderr}\n`);
+    return undefined;
+  }
+  return JSON.parse(line.slice("RESULT ".length)) as Result;
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function printTable(results: Result[]): void {
+  const header = [
+    "engine",
+    "passages",
+    "terms",
+    "postings",
+    "build s",
+    "docs/s",
+    "queries",
+    "q/s",
+    "mean ms",
+    "p50 ms",
+    "p95 ms",
+    "peak RSS MiB",
+    "start RSS MiB",
+    "heap MiB",
+    "typed arrays MiB",
+  ];
+  const rows = results.map((r) => [
+    r.engine,
+    fmt(r.size),
+    fmt(r.terms),
+    fmt(r.postings),
+    fmt(r.buildSeconds, 1),
+    fmt(r.size / r.buildSeconds),
+    fmt(r.queries),
+    fmt(r.qps),
+    fmt(r.meanMs, 3),
+    fmt(r.p50Ms, 3),
+    fmt(r.p95Ms, 3),
+    fmt(r.peakRssMiB),
+    fmt(r.baselineRssMiB),
+    fmt(r.heapMiB),
+    fmt(r.arrayBuffersMiB),
+  ]);
+  console.log(`| ${header.join(" | ")} |`);
+  console.log(`|${header.map(() => "---").join("|")}|`);
+  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+  for (const r of results) if (r.note) console.log(`\n${r.engine} at ${fmt(r.size)}: ${r.note}`);
+}
+
+function printTargets(results: Result[]): void {
+  console.log("\nTargets (compact engine):");
+  const at = (n: number) => results.find((r) => r.engine === "compact" && r.size === n);
+  const line = (label: string, value: number, target: number, higherIsBetter: boolean) => {
+    const ratio = higherIsBetter ? value / target : target / value;
+    const ok = higherIsBetter ? value >= target : value <= target;
+    console.log(`  ${label}: ${fmt(value)} vs ${fmt(target)} -> ${fmt(ratio, 2)}x ${ok ? "OK" : "MISSED"}`);
+  };
+  const r100k = at(100_000);
+  if (r100k) {
+    line("100k queries/s (>=)", r100k.qps, TARGETS.qpsAt100k, true);
+    line("100k peak RSS MiB (<=)", r100k.peakRssMiB, TARGETS.rssMiBAt100k, false);
+  } else console.log("  100k: not run");
+  const r1m = at(1_000_000);
+  if (r1m) line("1M peak RSS MiB (<=)", r1m.peakRssMiB, TARGETS.rssMiBAt1M, false);
+  else console.log("  1M: not run (add 1000000 to --sizes)");
+  const lunr = results.find((r) => r.engine === "lunr");
+  const same = lunr && at(lunr.size);
+  if (lunr && same) {
+    console.log(
+      `  compact vs lunr at ${fmt(lunr.size)}: ${fmt(same.qps / lunr.qps)}x queries/s, ` +
+        `${fmt(lunr.buildSeconds / same.buildSeconds, 1)}x faster build, ` +
+        `${fmt(lunr.peakRssMiB / same.peakRssMiB, 1)}x less peak RSS`,
+    );
+  }
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const budget = Number(argValue(args, "--query-seconds") ?? 60);
+  const childEngine = argValue(args, "--child");
+  if (childEngine !== undefined) {
+    const size = Number(argValue(args, "--size"));
+    const queries = Number(argValue(args, "--queries"));
+    console.log(`RESULT ${JSON.stringify(runChild(childEngine, size, queries, budget))}`);
+    return;
+  }
+  const sizes = (argValue(args, "--sizes") ?? "10000,100000")
+    .split(",")
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
+  const queryOverride = argValue(args, "--queries");
+  const lunrSize = args.includes("--no-lunr") ? 0 : Number(argValue(args, "--lunr-size") ?? 10_000);
+  const results: Result[] = [];
+  console.log(
+    `BM25 benchmark: Node ${process.version}, top-${TOP_K} with an exclude callback, ` +
+      `k1 0.9, b 0.4; one child process per row.\n`,
+  );
+  for (const size of sizes) {
+    const q = queryOverride ? Number(queryOverride) : defaultQueryCount(size);
+    const r = spawnMeasurement("compact", size, q, budget);
+    if (r) results.push(r);
+  }
+  if (lunrSize > 0) {
+    const r = spawnMeasurement("lunr", lunrSize, 600, budget);
+    if (r) results.push(r);
+  }
+  printTable(results);
+  printTargets(results);
+}
+
+main();

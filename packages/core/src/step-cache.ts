@@ -1,0 +1,56 @@
+import type { Row } from "./row.js";
+
+/** What a step did with one input row, as a step cache keeps it. */
+export type CachedOutcome =
+  | { kind: "rows"; rows: Row[] }
+  | { kind: "filtered"; reason: string };
+
+/**
+ * A step's record of finished rows, keyed by input row id. `put` is durable
+ * against a killed process when it returns; a rerun with the same fingerprint
+ * replays `get` hits instead of recomputing. Rejects are not cached: a rerun
+ * tries them again.
+ */
+export interface StepCache {
+  /** Rows recorded so far (replayable on a rerun). */
+  readonly size: number;
+  get(id: string): CachedOutcome | undefined;
+  put(id: string, outcome: CachedOutcome): void;
+  close(): Promise<void>;
+}
+
+export interface StepManifest {
+  id: string;
+  op: string;
+  version: string;
+  fingerprint: string;
+  status: "pending" | "running" | "done" | "failed" | "cancelled";
+  /** Rows replayed from the cache in the last run. */
+  replayed: number;
+  counts: { in: number; out: number; filtered: number; rejected: number };
+  usage?: { promptTokens: number; completionTokens: number; requests: number; cost?: number };
+}
+
+/** A run directory's manifest: no secrets, ever. */
+export interface RunManifest {
+  pipeline: string;
+  file: string;
+  status: "running" | "ok" | "failed" | "cancelled";
+  reason?: string;
+  startedAt: string;
+  updatedAt: string;
+  source: { path: string; size?: number; mtimeMs?: number };
+  steps: StepManifest[];
+}
+
+/** Where a pipeline keeps its step caches, manifest and per-step rejects between runs. */
+export interface RunStore {
+  readonly dir: string;
+  readManifest(): Promise<RunManifest | undefined>;
+  /** Written atomically. */
+  writeManifest(manifest: RunManifest): Promise<void>;
+  /** Open a step's cache; a different fingerprint than last time starts it empty. */
+  openStepCache(stepId: string, fingerprint: string): Promise<StepCache>;
+  /** Remove every cache (for --fresh). */
+  clear(): Promise<void>;
+}
