@@ -34,6 +34,17 @@ export interface Usage {
   completionTokens: number;
 }
 
+/** Token and request totals, per tag (step id) and overall. */
+export interface UsageTotals {
+  requests: number;
+  /** Answers served from the response cache (no request made). */
+  cached: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** USD, when prices are configured. */
+  cost?: number;
+}
+
 export interface LLMResult {
   /** The answer, with any reasoning (`<think>` blocks, `reasoning_content`) split off. */
   text: string;
@@ -92,6 +103,11 @@ export abstract class LLMServingABC {
    * generation settings. Never secrets.
    */
   abstract fingerprint(): Record<string, unknown>;
+
+  /** Usage so far: overall and per tag. Servings without accounting report zeros. */
+  usage(): { total: UsageTotals; byTag: Record<string, UsageTotals> } {
+    return { total: { requests: 0, cached: 0, promptTokens: 0, completionTokens: 0 }, byTag: {} };
+  }
 
   async close(): Promise<void> {}
 }

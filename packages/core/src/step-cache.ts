@@ -1,4 +1,5 @@
 import type { Row } from "./row.js";
+import type { RejectRecord, RejectSink } from "./storage.js";
 
 /** What a step did with one input row, as a step cache keeps it. */
 export type CachedOutcome =
@@ -51,6 +52,12 @@ export interface RunStore {
   writeManifest(manifest: RunManifest): Promise<void>;
   /** Open a step's cache; a different fingerprint than last time starts it empty. */
   openStepCache(stepId: string, fingerprint: string): Promise<StepCache>;
+  /** Remove the caches of steps not in `keep` (steps renamed or removed from the pipeline). */
+  prune(keep: readonly string[]): Promise<void>;
+  /** A step's rejects file for this run (emptied when opened: rejects are recomputed). */
+  openRejects(stepId: string): Promise<RejectSink>;
+  /** Every reject recorded by the last run, step by step. */
+  readRejects(): AsyncIterable<RejectRecord>;
   /** Remove every cache (for --fresh). */
   clear(): Promise<void>;
 }
