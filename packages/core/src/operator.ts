@@ -3,6 +3,7 @@ import type { JSONSchema } from "./json-schema.js";
 import type { LLMServingABC } from "./llm-serving.js";
 import type { Logger } from "./logger.js";
 import type { RowRecord } from "./row.js";
+import type { StepCache } from "./step-cache.js";
 
 /** A logical input or output of an operator, bound to a column in the YAML. */
 export interface PortSpec {
@@ -45,6 +46,12 @@ export interface OperatorSpec<P = Record<string, unknown>> {
   serving?: "required" | "optional";
   /** Default in-flight rows for the step when the YAML does not say. */
   concurrency?: number;
+  /**
+   * Keep each finished row in the step cache so a rerun replays it instead of
+   * recomputing (default: true for operators that use a serving). Never for
+   * operators whose result for a row depends on other rows (dedup, limit).
+   */
+  cacheRows?: boolean;
   /** Columns read, written or dropped because of params. */
   columns?(params: P): ColumnEffects;
 }
@@ -57,6 +64,8 @@ export interface StepReporter {
   rejected(record: RowRecord, error: unknown): void;
   /** One input row became `count` rows (count ≥ 2). */
   expanded(record: RowRecord, count: number): void;
+  /** The row's result came from the step cache instead of being computed. */
+  replayed(record: RowRecord): void;
   /** Flow control: the step holds `n` more rows it has not emitted yet. */
   hold(n: number): void;
   /** Flow control: `n` held rows left the step (emitted, filtered or rejected). */
@@ -81,6 +90,8 @@ export interface OperatorContext<P = Record<string, unknown>> {
   /** Most rows in flight at once in this step. */
   readonly concurrency: number;
   readonly report: StepReporter;
+  /** The step's row cache, when caching is on for this step; RowOperator uses it. */
+  readonly cache: StepCache | undefined;
   /** Step-level counters for the run summary. */
   count(metric: string, by?: number): void;
 }

@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction } from "rxjs";
 
-function isPromiseLike<T>(v: unknown): v is PromiseLike<T> {
+export function isPromiseLike<T>(v: unknown): v is PromiseLike<T> {
   return typeof (v as { then?: unknown } | null)?.then === "function";
 }
 

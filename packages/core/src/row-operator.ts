@@ -1,8 +1,9 @@
 import { concatMap, defer, Observable, tap } from "rxjs";
 import { RowError, errorKind } from "./errors.js";
 import { OperatorABC, type OperatorContext } from "./operator.js";
-import { orderedMergeMap } from "./ordered-merge-map.js";
+import { isPromiseLike, orderedMergeMap } from "./ordered-merge-map.js";
 import { type ProcessResult, applyPatch, isDrop, isRows } from "./process-result.js";
+import type { CachedOutcome } from "./step-cache.js";
 import { type Row, type RowRecord, childRowId } from "./row.js";
 
 /** The context `process` gets: the step's context plus port helpers for this row. */
@@ -35,31 +36,32 @@ export function rowContext<P>(ctx: OperatorContext<P>, record: RowRecord): RowCo
   });
 }
 
-/** Turn one `process` result into the records it stands for, reporting drops and expansions. */
-export function settleResult<P>(
-  ctx: OperatorContext<P>,
-  record: RowRecord,
-  result: ProcessResult,
-): RowRecord[] {
-  if (result === undefined) return [record];
-  if (isDrop(result)) {
-    ctx.report.filtered(record, result.reason);
-    return [];
-  }
+/** What one `process` result means for the row, in the form the step cache keeps. */
+export function toOutcome(record: RowRecord, result: ProcessResult): CachedOutcome {
+  if (result === undefined) return { kind: "rows", rows: [record.row] };
+  if (isDrop(result)) return { kind: "filtered", reason: result.reason };
   if (isRows(result)) {
-    const list = result.rows;
-    if (list.length === 0) {
-      ctx.report.filtered(record, "no rows produced");
-      return [];
-    }
-    if (list.length === 1) return [{ id: record.id, row: list[0] as Row }];
-    ctx.report.expanded(record, list.length);
-    return list.map((row, i) => ({ id: childRowId(record.id, i), row }));
+    return result.rows.length ? { kind: "rows", rows: [...result.rows] } : { kind: "filtered", reason: "no rows produced" };
   }
   if (typeof result !== "object" || result === null || Array.isArray(result)) {
-    throw new RowError("bad-output", `process() returned ${Array.isArray(result) ? "an array" : typeof result}; return a patch object, rows([...]), drop(reason) or undefined`);
+    throw new RowError(
+      "bad-output",
+      `process() returned ${Array.isArray(result) ? "an array" : typeof result}; return a patch object, rows([...]), drop(reason) or undefined`,
+    );
   }
-  return [{ id: record.id, row: applyPatch(record.row, result) }];
+  return { kind: "rows", rows: [applyPatch(record.row, result)] };
+}
+
+/** Report an outcome (filtered, expanded) and turn it into output records with stable ids. */
+export function applyOutcome<P>(ctx: OperatorContext<P>, record: RowRecord, outcome: CachedOutcome): RowRecord[] {
+  if (outcome.kind === "filtered") {
+    ctx.report.filtered(record, outcome.reason);
+    return [];
+  }
+  const list = outcome.rows;
+  if (list.length === 1) return [{ id: record.id, row: list[0] as Row }];
+  ctx.report.expanded(record, list.length);
+  return list.map((row, i) => ({ id: childRowId(record.id, i), row }));
 }
 
 /** Emit each settled row's records, releasing its flow-control hold (cheaper than concatMap). */
@@ -100,17 +102,43 @@ export abstract class RowOperator<P = Record<string, unknown>> extends OperatorA
     );
   }
 
-  private async settle(record: RowRecord, ctx: OperatorContext<P>): Promise<RowRecord[]> {
+  /** Synchronous when `process` is, so cheap operators pay no promise per row. */
+  private settle(record: RowRecord, ctx: OperatorContext<P>): RowRecord[] | Promise<RowRecord[]> {
     // Rows not yet started when the run stops stay unfinished (a resume redoes them).
     if (ctx.stopping.aborted || ctx.signal.aborted) return [];
-    try {
-      const result = await this.process(record.row, rowContext(ctx, record));
-      return settleResult(ctx, record, result);
-    } catch (err) {
+    const cache = ctx.cache;
+    const cached = cache?.get(record.id);
+    if (cached) {
+      ctx.report.replayed(record);
+      return applyOutcome(ctx, record, cached);
+    }
+    const fail = (err: unknown): RowRecord[] => {
       // Work cut short by cancellation is unfinished, not failed: a resume redoes it.
       if (ctx.signal.aborted && errorKind(err) === "cancelled") return [];
       ctx.report.rejected(record, err);
       return [];
+    };
+    const finish = (result: ProcessResult): RowRecord[] => {
+      const outcome = toOutcome(record, result);
+      // Recorded before it is emitted: a killed run never loses a row it reported done.
+      cache?.put(record.id, outcome);
+      return applyOutcome(ctx, record, outcome);
+    };
+    try {
+      const result = this.process(record.row, rowContext(ctx, record));
+      if (isPromiseLike<ProcessResult>(result)) {
+        return Promise.resolve(result).then((r) => {
+          try {
+            return finish(r);
+          } catch (err) {
+            return fail(err);
+          }
+        }, fail);
+      }
+      return finish(result);
+    } catch (err) {
+      return fail(err);
     }
   }
+
 }

@@ -3,6 +3,7 @@ import { createAjv } from "./ajv.js";
 import type { LLMServingABC } from "./llm-serving.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { OperatorContext, OperatorSpec, StepReporter } from "./operator.js";
+import type { StepCache } from "./step-cache.js";
 
 const ajv = createAjv();
 const validators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
@@ -47,6 +48,7 @@ export interface StepContextOptions<P> {
   stopping?: AbortSignal;
   concurrency?: number;
   report: StepReporter;
+  cache?: StepCache;
   count?: (metric: string, by: number) => void;
 }
 
@@ -62,6 +64,7 @@ export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<
     stopping: o.stopping ?? o.signal ?? new AbortController().signal,
     concurrency: o.concurrency ?? o.spec.concurrency ?? (o.serving ? o.serving.maxConcurrency : 8),
     report: o.report,
+    cache: o.cache,
     count: o.count ?? (() => {}),
   };
 }

@@ -60,6 +60,7 @@ export async function runOperator(
         });
       },
       expanded: (r, count) => result.expanded.push({ id: r.id, count }),
+      replayed() {},
       hold() {},
       release() {},
     },

@@ -50,7 +50,7 @@ describe("core/sample with fraction", () => {
       stepId: "s",
       spec: SampleOperator.spec,
       params: { fraction: 1, seed: 0 },
-      report: { filtered() {}, rejected() {}, expanded() {}, hold() {}, release() {} },
+      report: { filtered() {}, rejected() {}, expanded() {}, replayed() {}, hold() {}, release() {} },
     });
     const source = new Subject<RowRecord>();
     const emitted: RowRecord[] = [];

@@ -1,12 +1,15 @@
 import { defer, finalize, Observable, tap } from "rxjs";
 import { errorKind, errorMessage } from "../errors.js";
-import type { LLMServingABC } from "../llm-serving.js";
+import type { LLMServingABC, UsageTotals } from "../llm-serving.js";
 import { type Logger, silentLogger } from "../logger.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
 import type { RowRecord } from "../row.js";
 import { redactSecrets } from "../secrets.js";
 import { createStepContext } from "../step-context.js";
+import type { RunManifest, StepCache } from "../step-cache.js";
 import type { RejectRecord, RejectSink, RowSink, RowSource, Storage } from "../storage.js";
+import type { RunStore } from "../step-cache.js";
+import { type SourceIdentity, stepFingerprints } from "./fingerprint.js";
 import { FlowGate } from "./flow-gate.js";
 import { bump, newStepStats, type RunStats, type RunSummary, reconcile, unfinished } from "./run-stats.js";
 
@@ -20,6 +23,14 @@ export interface RunOptions {
   limit?: number;
   /** Aborting it cancels the run like Ctrl-C. */
   signal?: AbortSignal;
+  /** Step caches, manifest and per-step rejects; without it nothing is cached. */
+  runStore?: RunStore;
+  /** Ignore and clear every cache. */
+  fresh?: boolean;
+  /** Recompute from this step on (its cache and those after it are dropped). */
+  fromStep?: string;
+  /** What identifies the input for fingerprints (path, size, mtime). */
+  sourceIdentity?: SourceIdentity;
 }
 
 /** A run in progress: live stats for progress display, cancellation, and the final summary. */
@@ -79,8 +90,9 @@ export class PipelineRun {
     const logger = this.options.logger ?? silentLogger;
     this.source = storage.openSource();
     const sink = await storage.openSink();
-    let rejects: RejectSink | undefined;
-    let rejectsOpen: Promise<RejectSink> | undefined;
+    const store = this.options.runStore;
+    const prepared = store ? await this.prepareStore(store) : undefined;
+    const rejectSinks = new Map<string, Promise<RejectSink>>(prepared?.rejects);
     let rejectChain: Promise<void> = Promise.resolve();
     const writeReject = (r: RejectRecord): void => {
       const clean: RejectRecord = {
@@ -88,9 +100,16 @@ export class PipelineRun {
         message: redactSecrets(r.message),
         ...(r.raw !== undefined ? { raw: redactSecrets(r.raw) } : {}),
       };
-      rejectsOpen ??= storage.openRejects().then((s) => (rejects = s));
+      // Without a run store, every step's rejects share the storage's rejects file.
+      const key = store ? r.stepId : "*";
+      let sink = rejectSinks.get(key);
+      if (!sink) {
+        sink = store ? store.openRejects(r.stepId) : storage.openRejects();
+        rejectSinks.set(key, sink);
+      }
+      const opened = sink;
       rejectChain = rejectChain.then(async () => {
-        await (await (rejectsOpen as Promise<RejectSink>)).write(clean);
+        await (await opened).write(clean);
       });
     };
 
@@ -111,7 +130,11 @@ export class PipelineRun {
         signal: this.abort.signal,
         stopping: this.stop.signal,
         ...(step.concurrency ? { concurrency: step.concurrency } : {}),
+        ...(prepared?.caches[i] ? { cache: prepared.caches[i] } : {}),
         report: {
+          replayed: () => {
+            s.replayed++;
+          },
           filtered: (_record, reason) => {
             s.filtered++;
             bump(s.filteredBy, reason);
@@ -159,7 +182,8 @@ export class PipelineRun {
     await rejectChain.catch((err) => {
       failure ??= err;
     });
-    await rejects?.close();
+    for (const sink of rejectSinks.values()) await (await sink).close();
+    for (const cache of prepared?.caches ?? []) await cache?.close();
 
     const cancelled = this.stopping && failure === undefined;
     const rejected = this.stats.source.bad + this.stats.steps.reduce((n, s) => n + s.rejected, 0);
@@ -183,12 +207,38 @@ export class PipelineRun {
         reason = `reject rate ${(rejectRate * 100).toFixed(1)}% is above run.maxRejectRate ${(plan.run.maxRejectRate * 100).toFixed(1)}%`;
       }
     }
+    const stepUsage = (id: string, serving: string | undefined): UsageTotals | undefined =>
+      serving ? this.options.servings?.[serving]?.usage().byTag[id] : undefined;
+    const steps = this.stats.steps.map((st, i) => {
+      const usage = stepUsage(st.id, plan.steps[i]?.serving);
+      return { ...st, unfinished: unfinished(st), ...(usage ? { usage } : {}) };
+    });
+    const usage = sumUsage(steps.map((st) => st.usage));
+    if (store && prepared) {
+      await store.writeManifest({
+        ...prepared.manifest,
+        status,
+        ...(reason ? { reason } : {}),
+        updatedAt: new Date().toISOString(),
+        steps: prepared.manifest.steps.map((m, i) => {
+          const st = steps[i];
+          if (!st) return m;
+          return {
+            ...m,
+            status: status === "ok" ? "done" : status === "cancelled" ? "cancelled" : "failed",
+            replayed: st.replayed,
+            counts: { in: st.in, out: st.out, filtered: st.filtered, rejected: st.rejected },
+            ...(st.usage ? { usage: { ...st.usage } } : {}),
+          };
+        }),
+      });
+    }
     return {
       pipeline: plan.name,
       status,
       ...(reason ? { reason } : {}),
       source: { ...this.stats.source },
-      steps: this.stats.steps.map((s) => ({ ...s, unfinished: unfinished(s) })),
+      steps,
       written: this.stats.written,
       rejected,
       filtered,
@@ -196,9 +246,54 @@ export class PipelineRun {
       maxRejectRate: plan.run.maxRejectRate,
       reconciled: reconcile(this.stats, this.stopping || failure !== undefined),
       ...(status !== "cancelled" && failure === undefined ? { output: sink.description } : {}),
-      ...(rejects ? { rejectsFile: rejects.description } : {}),
+      ...(rejectSinks.size ? { rejectsFile: store ? `${store.dir}/rejects` : (await rejectSinks.get("*"))?.description } : {}),
+      ...(store ? { runDir: store.dir } : {}),
+      ...(usage ? { usage } : {}),
       durationMs: Date.now() - this.stats.startedAt,
     };
+  }
+
+  /** Clear or prune caches as asked, open each caching step's cache, and mark the run as running. */
+  private async prepareStore(store: RunStore): Promise<{
+    caches: (StepCache | undefined)[];
+    rejects: [string, Promise<RejectSink>][];
+    manifest: RunManifest;
+  }> {
+    const { plan, fresh, fromStep } = this.options;
+    if (fresh) await store.clear();
+    const ids = plan.steps.map((s) => s.id);
+    const from = fromStep === undefined ? ids.length : ids.indexOf(fromStep);
+    if (from < 0) throw new Error(`--from-step ${fromStep}: no such step (steps: ${ids.join(", ")})`);
+    await store.prune(ids.slice(0, from));
+    const source = this.options.sourceIdentity ?? { path: plan.source.path };
+    const fingerprints = stepFingerprints(plan, source, this.options.servings);
+    const caches = await Promise.all(
+      plan.steps.map((s, i) =>
+        (s.op.spec.cacheRows ?? s.op.spec.serving !== undefined) ? store.openStepCache(s.id, fingerprints[i] as string) : undefined,
+      ),
+    );
+    // Rejects are recomputed each run: every step's old rejects file is replaced now.
+    const rejects: [string, Promise<RejectSink>][] = ["source", ...ids].map((id) => [id, store.openRejects(id)]);
+    const now = new Date().toISOString();
+    const manifest: RunManifest = {
+      pipeline: plan.name,
+      file: plan.file,
+      status: "running",
+      startedAt: now,
+      updatedAt: now,
+      source,
+      steps: plan.steps.map((s, i) => ({
+        id: s.id,
+        op: s.op.spec.name,
+        version: s.op.spec.version,
+        fingerprint: fingerprints[i] as string,
+        status: "running",
+        replayed: 0,
+        counts: { in: 0, out: 0, filtered: 0, rejected: 0 },
+      })),
+    };
+    await store.writeManifest(manifest);
+    return { caches, rejects, manifest };
   }
 
   /** Pull rows from the source only while the pipeline has room. */
@@ -303,4 +398,18 @@ export function startRun(options: RunOptions): PipelineRun {
 /** Run a compiled pipeline to the end and return its summary. */
 export function runPipeline(options: RunOptions): Promise<RunSummary> {
   return startRun(options).done;
+}
+
+function sumUsage(list: (UsageTotals | undefined)[]): UsageTotals | undefined {
+  const present = list.filter((u): u is UsageTotals => u !== undefined);
+  if (!present.length) return undefined;
+  const total: UsageTotals = { requests: 0, cached: 0, promptTokens: 0, completionTokens: 0 };
+  for (const u of present) {
+    total.requests += u.requests;
+    total.cached += u.cached;
+    total.promptTokens += u.promptTokens;
+    total.completionTokens += u.completionTokens;
+    if (u.cost !== undefined) total.cost = (total.cost ?? 0) + u.cost;
+  }
+  return total;
 }

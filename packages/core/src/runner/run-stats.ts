@@ -1,3 +1,5 @@
+import type { UsageTotals } from "../llm-serving.js";
+
 export interface StepStats {
   id: string;
   op: string;
@@ -9,6 +11,8 @@ export interface StepStats {
   rejected: number;
   /** Extra rows created by expansion (one row becoming n adds n - 1). */
   expandedExtra: number;
+  /** Rows whose result was replayed from the step cache. */
+  replayed: number;
   filteredBy: Record<string, number>;
   rejectedBy: Record<string, number>;
   counters: Record<string, number>;
@@ -24,7 +28,7 @@ export interface RunStats {
 }
 
 export function newStepStats(id: string, op: string): StepStats {
-  return { id, op, in: 0, out: 0, filtered: 0, rejected: 0, expandedExtra: 0, filteredBy: {}, rejectedBy: {}, counters: {} };
+  return { id, op, in: 0, out: 0, filtered: 0, rejected: 0, expandedExtra: 0, replayed: 0, filteredBy: {}, rejectedBy: {}, counters: {} };
 }
 
 export function bump(map: Record<string, number>, key: string, by = 1): void {
@@ -38,6 +42,8 @@ export function unfinished(s: StepStats): number {
 
 export interface StepSummary extends StepStats {
   unfinished: number;
+  /** LLM usage of this step, when it uses a serving. */
+  usage?: UsageTotals;
 }
 
 export interface RunSummary {
@@ -55,7 +61,12 @@ export interface RunSummary {
   /** True when every step's in = out + filtered + rejected (+ unfinished on cancel) and steps chain up. */
   reconciled: boolean;
   output?: string;
+  /** Where rejects went: a file, or the run directory's rejects/ folder. */
   rejectsFile?: string;
+  /** The run directory (step caches, manifest, rejects), when caching is on. */
+  runDir?: string;
+  /** LLM usage over all steps. */
+  usage?: UsageTotals;
   durationMs: number;
 }
 

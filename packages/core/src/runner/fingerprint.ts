@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+import type { LLMServingABC } from "../llm-serving.js";
+import { canonicalJson } from "../operators/canonical-json.js";
+import type { PipelinePlan } from "../pipeline/plan.js";
+
+export interface SourceIdentity {
+  path: string;
+  size?: number;
+  mtimeMs?: number;
+}
+
+/**
+ * Each step's fingerprint: operator name and version, params, bindings, the
+ * serving's model and generation settings, and the upstream fingerprint (the
+ * source's path, size and modification time for the first step). A change
+ * anywhere upstream changes every fingerprint after it, nothing before it.
+ * Secrets never enter: servings fingerprint model and settings only.
+ */
+export function stepFingerprints(
+  plan: PipelinePlan,
+  source: SourceIdentity,
+  servings: Record<string, LLMServingABC> = {},
+): string[] {
+  let upstream = digest({ source: { ...source }, idColumn: plan.source.idColumn ?? null, format: plan.source.format ?? null });
+  return plan.steps.map((step) => {
+    upstream = digest({
+      upstream,
+      op: step.op.spec.name,
+      version: step.op.spec.version,
+      params: step.params,
+      inputs: step.inputs,
+      outputs: step.outputs,
+      serving: step.serving ? (servings[step.serving]?.fingerprint() ?? step.serving) : null,
+    });
+    return upstream;
+  });
+}
+
+function digest(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
+}
