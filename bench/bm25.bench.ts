@@ -3,7 +3,7 @@
  * at several corpus sizes, and of lunr's own index at a small size beside it.
  *
  *   node --conditions=source --import tsx bench/bm25.bench.ts [--sizes 10000,100000,1000000]
- *        [--queries N] [--lunr-size 10000 | --no-lunr] [--query-seconds 60]
+ *        [--queries N] [--lunr-size 10000 | --no-lunr] [--query-seconds 60] [--sample]
  *
  * Each measurement runs in its own child process, so its peak RSS (the kernel's VmHWM) is clean.
  *
@@ -453,6 +453,11 @@ function printTargets(results: Result[]): void {
 function main(): void {
   const args = process.argv.slice(2);
   const budget = Number(argValue(args, "--query-seconds") ?? 60);
+  if (args.includes("--sample")) {
+    for (let i = 0; i < 2; i++) console.log(`passage ${i}: ${passage(i)}\n`);
+    for (const q of makeQueries(1000, 3)) console.log(`query (positive ${q.positive}): ${q.text}`);
+    return;
+  }
   const childEngine = argValue(args, "--child");
   if (childEngine !== undefined) {
     const size = Number(argValue(args, "--size"));

@@ -1,4 +1,4 @@
-import type { RunSummary } from "@dataflow/core";
+import type { RunSummary, UsageTotals } from "@dataflow/core";
 import { relative } from "node:path";
 
 function table(rows: string[][]): string {
@@ -34,10 +34,10 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
   const lines: string[] = [];
   const status = summary.status === "ok" ? "done" : summary.status;
   lines.push(`run "${summary.pipeline}" ${status} in ${formatDuration(summary.durationMs)}${summary.reason ? `: ${summary.reason}` : ""}`);
-  const rows: string[][] = [["step", "op", "in", "out", "filtered", "rejected", "unfinished"]];
-  rows.push(["(source)", "", String(summary.source.read + summary.source.bad), String(summary.source.read), "0", String(summary.source.bad), "0"]);
+  const rows: string[][] = [["step", "op", "in", "out", "filtered", "rejected", "unfinished", "cached"]];
+  rows.push(["(source)", "", String(summary.source.read + summary.source.bad), String(summary.source.read), "0", String(summary.source.bad), "0", ""]);
   for (const s of summary.steps) {
-    rows.push([s.id, s.op, String(s.in), String(s.out), String(s.filtered), String(s.rejected), String(s.unfinished)]);
+    rows.push([s.id, s.op, String(s.in), String(s.out), String(s.filtered), String(s.rejected), String(s.unfinished), String(s.replayed)]);
   }
   lines.push(table(rows).replace(/^/gm, "  "));
   for (const s of summary.steps) {
@@ -45,11 +45,22 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
     if (s.rejected) lines.push(`  ${s.id}: rejected ${top(s.rejectedBy)}`);
     if (s.expandedExtra) lines.push(`  ${s.id}: ${s.expandedExtra} extra rows from expansion`);
   }
+  for (const s of summary.steps) {
+    if (s.usage) lines.push(`  ${s.id}: ${formatUsage(s.usage)}`);
+  }
+  if (summary.usage) lines.push(`  LLM total: ${formatUsage(summary.usage)}`);
   if (summary.output) lines.push(`  wrote ${summary.written} rows to ${displayPath(summary.output, cwd)}`);
   else lines.push(`  output not written (${summary.written} rows were ready)`);
+  if (summary.runDir) lines.push(`  step caches and manifest: ${displayPath(summary.runDir, cwd)}`);
   if (summary.rejectsFile) {
     lines.push(`  rejects: ${summary.rejected} in ${displayPath(summary.rejectsFile, cwd)} (rate ${(summary.rejectRate * 100).toFixed(1)}%, limit ${(summary.maxRejectRate * 100).toFixed(1)}%)`);
   }
+  if (summary.rejected) lines.push(`  list them: dataflow rejects <pipeline>`);
   lines.push(`  reconciled: ${summary.reconciled ? "yes, every row is accounted for" : "NO — some rows are unaccounted for; please report this"}`);
   return lines.join("\n");
+}
+
+export function formatUsage(u: UsageTotals): string {
+  const cost = u.cost !== undefined ? `, $${u.cost.toFixed(4)}` : "";
+  return `${u.requests} requests (${u.cached} from cache), ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${cost}`;
 }

@@ -12,8 +12,12 @@ const repoRoot = resolve(import.meta.dirname, "../../..");
 const tmp = mkdtempSync(join(tmpdir(), "dataflow-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+const cacheDir = join(tmp, "cache");
+
 async function cli(args: string[], env: Record<string, string> = {}) {
   const c = captureIO(env);
+  // Keep step caches out of the source tree.
+  if (args[0] === "run" || args[0] === "rejects") args = [...args, "--set", `cache.dir=${cacheDir}`];
   const code = await runCli(args, c.io);
   return { code, stdout: c.stdout(), stderr: c.stderr() };
 }
@@ -128,11 +132,17 @@ describe("dataflow run", () => {
     expect(r.stdout).toMatch(/reject rate 50\.0% is above run\.maxRejectRate 20\.0%/);
     expect(r.code).toBe(1);
     expect(readJsonl(output).map((row) => row.prompt)).toEqual(["fine", "also fine"]);
-    const rejects = readJsonl(join(tmp, "mixed-out.rejects.jsonl"));
+    const rejects = [...readJsonl(join(cacheDir, "text-only", "rejects", "source.jsonl")), ...readJsonl(join(cacheDir, "text-only", "rejects", "long-enough.jsonl"))];
     expect(rejects.map((x) => [x.rowId, x.stepId, x.type])).toEqual([
       ["2", "source", "bad-input"],
       ["3", "long-enough", "bad-input"],
     ]);
+    const listed = await cli(["rejects", join(testdata, "text-only.yaml")]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain("source: 1 rejected (1× bad-input)");
+    expect(listed.stdout).toMatch(/long-enough: 1 rejected \(1× bad-input\)\n {2}row 3 \[bad-input\] /);
+    const json = await cli(["rejects", join(testdata, "text-only.yaml"), "--step", "source", "--json"]);
+    expect(json.stdout.trim().split("\n").map((l) => JSON.parse(l).rowId)).toEqual(["2"]);
   });
 
   it("prints plain progress lines when stderr is not a terminal", async () => {

@@ -1,6 +1,7 @@
 import { pipelineSchema } from "@dataflow/core";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { operatorsCommand } from "./commands/operators.js";
+import { rejectsCommand } from "./commands/rejects.js";
 import { runCommand } from "./commands/run.js";
 import { validateCommand } from "./commands/validate.js";
 import { createDefaultRegistry } from "./default-registry.js";
@@ -46,6 +47,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
       .argument("<pipeline>", "pipeline YAML file"),
   )
     .option("--limit <n>", "read at most n source rows", nonNegativeInt)
+    .option("--fresh", "ignore and clear the step caches: recompute everything")
+    .option("--from-step <id>", "recompute from this step on, reusing the caches of the steps before it")
     .option("--dry-run", "validate and show the plan without running")
     .option("--json", "print the run summary as JSON")
     .addOption(new Option("--progress-interval <seconds>", "seconds between progress lines when not on a terminal").argParser(positiveNumber).default(10))
@@ -69,6 +72,19 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     .option("--json", "machine-readable output")
     .action((name: string | undefined, flags) => {
       exitCode = operatorsCommand(name, flags, io, registry);
+    });
+
+  compileOptions(
+    program
+      .command("rejects")
+      .description("list the rejected rows of a pipeline's last run, step by step")
+      .argument("<pipeline>", "pipeline YAML file"),
+  )
+    .option("--step <id>", "only this step's rejects (\"source\" for unreadable input rows)")
+    .option("--show <n>", "print this many rejects per step", nonNegativeInt, 5)
+    .option("--json", "print every reject as a JSON line")
+    .action(async (file: string, flags) => {
+      exitCode = await rejectsCommand(file, flags, io, registry);
     });
 
   program

@@ -24,10 +24,12 @@ export class AtomicFile {
     private readonly writer: BufferedFileWriter,
   ) {}
 
-  static async open(path: string): Promise<AtomicFile> {
+  /** `gzip`: compress what is written (see BufferedFileWriter). */
+  static async open(path: string, options?: { gzip?: boolean }): Promise<AtomicFile> {
     const tempPath = tempPathFor(path);
     try {
-      return new AtomicFile(path, tempPath, await BufferedFileWriter.open(tempPath, { flags: "wx" }));
+      const writer = await BufferedFileWriter.open(tempPath, { flags: "wx", gzip: options?.gzip ?? false });
+      return new AtomicFile(path, tempPath, writer);
     } catch (err) {
       throw outputError(path, err);
     }

@@ -1,30 +1,40 @@
-import { extname } from "node:path";
+import { basename } from "node:path";
 
 /** The file formats FileStorage reads and writes. */
-export type FileFormat = "jsonl" | "json";
+export type FileFormat = "jsonl" | "json" | "csv" | "parquet" | "jsonl.gz";
 
-export const FILE_FORMATS: readonly FileFormat[] = ["jsonl", "json"];
+export const FILE_FORMATS: readonly FileFormat[] = ["jsonl", "json", "csv", "parquet", "jsonl.gz"];
 
-const EXTENSIONS: Readonly<Record<string, FileFormat>> = {
-  ".jsonl": "jsonl",
-  ".ndjson": "jsonl",
-  ".json": "json",
-};
+/** Extensions by format; a longer one is tried first, so ".jsonl.gz" wins over ".gz". */
+const EXTENSIONS: readonly (readonly [string, FileFormat])[] = [
+  [".jsonl.gz", "jsonl.gz"],
+  [".ndjson.gz", "jsonl.gz"],
+  [".jsonl", "jsonl"],
+  [".ndjson", "jsonl"],
+  [".json", "json"],
+  [".csv", "csv"],
+  [".parquet", "parquet"],
+  [".pq", "parquet"],
+];
 
-const SUPPORTED = "jsonl (.jsonl, .ndjson) and json (.json)";
+const SUPPORTED =
+  "jsonl (.jsonl, .ndjson), jsonl.gz (.jsonl.gz, .ndjson.gz), json (.json), csv (.csv) and parquet (.parquet, .pq)";
 
 /**
  * The format of a file from its extension (case-insensitive): `.jsonl` and
- * `.ndjson` are JSONL, `.json` a JSON array. Throws an Error naming the path
- * and the supported formats for any other extension.
+ * `.ndjson` are JSONL, `.jsonl.gz` and `.ndjson.gz` gzipped JSONL, `.json` a
+ * JSON array, `.csv` CSV, `.parquet` and `.pq` Parquet. Throws an Error naming
+ * the path and the supported formats for any other extension.
  */
 export function detectFormat(path: string): FileFormat {
-  const ext = extname(path).toLowerCase();
-  const format = EXTENSIONS[ext];
-  if (format !== undefined) return format;
-  const what = ext === "" ? "it has no extension" : `"${ext}" is not a supported extension`;
+  const name = basename(path).toLowerCase();
+  for (const [ext, format] of EXTENSIONS) {
+    if (name.endsWith(ext) && name.length > ext.length) return format;
+  }
+  const dot = name.lastIndexOf(".");
+  const what = dot <= 0 ? "it has no extension" : `"${name.slice(dot)}" is not a supported extension`;
   throw new Error(
-    `cannot tell the format of ${path}: ${what}; supported formats are ${SUPPORTED} (or set format: jsonl | json)`,
+    `cannot tell the format of ${path}: ${what}; supported formats are ${SUPPORTED} (or set format: ${FILE_FORMATS.join(" | ")})`,
   );
 }
 

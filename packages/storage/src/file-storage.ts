@@ -1,16 +1,27 @@
 import type { Storage } from "@dataflow/core";
+import { CsvSink } from "./csv-sink.js";
+import { CsvSource } from "./csv-source.js";
 import { type FileFormat, resolveFormat } from "./file-format.js";
 import { JsonSink } from "./json-sink.js";
 import { JsonSource } from "./json-source.js";
 import { JsonlSink } from "./jsonl-sink.js";
 import { JsonlSource } from "./jsonl-source.js";
+import type { ParquetColumnType } from "./parquet-columns.js";
+import { ParquetSink } from "./parquet-sink.js";
+import { ParquetSource } from "./parquet-source.js";
 import { RejectsSink } from "./rejects-sink.js";
 import { checkLimit } from "./row-limit.js";
+
+/** Any of FileStorage's sources: each has `checkReadable()` besides the RowSource contract. */
+export type FileSource = JsonlSource | JsonSource | CsvSource | ParquetSource;
+
+/** Any of FileStorage's sinks. */
+export type FileSink = JsonlSink | JsonSink | CsvSink | ParquetSink;
 
 export interface FileStorageOptions {
   input: {
     path: string;
-    /** Default: from the extension (.jsonl/.ndjson → jsonl, .json → json). */
+    /** Default: from the extension (see detectFormat). */
     format?: FileFormat;
     /** Take row ids from this column instead of line numbers / record indexes. */
     idColumn?: string;
@@ -21,13 +32,18 @@ export interface FileStorageOptions {
     path: string;
     /** Default: from the extension. */
     format?: FileFormat;
+    /** Parquet only: rows per row group (default 10,000). */
+    rowGroupSize?: number;
+    /** Parquet only: column types instead of inferred ones, e.g. `{ score: "double" }`. */
+    columnTypes?: Readonly<Record<string, ParquetColumnType>>;
   };
   rejects: { path: string };
 }
 
 /**
- * Storage on local files: a JSONL or JSON source, an atomic JSONL or JSON
- * output, and a JSONL rejects file created on the first reject.
+ * Storage on local files: a JSONL, gzipped JSONL, JSON, CSV or Parquet source,
+ * an atomic output in any of those formats, and a JSONL rejects file created
+ * on the first reject.
  *
  * Formats are resolved (and options checked) in the constructor, so a bad
  * extension or option fails before any work. The input file is not touched
@@ -42,16 +58,32 @@ export class FileStorage implements Storage {
     this.inputFormat = resolveFormat(options.input.path, options.input.format);
     this.outputFormat = resolveFormat(options.output.path, options.output.format);
     checkLimit(options.input.limit);
+    const { rowGroupSize, columnTypes } = options.output;
+    ParquetSink.checkOptions({
+      ...(rowGroupSize === undefined ? {} : { rowGroupSize }),
+      ...(columnTypes === undefined ? {} : { columnTypes }),
+    });
   }
 
-  openSource(): JsonlSource | JsonSource {
+  openSource(): FileSource {
     const { path, idColumn, limit } = this.options.input;
     const options = {
       path,
       ...(idColumn === undefined ? {} : { idColumn }),
       ...(limit === undefined ? {} : { limit }),
     };
-    return this.inputFormat === "jsonl" ? new JsonlSource(options) : new JsonSource(options);
+    switch (this.inputFormat) {
+      case "jsonl":
+        return new JsonlSource(options);
+      case "jsonl.gz":
+        return new JsonlSource({ ...options, compression: "gzip" });
+      case "json":
+        return new JsonSource(options);
+      case "csv":
+        return new CsvSource(options);
+      case "parquet":
+        return new ParquetSource(options);
+    }
   }
 
   /** Throws an InputFileError naming the path unless the input file can be read. */
@@ -59,9 +91,23 @@ export class FileStorage implements Storage {
     return this.openSource().checkReadable();
   }
 
-  openSink(): Promise<JsonlSink | JsonSink> {
-    const { path } = this.options.output;
-    return this.outputFormat === "jsonl" ? JsonlSink.open(path) : JsonSink.open(path);
+  openSink(): Promise<FileSink> {
+    const { path, rowGroupSize, columnTypes } = this.options.output;
+    switch (this.outputFormat) {
+      case "jsonl":
+        return JsonlSink.open(path);
+      case "jsonl.gz":
+        return JsonlSink.open(path, { compression: "gzip" });
+      case "json":
+        return JsonSink.open(path);
+      case "csv":
+        return CsvSink.open(path);
+      case "parquet":
+        return ParquetSink.open(path, {
+          ...(rowGroupSize === undefined ? {} : { rowGroupSize }),
+          ...(columnTypes === undefined ? {} : { columnTypes }),
+        });
+    }
   }
 
   async openRejects(): Promise<RejectsSink> {

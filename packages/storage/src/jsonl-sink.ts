@@ -8,6 +8,9 @@ import { AtomicFile } from "./atomic-file.js";
  *
  * `write()` returns a promise when the caller should wait before writing more
  * (backpressure); awaiting it keeps memory bounded.
+ *
+ * With `compression: "gzip"` (for `.jsonl.gz`) the file is gzip-compressed as
+ * it is written, off the main thread, still atomically.
  */
 export class JsonlSink implements RowSink {
   readonly description: string;
@@ -18,8 +21,8 @@ export class JsonlSink implements RowSink {
   }
 
   /** Opens the temp file beside `path`, creating parent directories. */
-  static async open(path: string): Promise<JsonlSink> {
-    return new JsonlSink(await AtomicFile.open(path));
+  static async open(path: string, options?: { compression?: "gzip" }): Promise<JsonlSink> {
+    return new JsonlSink(await AtomicFile.open(path, { gzip: options?.compression === "gzip" }));
   }
 
   get path(): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstInvalidUtf8 } from "./utf8.js";
+import { completeUtf8Length, firstInvalidUtf8 } from "./utf8.js";
 
 describe("firstInvalidUtf8", () => {
   it("accepts well-formed UTF-8 of every length", () => {
@@ -30,5 +30,19 @@ describe("firstInvalidUtf8", () => {
         expect(firstInvalidUtf8(bytes) === -1, bytes.join(",")).toBe(valid);
       }
     }
+  });
+});
+
+describe("completeUtf8Length", () => {
+  it("leaves out a sequence cut off at the end, and only that", () => {
+    const text = Buffer.from("aé€😀");
+    // Every cut point: the complete part ends at a character boundary.
+    const boundaries = [0, 1, 3, 6, 10];
+    for (let end = 0; end <= text.length; end++) {
+      const expected = Math.max(...boundaries.filter((b) => b <= end));
+      expect(completeUtf8Length(text, end)).toBe(expected);
+    }
+    expect(completeUtf8Length(Uint8Array.from([0x61, 0xff]))).toBe(2); // invalid, not cut off: checked now
+    expect(completeUtf8Length(Uint8Array.from([0x80, 0x80, 0x80, 0x80]))).toBe(4);
   });
 });

@@ -60,3 +60,19 @@ export function describeInvalidUtf8(
     reason: `invalid UTF-8 (unexpected byte 0x${byte})`,
   };
 }
+
+/**
+ * The length of bytes[0, end) without a multi-byte sequence that is cut off at
+ * `end` (its lead byte is there, some continuation bytes are not yet): the
+ * part of a chunk that can be checked now, the rest waiting for the next one.
+ */
+export function completeUtf8Length(bytes: Uint8Array, end = bytes.length): number {
+  for (let i = end - 1; i >= 0 && i >= end - 4; i--) {
+    const b = bytes[i] as number;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+    // Only a lead byte starts a sequence that can continue; anything else is checked now.
+    const need = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 1;
+    return end - i >= need ? end : i;
+  }
+  return end;
+}

@@ -1,6 +1,8 @@
 import type { OperatorRegistry, PipelinePlan } from "@dataflow/core";
-import { startRun } from "@dataflow/core";
-import { FileStorage } from "@dataflow/storage";
+import { didYouMean, startRun } from "@dataflow/core";
+import { FileRunStore, FileStorage } from "@dataflow/storage";
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { type CompileFlags, compileFile } from "../compile-file.js";
 import { displayPath, formatDuration, formatSummary } from "../format-summary.js";
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_RUN_FAILED } from "../io.js";
@@ -8,6 +10,8 @@ import { showProgress } from "../progress.js";
 
 export interface RunFlags extends CompileFlags {
   limit?: number;
+  fresh?: boolean;
+  fromStep?: string;
   dryRun?: boolean;
   json?: boolean;
   progressInterval?: number;
@@ -26,7 +30,7 @@ export function describePlan(plan: PipelinePlan, cwd = process.cwd()): string {
     );
   }
   lines.push(`  output: ${displayPath(plan.output.path, cwd)} — columns: ${plan.columns.join(", ")}`);
-  lines.push(`  rejects: ${displayPath(plan.output.rejects, cwd)}`);
+  lines.push(`  caches, manifest and rejects: ${displayPath(runDirFor(plan), cwd)}`);
   return lines.join("\n");
 }
 
@@ -43,6 +47,12 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
     return EXIT_INVALID;
   }
 
+  if (flags.fromStep !== undefined && !plan.steps.some((s) => s.id === flags.fromStep)) {
+    const hint = didYouMean(flags.fromStep, plan.steps.map((s) => s.id));
+    io.stderr.write(`error: --from-step ${flags.fromStep}: no such step${hint ? `; ${hint}` : ""} (steps: ${plan.steps.map((s) => s.id).join(", ")})\n`);
+    return EXIT_INVALID;
+  }
+
   if (flags.dryRun) {
     io.stdout.write(`${describePlan(plan)}\n\nvalid; dry run, nothing was executed\n`);
     return EXIT_OK;
@@ -53,7 +63,17 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
     output: { path: plan.output.path, ...(plan.output.format ? { format: plan.output.format } : {}) },
     rejects: { path: plan.output.rejects },
   });
-  const run = startRun({ plan, storage, ...(flags.limit !== undefined ? { limit: flags.limit } : {}) });
+  const runStore = new FileRunStore({ dir: runDirFor(plan) });
+  const sourceStat = await stat(plan.source.path).catch(() => undefined);
+  const run = startRun({
+    plan,
+    storage,
+    runStore,
+    sourceIdentity: { path: plan.source.path, ...(sourceStat ? { size: sourceStat.size, mtimeMs: sourceStat.mtimeMs } : {}) },
+    ...(flags.fresh ? { fresh: true } : {}),
+    ...(flags.fromStep !== undefined ? { fromStep: flags.fromStep } : {}),
+    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+  });
 
   let interrupts = 0;
   const removeHandler = io.onInterrupt(() => {
@@ -72,8 +92,9 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
     if (flags.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout.write(`${formatSummary(summary)}\n`);
     if (summary.status === "cancelled") {
+      const cached = summary.steps.reduce((n, s) => n + s.out + s.filtered - s.replayed, 0);
       io.stderr.write(
-        `run interrupted: ${summary.written} rows were done; the output file was not written. Run the same command again to start over.\n`,
+        `run interrupted; the output file was not written. Finished rows are cached in ${displayPath(runStore.dir)} (${cached} new this run): run the same command again to resume where it stopped.\n`,
       );
     }
     return summary.status === "ok" ? EXIT_OK : EXIT_RUN_FAILED;
@@ -84,4 +105,9 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
   } finally {
     removeHandler();
   }
+}
+
+/** Where a pipeline's step caches, manifest and rejects live between runs. */
+export function runDirFor(plan: PipelinePlan): string {
+  return join(plan.cache.dir, plan.name);
 }

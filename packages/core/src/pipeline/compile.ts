@@ -9,12 +9,12 @@ import { bindPorts, validateParams } from "../step-context.js";
 import { checkKeyFlow, type FlowStep } from "./key-flow.js";
 import { PipelineDocument } from "./pipeline-document.js";
 import { pipelineSchema } from "./pipeline-schema.js";
-import type { PipelinePlan, PlannedStep, ServingConfig } from "./plan.js";
+import type { FileFormatName, PipelinePlan, PlannedStep, ServingConfig } from "./plan.js";
 import { schemaDiagnostics } from "./schema-diagnostics.js";
 
 export interface SourceRef {
   path: string;
-  format?: "jsonl" | "json";
+  format?: FileFormatName;
   idColumn?: string;
 }
 
@@ -52,7 +52,7 @@ interface RawPipeline {
   name: string;
   plugins?: string[];
   source: SourceRef & { columns?: string[] };
-  output?: { path: string; format?: "jsonl" | "json"; rejects?: string };
+  output?: { path: string; format?: FileFormatName };
   cache?: { dir: string };
   servings?: Record<string, ServingConfig>;
   run?: PipelinePlan["run"];
@@ -238,7 +238,7 @@ export async function compilePipeline(text: string, file: string, options: Compi
         output: {
           path: outPath,
           ...(raw.output?.format ? { format: raw.output.format } : {}),
-          rejects: raw.output?.rejects && !options.output ? resolve(baseDir, raw.output.rejects) : rejectsPathFor(outPath),
+          rejects: rejectsPathFor(outPath),
         },
         cache: { dir: resolve(baseDir, raw.cache?.dir ?? ".dataflow/cache") },
         servings,

@@ -91,7 +91,7 @@ export const pipelineSchema: JSONSchema = {
       required: ["path"],
       properties: {
         path: { type: "string", minLength: 1, description: "Input file, relative to this file" },
-        format: { enum: ["jsonl", "json"] },
+        format: { enum: ["jsonl", "json", "csv", "parquet", "jsonl.gz"], description: "Default: from the file extension" },
         idColumn: { ...columnName, description: "Column holding a stable row id (default: line/record number)" },
         columns: {
           type: "array",
@@ -107,8 +107,7 @@ export const pipelineSchema: JSONSchema = {
       required: ["path"],
       properties: {
         path: { type: "string", minLength: 1, description: "Output file, relative to this file" },
-        format: { enum: ["jsonl", "json"] },
-        rejects: { type: "string", minLength: 1, description: "Rejects file (default: <output>.rejects.jsonl)" },
+        format: { enum: ["jsonl", "json", "csv", "parquet", "jsonl.gz"], description: "Default: from the file extension" },
       },
     },
     cache: {

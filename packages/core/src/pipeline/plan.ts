@@ -1,3 +1,6 @@
+/** File formats a pipeline can read and write. */
+export type FileFormatName = "jsonl" | "json" | "csv" | "parquet" | "jsonl.gz";
+
 import type { SourceLocation } from "../errors.js";
 import type { OperatorClass } from "../operator.js";
 
@@ -36,8 +39,9 @@ export interface PipelinePlan {
   name: string;
   file: string;
   baseDir: string;
-  source: { path: string; format?: "jsonl" | "json"; idColumn?: string; columns: string[] };
-  output: { path: string; format?: "jsonl" | "json"; rejects: string };
+  source: { path: string; format?: FileFormatName; idColumn?: string; columns: string[] };
+  /** `rejects` is where rows go that fail when no run store is used (library runs). */
+  output: { path: string; format?: FileFormatName; rejects: string };
   cache: { dir: string };
   servings: Record<string, ServingConfig>;
   run: { maxRejectRate: number; window: number; shutdownGraceMs: number };

@@ -209,20 +209,22 @@ interface CompactParts {
 
 /** Per-query working memory, reused across queries (one set per concurrent search). */
 interface Scratch {
+  /** Score per document; all zeros between searches. */
   readonly acc: Float64Array;
-  readonly stamp: Uint32Array;
+  /** Documents touched by the current query, used when it touches few of them. */
   readonly touched: Int32Array;
-  epoch: number;
   busy: boolean;
+  /** Set while `acc` may hold a query's values (cleared once they are all reset to 0). */
+  dirty: boolean;
 }
 
 /**
  * An immutable BM25 inverted index on typed arrays: a term dictionary, postings as CSR arrays
  * (Int32Array docIds sorted ascending within a term, Float32Array precomputed impacts), and document
  * lengths. Search is exhaustive term-at-a-time: each query term's postings are added into a
- * per-document accumulator, then a bounded heap picks the top k among the touched documents.
+ * per-document accumulator, then a bounded heap picks the top k.
  *
- * Memory: 8 bytes per posting plus the dictionary; the accumulator set costs 16 bytes per document
+ * Memory: 8 bytes per posting plus the dictionary; the accumulator set costs 12 bytes per document
  * and is allocated on the first search.
  */
 export class CompactBm25Index implements Bm25Engine {
@@ -272,7 +274,7 @@ export class CompactBm25Index implements Bm25Engine {
 
   /** Bytes held in typed arrays (the dictionary's strings are not counted). */
   get typedArrayBytes(): number {
-    const scratch = this.scratch ? this.size * 16 : 0;
+    const scratch = this.scratch ? this.size * 12 : 0;
     return (
       this.offsets.byteLength +
       this.docIds.byteLength +
@@ -313,18 +315,7 @@ export class CompactBm25Index implements Bm25Engine {
 
     const scratch = this.takeScratch();
     try {
-      const touchedCount = this.accumulate(queryCounts, scratch);
-      const heap = new TopKHeap(limit);
-      const { acc, touched } = scratch;
-      const exclude = options.exclude;
-      for (let i = 0; i < touchedCount; i++) {
-        const doc = touched[i] as number;
-        const score = acc[doc] as number;
-        if (!heap.admits(score, doc)) continue;
-        if (exclude?.(doc)) continue;
-        heap.push(score, doc);
-      }
-      const hits = heap.drain();
+      const hits = this.rank(queryCounts, limit, options.exclude, scratch);
       if (this.params.scoring === "lunr") {
         // lunr divides the dot product by the query vector's norm; weights are in thousandths here.
         let squares = 0;
@@ -338,44 +329,86 @@ export class CompactBm25Index implements Bm25Engine {
     }
   }
 
-  /** Adds every query term's impacts into the accumulator; returns how many documents it touched. */
-  private accumulate(queryCounts: Map<number, number>, scratch: Scratch): number {
-    const { acc, stamp, touched } = scratch;
+  private rank(
+    queryCounts: Map<number, number>,
+    limit: number,
+    exclude: ((docId: number) => boolean) | undefined,
+    scratch: Scratch,
+  ): { docId: number; score: number }[] {
     const { offsets, docIds, impacts } = this;
-    scratch.epoch = scratch.epoch === 0xffffffff ? resetStamps(stamp) : scratch.epoch + 1;
-    const epoch = scratch.epoch;
+    const { acc, touched } = scratch;
+    let postings = 0;
+    for (const t of queryCounts.keys()) postings += (offsets[t + 1] as number) - (offsets[t] as number);
+    // A query touching few documents keeps a list of them; otherwise scanning all of acc is cheaper
+    // than the unpredictable "first touch?" branch on every posting.
+    const sparse = postings * SPARSE_RATIO < this.size;
     let touchedCount = 0;
+    // Zero weights (lunr scoring rounds tiny ones to 0) still make a hit but leave acc at 0.
+    let zeros: number[] | undefined;
+    scratch.dirty = true;
     for (const [t, count] of queryCounts) {
       const end = offsets[t + 1] as number;
       for (let p = offsets[t] as number; p < end; p++) {
         const doc = docIds[p] as number;
         const w = count * (impacts[p] as number);
-        // The stamp says whether acc[doc] belongs to this query, so nothing is cleared between queries.
-        if (stamp[doc] !== epoch) {
-          stamp[doc] = epoch;
-          acc[doc] = w;
-          touched[touchedCount++] = doc;
-        } else {
-          acc[doc] = (acc[doc] as number) + w;
+        if (w === 0) {
+          zeros ??= [];
+          zeros.push(doc);
+          continue;
         }
+        const a = acc[doc] as number;
+        if (sparse && a === 0) touched[touchedCount++] = doc;
+        acc[doc] = a + w;
       }
     }
-    return touchedCount;
+    const zeroHits = zeros?.filter((doc) => acc[doc] === 0).sort((x, y) => x - y);
+
+    const heap = new TopKHeap(limit);
+    const consider = (doc: number, score: number) => {
+      if (heap.admits(score, doc) && !exclude?.(doc)) heap.push(score, doc);
+    };
+    if (sparse) {
+      for (let i = 0; i < touchedCount; i++) {
+        const doc = touched[i] as number;
+        const score = acc[doc] as number;
+        acc[doc] = 0;
+        consider(doc, score);
+      }
+    } else {
+      const n = this.size;
+      for (let doc = 0; doc < n; doc++) {
+        const score = acc[doc] as number;
+        if (score === 0) continue;
+        acc[doc] = 0;
+        consider(doc, score);
+      }
+    }
+    scratch.dirty = false;
+    if (zeroHits !== undefined) {
+      let previous = -1;
+      for (const doc of zeroHits) {
+        if (doc !== previous) consider(doc, 0);
+        previous = doc;
+      }
+    }
+    return heap.drain();
   }
 
   private takeScratch(): Scratch {
     const free = this.scratch;
     if (free !== undefined && !free.busy) {
       free.busy = true;
+      // An exclude callback threw mid-search last time: values may be left over.
+      if (free.dirty) free.acc.fill(0);
+      free.dirty = false;
       return free;
     }
     // First search, or a search started from inside another one's exclude callback.
     const fresh: Scratch = {
       acc: new Float64Array(this.size),
-      stamp: new Uint32Array(this.size),
       touched: new Int32Array(this.size),
-      epoch: 0,
       busy: true,
+      dirty: false,
     };
     this.scratch ??= fresh;
     return fresh;
@@ -386,7 +419,5 @@ export class CompactBm25Index implements Bm25Engine {
   }
 }
 
-function resetStamps(stamp: Uint32Array): number {
-  stamp.fill(0);
-  return 1;
-}
+/** Queries whose postings number less than 1/SPARSE_RATIO of the documents use the touched list. */
+const SPARSE_RATIO = Number(process.env.BM25_SPARSE_RATIO ?? 8);

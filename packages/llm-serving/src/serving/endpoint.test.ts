@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { PLACEHOLDER_API_KEY, endpointLabel, isLoopback, resolveApiKey } from "./endpoint.js";
+
+describe("endpoint helpers", () => {
+  it("knows loopback hosts", () => {
+    expect(isLoopback("http://127.0.0.1:8000/v1")).toBe(true);
+    expect(isLoopback("http://localhost:11434/v1")).toBe(true);
+    expect(isLoopback("http://[::1]:8080/v1")).toBe(true);
+    expect(isLoopback("http://10.0.0.5:8000/v1")).toBe(false);
+    expect(isLoopback("https://api.openai.com/v1")).toBe(false);
+    expect(isLoopback("not a url")).toBe(false);
+  });
+
+  it("labels endpoints without credentials", () => {
+    expect(endpointLabel("https://user:pw@example.com/v1/?key=abc")).toBe("https://example.com/v1");
+  });
+
+  it("takes the key from the named variable; a placeholder only away from the OpenAI API", () => {
+    expect(resolveApiKey({ MY_KEY: "sk-1" }, "MY_KEY", "https://api.openai.com/v1", "s")).toEqual({
+      apiKey: "sk-1",
+      placeholder: false,
+    });
+    expect(resolveApiKey({}, "MY_KEY", "http://127.0.0.1:1/v1", "s")).toEqual({
+      apiKey: PLACEHOLDER_API_KEY,
+      placeholder: true,
+    });
+    expect(() => resolveApiKey({}, "MY_KEY", "https://api.openai.com/v1", "s")).toThrow(/MY_KEY is not set/);
+  });
+});
