@@ -46,6 +46,11 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
     if (s.expandedExtra) lines.push(`  ${s.id}: ${s.expandedExtra} extra rows from expansion`);
   }
   for (const s of summary.steps) {
+    const counters = Object.entries(s.counters);
+    if (counters.length) lines.push(`  ${s.id}: ${counters.map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    for (const [metric, d] of Object.entries(s.distributions)) {
+      lines.push(`  ${s.id}: ${metric} mean ${num(d.mean)}, median ${num(d.p50)}, p90 ${num(d.p90)}, range ${num(d.min)}–${num(d.max)} (n=${d.count})`);
+    }
     if (s.usage) lines.push(`  ${s.id}: ${formatUsage(s.usage)}`);
   }
   if (summary.usage) lines.push(`  LLM total: ${formatUsage(summary.usage)}`);
@@ -63,4 +68,8 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
 export function formatUsage(u: UsageTotals): string {
   const cost = u.cost !== undefined ? `, $${u.cost.toFixed(4)}` : "";
   return `${u.requests} requests (${u.cached} from cache), ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${cost}`;
+}
+
+function num(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 10 ? 1 : 3);
 }

@@ -28,3 +28,4 @@ export * from "./runner/run-stats.js";
 export * from "./secrets.js";
 export * from "./operators/index.js";
 export * from "./runner/fingerprint.js";
+export * from "./runner/distribution.js";

@@ -94,6 +94,8 @@ export interface OperatorContext<P = Record<string, unknown>> {
   readonly cache: StepCache | undefined;
   /** Step-level counters for the run summary. */
   count(metric: string, by?: number): void;
+  /** Record one value of a distribution (a length, a score) for the run summary. */
+  observe(metric: string, value: number): void;
 }
 
 /**

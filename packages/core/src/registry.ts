@@ -83,6 +83,8 @@ export class OperatorRegistry {
    * folder) or by a path relative to it, and register its operators.
    */
   async load(specifier: string, baseDir: string): Promise<void> {
+    // Built-in plugins are registered by package name before any pipeline names them.
+    if (this.loadedPlugins.has(specifier)) return;
     const url = resolvePlugin(specifier, baseDir);
     if (this.loadedPlugins.has(url)) return;
     const mod = (await import(url)) as Partial<Plugin> & { default?: Partial<Plugin> };

@@ -50,6 +50,7 @@ export interface StepContextOptions<P> {
   report: StepReporter;
   cache?: StepCache;
   count?: (metric: string, by: number) => void;
+  observe?: (metric: string, value: number) => void;
 }
 
 export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<P> {
@@ -66,5 +67,6 @@ export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<
     report: o.report,
     cache: o.cache,
     count: o.count ?? (() => {}),
+    observe: o.observe ?? (() => {}),
   };
 }

@@ -14,6 +14,8 @@ export interface OperatorRunResult {
   rejected: { id: string; type: string; message: string; raw?: string }[];
   expanded: { id: string; count: number }[];
   counters: Record<string, number>;
+  /** Every value passed to ctx.observe, by metric. */
+  observed: Record<string, number[]>;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function runOperator(
       `invalid params for ${cls.spec.name}: ${errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`,
     );
   }
-  const result: OperatorRunResult = { records: [], rows: [], filtered: [], rejected: [], expanded: [], counters: {} };
+  const result: OperatorRunResult = { records: [], rows: [], filtered: [], rejected: [], expanded: [], counters: {}, observed: {} };
   const ctx = createStepContext({
     stepId: "test",
     spec: cls.spec,
@@ -66,6 +68,9 @@ export async function runOperator(
     },
     count: (metric, by) => {
       result.counters[metric] = (result.counters[metric] ?? 0) + by;
+    },
+    observe: (metric, value) => {
+      (result.observed[metric] ??= []).push(value);
     },
   });
   const records: RowRecord[] = input.map((item, i) =>

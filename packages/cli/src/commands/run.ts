@@ -1,5 +1,6 @@
 import type { OperatorRegistry, PipelinePlan } from "@dataflow/core";
-import { didYouMean, startRun } from "@dataflow/core";
+import { didYouMean, type LLMServingABC, type ServingConfig, startRun, streamLogger } from "@dataflow/core";
+import { createServing } from "@dataflow/llm-serving";
 import { FileRunStore, FileStorage } from "@dataflow/storage";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -39,14 +40,6 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
   if ("exitCode" in compiled) return compiled.exitCode;
   const { plan } = compiled;
 
-  const needsServing = plan.steps.filter((s) => s.serving);
-  if (needsServing.length) {
-    io.stderr.write(
-      `error: steps ${needsServing.map((s) => `"${s.id}"`).join(", ")} need LLM servings, and this build of dataflow has no serving implementations yet\n`,
-    );
-    return EXIT_INVALID;
-  }
-
   if (flags.fromStep !== undefined && !plan.steps.some((s) => s.id === flags.fromStep)) {
     const hint = didYouMean(flags.fromStep, plan.steps.map((s) => s.id));
     io.stderr.write(`error: --from-step ${flags.fromStep}: no such step${hint ? `; ${hint}` : ""} (steps: ${plan.steps.map((s) => s.id).join(", ")})\n`);
@@ -56,6 +49,20 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
   if (flags.dryRun) {
     io.stdout.write(`${describePlan(plan)}\n\nvalid; dry run, nothing was executed\n`);
     return EXIT_OK;
+  }
+
+  const servings: Record<string, LLMServingABC> = {};
+  try {
+    for (const name of new Set(plan.steps.flatMap((s) => (s.serving ? [s.serving] : [])))) {
+      servings[name] = createServing(name, plan.servings[name] as ServingConfig, {
+        env: io.env,
+        cacheDir: join(plan.cache.dir, "responses"),
+        logger: streamLogger("serving", io.stderr),
+      });
+    }
+  } catch (err) {
+    io.stderr.write(`error: ${(err as Error).message}\n`);
+    return EXIT_INVALID;
   }
 
   const storage = new FileStorage({
@@ -69,6 +76,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
     plan,
     storage,
     runStore,
+    servings,
     sourceIdentity: { path: plan.source.path, ...(sourceStat ? { size: sourceStat.size, mtimeMs: sourceStat.mtimeMs } : {}) },
     ...(flags.fresh ? { fresh: true } : {}),
     ...(flags.fromStep !== undefined ? { fromStep: flags.fromStep } : {}),
@@ -104,6 +112,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
     return EXIT_RUN_FAILED;
   } finally {
     removeHandler();
+    for (const serving of Object.values(servings)) await serving.close();
   }
 }
 

@@ -10,8 +10,9 @@ import type { RunManifest, StepCache } from "../step-cache.js";
 import type { RejectRecord, RejectSink, RowSink, RowSource, Storage } from "../storage.js";
 import type { RunStore } from "../step-cache.js";
 import { type SourceIdentity, stepFingerprints } from "./fingerprint.js";
+import { Distribution, type DistributionSummary } from "./distribution.js";
 import { FlowGate } from "./flow-gate.js";
-import { bump, newStepStats, type RunStats, type RunSummary, reconcile, unfinished } from "./run-stats.js";
+import { bump, newStepStats, type RunStats, type RunSummary, reconcile, type StepStats, unfinished } from "./run-stats.js";
 
 export interface RunOptions {
   plan: PipelinePlan;
@@ -115,7 +116,7 @@ export class PipelineRun {
 
     let stream$: Observable<RowRecord> = this.sourceStream(writeReject);
     for (const [i, step] of plan.steps.entries()) {
-      const s = this.stats.steps[i] as RunSummary["steps"][number];
+      const s = this.stats.steps[i] as StepStats;
       const servingName = step.serving;
       const serving = servingName ? this.options.servings?.[servingName] : undefined;
       if (servingName && !serving) throw new Error(`step "${step.id}": serving "${servingName}" was not provided to the runner`);
@@ -159,6 +160,9 @@ export class PipelineRun {
           release: (n) => this.gate.release(n),
         },
         count: (metric, by) => bump(s.counters, metric, by),
+        observe: (metric, value) => {
+          (s.distributions[metric] ??= new Distribution()).add(value);
+        },
       });
       const input$ = stream$.pipe(
         tap(() => {
@@ -211,7 +215,12 @@ export class PipelineRun {
       serving ? this.options.servings?.[serving]?.usage().byTag[id] : undefined;
     const steps = this.stats.steps.map((st, i) => {
       const usage = stepUsage(st.id, plan.steps[i]?.serving);
-      return { ...st, unfinished: unfinished(st), ...(usage ? { usage } : {}) };
+      const distributions: Record<string, DistributionSummary> = {};
+      for (const [metric, d] of Object.entries(st.distributions)) {
+        const summary = d.summary();
+        if (summary) distributions[metric] = summary;
+      }
+      return { ...st, distributions, unfinished: unfinished(st), ...(usage ? { usage } : {}) };
     });
     const usage = sumUsage(steps.map((st) => st.usage));
     if (store && prepared) {

@@ -1,3 +1,4 @@
+import type { Distribution, DistributionSummary } from "./distribution.js";
 import type { UsageTotals } from "../llm-serving.js";
 
 export interface StepStats {
@@ -16,6 +17,8 @@ export interface StepStats {
   filteredBy: Record<string, number>;
   rejectedBy: Record<string, number>;
   counters: Record<string, number>;
+  /** Distributions recorded with ctx.observe. */
+  distributions: Record<string, Distribution>;
   startedAt?: number;
   finishedAt?: number;
 }
@@ -28,7 +31,7 @@ export interface RunStats {
 }
 
 export function newStepStats(id: string, op: string): StepStats {
-  return { id, op, in: 0, out: 0, filtered: 0, rejected: 0, expandedExtra: 0, replayed: 0, filteredBy: {}, rejectedBy: {}, counters: {} };
+  return { id, op, in: 0, out: 0, filtered: 0, rejected: 0, expandedExtra: 0, replayed: 0, filteredBy: {}, rejectedBy: {}, counters: {}, distributions: {} };
 }
 
 export function bump(map: Record<string, number>, key: string, by = 1): void {
@@ -40,8 +43,9 @@ export function unfinished(s: StepStats): number {
   return s.in + s.expandedExtra - s.out - s.filtered - s.rejected;
 }
 
-export interface StepSummary extends StepStats {
+export interface StepSummary extends Omit<StepStats, "distributions"> {
   unfinished: number;
+  distributions: Record<string, DistributionSummary>;
   /** LLM usage of this step, when it uses a serving. */
   usage?: UsageTotals;
 }
