@@ -61,7 +61,9 @@ export class CsvSink implements RowSink {
     if (columns === undefined) {
       columns = Object.keys(row);
       if (columns.length === 0)
-        throw new Error(`cannot write row ${record.id} to ${this.path}: a CSV header needs at least one column`);
+        throw new Error(
+          `cannot write row ${record.id} to ${this.path}: a CSV header needs at least one column`,
+        );
       this.columns = columns;
       this.columnSet = new Set(columns);
       this.batch.push(columns);

@@ -6,7 +6,10 @@ import { collect, useTempDir } from "./testdata/temp-dir.js";
 
 const tmp = useTempDir();
 
-async function read(content: string | Buffer, options: { idColumn?: string; limit?: number; chunkSize?: number } = {}) {
+async function read(
+  content: string | Buffer,
+  options: { idColumn?: string; limit?: number; chunkSize?: number } = {},
+) {
   const path = tmp("in.csv");
   await writeFile(path, content);
   return collect(new CsvSource({ path, ...options }).read());
@@ -14,7 +17,9 @@ async function read(content: string | Buffer, options: { idColumn?: string; limi
 
 describe("CsvSource", () => {
   it("reads rows keyed by the header, values as strings, ids by record number", async () => {
-    const items = await read('\ufeffid,text,n\r\na,"hello, world",1\r\nb,"two\nlines ""quoted""",\r\n\r\nc,x,3');
+    const items = await read(
+      '\ufeffid,text,n\r\na,"hello, world",1\r\nb,"two\nlines ""quoted""",\r\n\r\nc,x,3',
+    );
     expect(items).toEqual([
       { kind: "row", id: "1", row: { id: "a", text: "hello, world", n: "1" } },
       { kind: "row", id: "2", row: { id: "b", text: 'two\nlines "quoted"', n: "" } },
@@ -84,7 +89,11 @@ describe("CsvSource", () => {
     const path = tmp("in.csv");
     const items = await read("key,v\nk1,a\n,b\nk1,c\nk2,d\n", { idColumn: "key" });
     expect(items.map((i) => i.id)).toEqual(["k1", "record:2", "record:3", "k2"]);
-    expect(items[1]).toMatchObject({ kind: "bad", location: { file: path, line: 3 }, reason: 'empty id in column "key"' });
+    expect(items[1]).toMatchObject({
+      kind: "bad",
+      location: { file: path, line: 3 },
+      reason: 'empty id in column "key"',
+    });
     expect(items[2]).toMatchObject({ kind: "bad", reason: 'duplicate id "k1" in column "key"' });
   });
 
@@ -102,9 +111,13 @@ describe("CsvSource", () => {
 
   it("fails clearly on an empty file, a duplicate column, a bad header and a missing file", async () => {
     const path = tmp("in.csv");
-    await expect(read("")).rejects.toThrow(`${path}: the file is empty; expected a CSV header row naming the columns`);
+    await expect(read("")).rejects.toThrow(
+      `${path}: the file is empty; expected a CSV header row naming the columns`,
+    );
     await expect(read("\n\n")).rejects.toThrow(/the file is empty/);
-    await expect(read("a,b,a\n1,2,3\n")).rejects.toThrow(`${path}:1: duplicate column name "a" in the header row`);
+    await expect(read("a,b,a\n1,2,3\n")).rejects.toThrow(
+      `${path}:1: duplicate column name "a" in the header row`,
+    );
     await expect(read(Buffer.from([0x61, 0xff, 0x0a, 0x31, 0x0a]))).rejects.toThrow(
       `${path}:1:2: invalid UTF-8 in the header row (unexpected byte 0xff)`,
     );

@@ -259,15 +259,31 @@ export class CsvSource implements RowSource {
     for (let i = 0; i < header.length; i++) {
       const key = header[i] as string;
       if (safeKeys) row[key] = fields[i];
-      else Object.defineProperty(row, key, { value: fields[i], enumerable: true, writable: true, configurable: true });
+      else
+        Object.defineProperty(row, key, {
+          value: fields[i],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
     const id = ids.assign(row, ordinal);
     if (!id.ok)
-      return { kind: "bad", id: ids.badId(ordinal), location: { file: this.path, line }, reason: id.reason, raw: raw_ };
+      return {
+        kind: "bad",
+        id: ids.badId(ordinal),
+        location: { file: this.path, line },
+        reason: id.reason,
+        raw: raw_,
+      };
     return { kind: "row", id: id.id, row };
   }
 
-  private parseErrorItem(parsed: Extract<Parsed, { kind: "error" }>, ids: RowIds, ordinal: number): SourceItem {
+  private parseErrorItem(
+    parsed: Extract<Parsed, { kind: "error" }>,
+    ids: RowIds,
+    ordinal: number,
+  ): SourceItem {
     const error = parsed.error;
     const line = typeof error?.lines === "number" ? error.lines : undefined;
     const reason = error ? `invalid CSV: ${error.message.replace(/ at line \d+/, "")}` : "invalid CSV";

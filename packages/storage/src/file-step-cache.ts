@@ -82,11 +82,15 @@ export class FileStepCache implements StepCache {
     const entry = this.index.get(id);
     if (entry === undefined) return undefined;
     this.checkOpen();
-    if (this.scratch.length < entry.length) this.scratch = Buffer.alloc(Math.max(entry.length, this.scratch.length * 2));
+    if (this.scratch.length < entry.length)
+      this.scratch = Buffer.alloc(Math.max(entry.length, this.scratch.length * 2));
     readFully(this.fh.fd, this.scratch, entry.length, entry.offset);
     // A line the file no longer holds intact is a miss: the row is recomputed and put again.
     try {
-      const parsed = JSON.parse(this.scratch.toString("utf8", 0, entry.length)) as { id?: unknown; o?: unknown };
+      const parsed = JSON.parse(this.scratch.toString("utf8", 0, entry.length)) as {
+        id?: unknown;
+        o?: unknown;
+      };
       return parsed.id === id && isOutcome(parsed.o) ? parsed.o : undefined;
     } catch {
       return undefined;
@@ -103,9 +107,12 @@ export class FileStepCache implements StepCache {
       try {
         ftruncateSync(this.fh.fd, this.end);
       } catch {}
-      throw new Error(`cannot write step cache ${this.path}: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-      });
+      throw new Error(
+        `cannot write step cache ${this.path}: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
     this.index.set(id, this.end, bytes.length - 1);
     this.end += bytes.length;
@@ -236,7 +243,8 @@ async function scan(
 /** The id of an entry line buf[start, end), read without parsing the outcome; undefined when it is not one. */
 function entryId(buf: Buffer, start: number, end: number): string | undefined {
   const idStart = start + ENTRY_PREFIX.length;
-  if (end <= idStart || buf.compare(ENTRY_PREFIX, 0, ENTRY_PREFIX.length, start, idStart) !== 0) return undefined;
+  if (end <= idStart || buf.compare(ENTRY_PREFIX, 0, ENTRY_PREFIX.length, start, idStart) !== 0)
+    return undefined;
   for (let i = idStart; i < end; i++) {
     const b = buf[i];
     if (b === 0x22) {
@@ -266,7 +274,9 @@ function isEntryLine(line: Buffer, id: string): boolean {
 function isOutcome(value: unknown): value is CachedOutcome {
   if (typeof value !== "object" || value === null) return false;
   const o = value as { kind?: unknown; rows?: unknown; reason?: unknown };
-  return (o.kind === "rows" && Array.isArray(o.rows)) || (o.kind === "filtered" && typeof o.reason === "string");
+  return (
+    (o.kind === "rows" && Array.isArray(o.rows)) || (o.kind === "filtered" && typeof o.reason === "string")
+  );
 }
 
 function readFully(fd: number, buf: Buffer, length: number, position: number): void {

@@ -64,7 +64,11 @@ describe("FileStorage", () => {
     ).toThrow(/limit/);
     expect(
       () =>
-        new FileStorage({ input: { path: "in.jsonl" }, output: { path: "o.parquet", rowGroupSize: -1 }, rejects }),
+        new FileStorage({
+          input: { path: "in.jsonl" },
+          output: { path: "o.parquet", rowGroupSize: -1 },
+          rejects,
+        }),
     ).toThrow(/rowGroupSize/);
   });
 

@@ -40,12 +40,24 @@ describe("gzipped JSONL", () => {
     await writeFile(truncated, whole.subarray(0, Math.floor(whole.length * 0.7)));
     const seen: number[] = [];
     const reading = (async () => {
-      for await (const item of new JsonlSource({ path: truncated, compression: "gzip", chunkSize: 4096 }).read())
+      for await (const item of new JsonlSource({
+        path: truncated,
+        compression: "gzip",
+        chunkSize: 4096,
+      }).read())
         if (item.kind === "row") seen.push(item.row.i as number);
     })();
-    await expect(reading).rejects.toThrow(new RegExp(`^${truncated}: truncated gzip data \\(unexpected end of file\\)`));
+    await expect(reading).rejects.toThrow(
+      new RegExp(`^${truncated}: truncated gzip data \\(unexpected end of file\\)`),
+    );
     expect(seen.length).toBeGreaterThan(1000);
     expect(seen).toEqual(seen.map((_, k) => k)); // in order, none torn
+  });
+
+  it("reads an empty file as no rows", async () => {
+    const path = tmp("empty.jsonl.gz");
+    await writeFile(path, "");
+    expect(await collect(new JsonlSource({ path, compression: "gzip" }).read())).toEqual([]);
   });
 
   it("reports progress in compressed bytes", async () => {

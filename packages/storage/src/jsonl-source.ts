@@ -91,7 +91,8 @@ export class JsonlSource implements RowSource {
     signal?.throwIfAborted();
     this.bytesRead = 0;
     this.bytesTotal = await checkInputFile(this.path);
-    if (this.limit === 0) return;
+    // An empty file holds no rows, compressed or not (zlib would call a 0-byte .gz truncated).
+    if (this.limit === 0 || this.bytesTotal === 0) return;
     const reader: ByteReader =
       this.compression === "gzip" ? await openGunzipReader(this.path) : await openFileReader(this.path);
     const ids = new RowIds(this.idColumn, "line");

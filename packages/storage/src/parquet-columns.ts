@@ -15,7 +15,13 @@ import type { SchemaElement } from "hyparquet";
  */
 export type ParquetColumnType = "string" | "int64" | "double" | "boolean" | "json";
 
-export const PARQUET_COLUMN_TYPES: readonly ParquetColumnType[] = ["string", "int64", "double", "boolean", "json"];
+export const PARQUET_COLUMN_TYPES: readonly ParquetColumnType[] = [
+  "string",
+  "int64",
+  "double",
+  "boolean",
+  "json",
+];
 
 /** The type a single non-null value asks for. */
 function typeOf(value: unknown): ParquetColumnType {
@@ -80,7 +86,9 @@ export function describeValue(value: unknown): string {
 }
 
 /** The Parquet schema (root first) for named, typed columns. */
-export function parquetSchema(columns: readonly { name: string; type: ParquetColumnType }[]): SchemaElement[] {
+export function parquetSchema(
+  columns: readonly { name: string; type: ParquetColumnType }[],
+): SchemaElement[] {
   const schema: SchemaElement[] = [{ name: "root", num_children: columns.length }];
   for (const { name, type } of columns) {
     const repetition_type = "OPTIONAL" as const;

@@ -61,10 +61,10 @@ describe("ParquetSink", () => {
     await sink.abort();
     expect(await readdir(tmp())).toEqual([]);
 
-    // Within the first group, the error surfaces from the write that fills it.
+    // Within the first group, the error comes from the write that fills it.
     const first = await ParquetSink.open(path, { rowGroupSize: 2, columnTypes: { s: "string" } });
     await first.write({ id: "a", row: { s: "x" } });
-    await expect(first.write({ id: "b", row: { s: 5 } })).rejects.toThrow(/row b .*column "s" is string/);
+    expect(() => first.write({ id: "b", row: { s: 5 } })).toThrow(/row b .*column "s" is string/);
     await expect(first.commit()).rejects.toThrow(/row b/);
     expect(await readdir(tmp())).toEqual([]);
   });
@@ -80,15 +80,33 @@ describe("ParquetSink", () => {
       ["n", "DOUBLE"],
       ["tag", "BYTE_ARRAY"],
     ]);
-    expect((await collect(new ParquetSource({ path }).read())).map((i) => i.kind === "row" && i.row)).toEqual([
-      { n: 1, tag: null },
-      { n: 2.5, tag: "t" },
-    ]);
-    expect(() => ParquetSink.checkOptions({ rowGroupSize: 0 })).toThrow("rowGroupSize must be a positive integer, got 0");
-    await expect(ParquetSink.open(tmp("x.parquet"), { columnTypes: { a: "date" as "string" } })).rejects.toThrow(
+    expect((await collect(new ParquetSource({ path }).read())).map((i) => i.kind === "row" && i.row)).toEqual(
+      [
+        { n: 1, tag: null },
+        { n: 2.5, tag: "t" },
+      ],
+    );
+    expect(() => ParquetSink.checkOptions({ rowGroupSize: 0 })).toThrow(
+      "rowGroupSize must be a positive integer, got 0",
+    );
+    await expect(
+      ParquetSink.open(tmp("x.parquet"), { columnTypes: { a: "date" as "string" } }),
+    ).rejects.toThrow(
       /unknown Parquet column type "date" for column "a"; use one of string, int64, double, boolean, json/,
     );
     expect(await readdir(tmp())).toEqual(["rows.parquet"]);
+  });
+
+  it("checks rows written while the first group is still being written", async () => {
+    const path = tmp("rows.parquet");
+    const sink = await ParquetSink.open(path, { rowGroupSize: 2 });
+    void sink.write({ id: "1", row: { a: 1 } });
+    const writing = sink.write({ id: "2", row: { a: 2 } }); // not awaited
+    expect(() => sink.write({ id: "3", row: { a: 3, b: 1 } })).toThrow(
+      /row 3 .*column "b" is not in the Parquet schema/,
+    );
+    await writing;
+    await sink.abort();
   });
 
   it("writes a valid file with no rows", async () => {
@@ -116,7 +134,8 @@ describe("ParquetSink", () => {
     expect(meta.row_groups.length).toBe(26);
     let count = 0;
     for await (const item of new ParquetSource({ path }).read()) {
-      if (item.kind !== "row" || item.row.i !== count || item.row.score !== count / 3) throw new Error("mismatch");
+      if (item.kind !== "row" || item.row.i !== count || item.row.score !== count / 3)
+        throw new Error("mismatch");
       count++;
     }
     expect(count).toBe(n);

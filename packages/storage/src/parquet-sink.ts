@@ -146,17 +146,25 @@ export class ParquetSink implements RowSink {
   private writeGroup(): Promise<void> {
     const records = this.rows;
     this.rows = [];
-    const previous = this.writing;
-    this.writing = previous.then(async () => {
-      if (this.failure) return;
+    // The schema is fixed now, not when the group's turn to be written comes,
+    // so every row written after this one is checked against it in write().
+    if (this.columns === undefined) {
       try {
-        if (this.columns === undefined) this.startFile(records);
-        const columns = this.columns as Column[];
+        this.startFile(records);
+      } catch (error) {
+        this.failure = { error };
+        throw error;
+      }
+    }
+    const columns = this.columns as Column[];
+    this.writing = this.writing.then(async () => {
+      if (this.failure || records.length === 0) return;
+      try {
         const columnData: ColumnSource[] = columns.map((column) => ({
           name: column.name,
           data: columnValues(records, column),
         }));
-        if (records.length > 0) await (this.writer as ParquetWriter).write({ columnData, rowGroupSize: records.length });
+        await (this.writer as ParquetWriter).write({ columnData, rowGroupSize: records.length });
       } catch (error) {
         this.failure = { error };
       }

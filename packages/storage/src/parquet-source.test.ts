@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { describe, expect, it } from "vitest";
 import { InputFileError } from "./input-file.js";
@@ -42,7 +43,12 @@ describe("ParquetSource", () => {
     expect(items).toEqual([
       { kind: "row", id: "a", row: { key: "a" } },
       { kind: "bad", id: "record:2", location: { file: path }, reason: 'row 2: missing id column "key"' },
-      { kind: "bad", id: "record:3", location: { file: path }, reason: 'row 3: duplicate id "a" in column "key"' },
+      {
+        kind: "bad",
+        id: "record:3",
+        location: { file: path },
+        reason: 'row 3: duplicate id "a" in column "key"',
+      },
       { kind: "row", id: "b", row: { key: "b" } },
     ]);
   });
@@ -58,7 +64,12 @@ describe("ParquetSource", () => {
     await writeFile(path, new Uint8Array(bytes));
     expect(await collect(new ParquetSource({ path }).read())).toEqual([
       { kind: "row", id: "1", row: { n: 1, s: "ok" } },
-      { kind: "bad", id: "2", location: { file: path }, reason: 'row 2: invalid UTF-8 in column "s" (unexpected byte 0xff)' },
+      {
+        kind: "bad",
+        id: "2",
+        location: { file: path },
+        reason: 'row 2: invalid UTF-8 in column "s" (unexpected byte 0xff)',
+      },
       { kind: "row", id: "3", row: { n: 3, s: "fine" } },
     ]);
   });
@@ -93,5 +104,31 @@ describe("ParquetSource", () => {
     const missing = new ParquetSource({ path: tmp("missing.parquet") });
     await expect(missing.checkReadable()).rejects.toBeInstanceOf(InputFileError);
     await expect(collect(missing.read())).rejects.toThrow(/input file not found/);
+  });
+});
+
+describe("ParquetSource with files from other writers", () => {
+  it("reads a zstd file from pyarrow: dictionaries, lists, structs, timestamps, dates", async () => {
+    // testdata/pyarrow-zstd.parquet: pyarrow 25, compression="zstd", row_group_size=2.
+    const path = fileURLToPath(new URL("./testdata/pyarrow-zstd.parquet", import.meta.url));
+    const items = await collect(new ParquetSource({ path, idColumn: "id" }).read());
+    const common = { at: "2024-01-02T03:04:05.000Z", day: "2024-02-29" };
+    expect(items).toEqual([
+      {
+        kind: "row",
+        id: "1",
+        row: { id: 1, text: "first ✓", cat: "a", score: 0.5, tags: ["x", "y"], meta: { k: 1 }, ...common },
+      },
+      {
+        kind: "row",
+        id: "2",
+        row: { id: 2, text: null, cat: "b", score: 1.25, tags: [], meta: { k: 2 }, ...common },
+      },
+      {
+        kind: "row",
+        id: "3",
+        row: { id: 3, text: "third", cat: "a", score: -2, tags: null, meta: { k: 3 }, ...common },
+      },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { open } from "node:fs/promises";
 import type { Row, RowSource, SourceItem, SourceProgress } from "@dataflow/core";
 import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
+import { compressors } from "hyparquet-compressors";
 import { checkInputFile, InputFileError } from "./input-file.js";
 import { RowIds } from "./row-ids.js";
 import { checkLimit } from "./row-limit.js";
@@ -27,14 +28,15 @@ const strict = new TextDecoder("utf-8", { fatal: true });
 /**
  * Streams the rows of a Parquet file (hyparquet), one row group at a time:
  * memory holds one decoded row group (10,000 rows for files ParquetSink
- * writes), never the whole file.
+ * writes), never the whole file. Every compression codec but LZO is read
+ * (hyparquet-compressors: snappy, gzip, zstd, brotli, lz4).
  *
  * - Row ids: the 1-based row number ("1" is the first row), or the
  *   `idColumn` value.
  * - Values become JSON: strings, numbers, booleans, null; JSON columns and
  *   nested lists and structs as arrays and objects. INT64 values are numbers
  *   when they fit exactly (|n| ≤ 2^53 - 1), decimal strings otherwise;
- *   timestamps and dates are ISO 8601 strings.
+ *   timestamps are ISO 8601 strings, dates "YYYY-MM-DD".
  * - A row with a string (or binary) value that is not UTF-8, or (with
  *   `idColumn`) a missing or duplicate id, is a `bad` item; Parquet has no
  *   lines, so its location is the file and its reason names the 1-based row
@@ -93,7 +95,9 @@ export class ParquetSource implements RowSource {
       try {
         metadata = await parquetMetadataAsync(file);
       } catch (err) {
-        throw new Error(`${this.path}: not a readable Parquet file (${(err as Error).message})`, { cause: err });
+        throw new Error(`${this.path}: not a readable Parquet file (${(err as Error).message})`, {
+          cause: err,
+        });
       }
       const ids = new RowIds(this.idColumn, "record");
       let rows = 0;
@@ -109,11 +113,14 @@ export class ParquetSource implements RowSource {
             rowStart: groupStart,
             rowEnd: groupStart + groupRows,
             rowFormat: "object",
-            parsers: { stringFromBytes },
+            compressors, // every Parquet codec but LZO: zstd (Polars' default), gzip, brotli, lz4
+            parsers: { stringFromBytes, dateFromDays },
           });
         } catch (err) {
           const at = `row group ${metadata.row_groups.indexOf(group) + 1}`;
-          throw new Error(`${this.path}: cannot read Parquet ${at}: ${(err as Error).message}`, { cause: err });
+          throw new Error(`${this.path}: cannot read Parquet ${at}: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
         signal?.throwIfAborted();
         compressed += Number(group.total_compressed_size ?? 0n);
@@ -140,7 +147,11 @@ export class ParquetSource implements RowSource {
       const value = toJsonValue(row[key]);
       if (value instanceof InvalidUtf8) {
         const byte = value.byte.toString(16).padStart(2, "0");
-        return this.bad(ids, ordinal, `invalid UTF-8 in column ${JSON.stringify(key)} (unexpected byte 0x${byte})`);
+        return this.bad(
+          ids,
+          ordinal,
+          `invalid UTF-8 in column ${JSON.stringify(key)} (unexpected byte 0x${byte})`,
+        );
       }
       row[key] = value;
     }
@@ -151,7 +162,12 @@ export class ParquetSource implements RowSource {
 
   /** Parquet has no lines: the location is the file, and the reason names the row number. */
   private bad(ids: RowIds, ordinal: number, reason: string): SourceItem {
-    return { kind: "bad", id: ids.badId(ordinal), location: { file: this.path }, reason: `row ${ordinal}: ${reason}` };
+    return {
+      kind: "bad",
+      id: ids.badId(ordinal),
+      location: { file: this.path },
+      reason: `row ${ordinal}: ${reason}`,
+    };
   }
 }
 
@@ -180,6 +196,12 @@ function stringFromBytes(bytes: Uint8Array | undefined): string | InvalidUtf8 | 
   } catch {
     return new InvalidUtf8(bytes[Math.max(0, firstInvalidUtf8(bytes))] ?? 0);
   }
+}
+
+/** A DATE as "YYYY-MM-DD" (a timestamp would claim a time of day it does not have). */
+function dateFromDays(days: number): string | null {
+  const date = new Date(days * 86_400_000);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString().slice(0, 10);
 }
 
 /**

@@ -22,7 +22,12 @@ export async function readManifestFile(path: string): Promise<RunManifest | unde
     });
   }
   const manifest = value as Partial<RunManifest> | null;
-  if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest) || !Array.isArray(manifest.steps))
+  if (
+    typeof manifest !== "object" ||
+    manifest === null ||
+    Array.isArray(manifest) ||
+    !Array.isArray(manifest.steps)
+  )
     throw new Error(`corrupt run manifest ${path}: expected an object with a "steps" array; ${fix}`);
   return manifest as RunManifest;
 }

@@ -54,7 +54,9 @@ describe("FileRunStore", () => {
     const store = new FileRunStore({ dir: tmp() });
     await writeFile(store.manifestPath, '{"pipeline": "p", "steps": [');
     await expect(store.readManifest()).rejects.toThrow(
-      new RegExp(`^corrupt run manifest ${store.manifestPath}: invalid JSON .*; delete it \\(or run with --fresh\\)`),
+      new RegExp(
+        `^corrupt run manifest ${store.manifestPath}: invalid JSON .*; delete it \\(or run with --fresh\\)`,
+      ),
     );
     await writeFile(store.manifestPath, "[]");
     await expect(store.readManifest()).rejects.toThrow(/expected an object with a "steps" array/);
@@ -111,7 +113,10 @@ describe("FileRunStore", () => {
     ]);
     // Without a manifest: file-name order. A torn last line (a killed run) is skipped.
     await writeFile(store.manifestPath, JSON.stringify(manifest([])));
-    await writeFile(join(store.rejectsDir, "alpha.jsonl"), '{"rowId":"1","stepId":"alpha","type":"t","message":"m"}\n{"rowId":"2","st');
+    await writeFile(
+      join(store.rejectsDir, "alpha.jsonl"),
+      '{"rowId":"1","stepId":"alpha","type":"t","message":"m"}\n{"rowId":"2","st',
+    );
     expect((await collectRejects(store)).map((r) => [r.stepId, r.rowId])).toEqual([
       ["alpha", "1"],
       ["zeta", "2"],
@@ -175,7 +180,14 @@ function runUntilKilled(dir: string, start: number, count: number): Promise<numb
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--conditions=@dataflow/source", "--import", "tsx", join(here, "testdata/put-loop.ts"), dir, String(start)],
+      [
+        "--conditions=@dataflow/source",
+        "--import",
+        "tsx",
+        join(here, "testdata/put-loop.ts"),
+        dir,
+        String(start),
+      ],
       { cwd: join(here, ".."), stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";

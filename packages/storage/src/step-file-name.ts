@@ -11,7 +11,9 @@ export function stepFileName(stepId: string): string {
   let out = "";
   for (const char of stepId) {
     if (/^[A-Za-z0-9_-]$/.test(char) || (char === "." && out !== "")) out += char;
-    else for (const byte of Buffer.from(char, "utf8")) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    else
+      for (const byte of Buffer.from(char, "utf8"))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return `${out}.jsonl`;
 }
