@@ -54,6 +54,12 @@ export interface OperatorSpec<P = Record<string, unknown>> {
   cacheRows?: boolean;
   /** Columns read, written or dropped because of params. */
   columns?(params: P): ColumnEffects;
+  /**
+   * Files the operator reads besides the rows (a corpus), relative to the
+   * pipeline's folder; their size and modification time enter the step's
+   * fingerprint, so changing one recomputes the step.
+   */
+  inputFiles?(params: P): string[];
 }
 
 /** Where a step reports what happens to rows, so nothing is lost silently. */
@@ -74,6 +80,8 @@ export interface StepReporter {
 
 export interface OperatorContext<P = Record<string, unknown>> {
   readonly stepId: string;
+  /** The pipeline file's folder: relative paths in params resolve against it. */
+  readonly baseDir: string;
   /** Validated params, defaults filled. */
   readonly params: P;
   /** Input port → column. */

@@ -129,7 +129,8 @@ function findPackageEntry(name: string, fromDir: string): string | undefined {
         module?: string;
         main?: string;
       };
-      const target = exportTarget(pkg.exports, subpath) ?? (subpath === "." ? (pkg.module ?? pkg.main ?? "index.js") : undefined);
+      const target =
+        exportTarget(pkg.exports, subpath, pkgDir) ?? (subpath === "." ? (pkg.module ?? pkg.main ?? "index.js") : undefined);
       if (target) return join(pkgDir, target);
     }
     const parent = dirname(dir);
@@ -138,21 +139,24 @@ function findPackageEntry(name: string, fromDir: string): string | undefined {
   }
 }
 
-function exportTarget(exports: unknown, subpath: string): string | undefined {
+function exportTarget(exports: unknown, subpath: string, pkgDir: string): string | undefined {
   if (exports === undefined || exports === null) return undefined;
   if (typeof exports === "string") return subpath === "." ? exports : undefined;
   const map = exports as Record<string, unknown>;
   const entry = Object.keys(map).some((k) => k.startsWith(".")) ? map[subpath] : subpath === "." ? map : undefined;
-  return pickCondition(entry);
+  // Conditions in order; a target that is not on disk (an unbuilt dist/) gives way to the next.
+  return conditionTargets(entry).find((t) => existsSync(join(pkgDir, t)));
 }
 
-function pickCondition(entry: unknown): string | undefined {
-  if (typeof entry === "string") return entry;
-  if (!entry || typeof entry !== "object") return undefined;
-  const conditions = process.execArgv.includes("--conditions=@dataflow/source") ? ["@dataflow/source", "import", "node", "default"] : ["import", "node", "default"];
-  for (const c of conditions) {
-    const found = pickCondition((entry as Record<string, unknown>)[c]);
-    if (found) return found;
-  }
-  return undefined;
+/** Our packages point the "@dataflow/source" condition at TypeScript, loadable under tsx or vitest. */
+function sourceLoadable(): boolean {
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
+  return flags.includes("@dataflow/source") || process.env.VITEST !== undefined;
+}
+
+function conditionTargets(entry: unknown): string[] {
+  if (typeof entry === "string") return [entry];
+  if (!entry || typeof entry !== "object") return [];
+  const conditions = sourceLoadable() ? ["@dataflow/source", "import", "node", "default"] : ["import", "node", "default"];
+  return conditions.flatMap((c) => conditionTargets((entry as Record<string, unknown>)[c]));
 }

@@ -1,6 +1,7 @@
 import { concatMap, defer, Observable, tap } from "rxjs";
 import { RowError, errorKind } from "./errors.js";
 import { OperatorABC, type OperatorContext } from "./operator.js";
+import { jsonDigest } from "./operators/canonical-json.js";
 import { isPromiseLike, orderedMergeMap } from "./ordered-merge-map.js";
 import { type ProcessResult, applyPatch, isDrop, isRows } from "./process-result.js";
 import type { CachedOutcome } from "./step-cache.js";
@@ -15,10 +16,26 @@ export interface RowContext<P> extends OperatorContext<P> {
   output(values: Record<string, unknown>): Row;
 }
 
-export function rowContext<P>(ctx: OperatorContext<P>, record: RowRecord): RowContext<P> {
+export function rowContext<P>(
+  ctx: OperatorContext<P>,
+  record: RowRecord,
+  metrics?: NonNullable<CachedOutcome["metrics"]>,
+): RowContext<P> {
   const { row } = record;
   return Object.assign(Object.create(ctx) as OperatorContext<P>, {
     rowId: record.id,
+    ...(metrics
+      ? {
+          count(metric: string, by = 1): void {
+            metrics.push(["count", metric, by]);
+            ctx.count(metric, by);
+          },
+          observe(metric: string, value: number): void {
+            metrics.push(["observe", metric, value]);
+            ctx.observe(metric, value);
+          },
+        }
+      : {}),
     input(port: string): unknown {
       const column = ctx.inputs[port];
       if (column === undefined) throw new Error(`operator has no input port "${port}"`);
@@ -107,11 +124,17 @@ export abstract class RowOperator<P = Record<string, unknown>> extends OperatorA
     // Rows not yet started when the run stops stay unfinished (a resume redoes them).
     if (ctx.stopping.aborted || ctx.signal.aborted) return [];
     const cache = ctx.cache;
+    const input = cache ? jsonDigest(record.row) : undefined;
     const cached = cache?.get(record.id);
-    if (cached) {
+    if (cached && cached.input === input) {
       ctx.report.replayed(record);
+      for (const [kind, metric, value] of cached.metrics ?? []) {
+        if (kind === "count") ctx.count(metric, value);
+        else ctx.observe(metric, value);
+      }
       return applyOutcome(ctx, record, cached);
     }
+    const metrics: NonNullable<CachedOutcome["metrics"]> | undefined = cache ? [] : undefined;
     const fail = (err: unknown): RowRecord[] => {
       // Work cut short by cancellation is unfinished, not failed: a resume redoes it.
       if (ctx.signal.aborted && errorKind(err) === "cancelled") return [];
@@ -121,11 +144,11 @@ export abstract class RowOperator<P = Record<string, unknown>> extends OperatorA
     const finish = (result: ProcessResult): RowRecord[] => {
       const outcome = toOutcome(record, result);
       // Recorded before it is emitted: a killed run never loses a row it reported done.
-      cache?.put(record.id, outcome);
+      if (cache) cache.put(record.id, { ...outcome, input, ...(metrics?.length ? { metrics } : {}) });
       return applyOutcome(ctx, record, outcome);
     };
     try {
-      const result = this.process(record.row, rowContext(ctx, record));
+      const result = this.process(record.row, rowContext(ctx, record, metrics));
       if (isPromiseLike<ProcessResult>(result)) {
         return Promise.resolve(result).then((r) => {
           try {

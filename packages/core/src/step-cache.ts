@@ -2,9 +2,19 @@ import type { Row } from "./row.js";
 import type { RejectRecord, RejectSink } from "./storage.js";
 
 /** What a step did with one input row, as a step cache keeps it. */
-export type CachedOutcome =
+export type CachedOutcome = (
   | { kind: "rows"; rows: Row[] }
-  | { kind: "filtered"; reason: string };
+  | { kind: "filtered"; reason: string }
+) & {
+  /**
+   * Digest of the input row the outcome was computed from. A replay needs the
+   * same input: after a `--limit` run, say, a dataset step upstream may hand
+   * the same row id different content.
+   */
+  input?: string;
+  /** ctx.count / ctx.observe calls made while computing the row, replayed with it. */
+  metrics?: [kind: "count" | "observe", metric: string, value: number][];
+};
 
 /**
  * A step's record of finished rows, keyed by input row id. `put` is durable

@@ -38,6 +38,7 @@ export function bindPorts(
 
 export interface StepContextOptions<P> {
   stepId: string;
+  baseDir?: string;
   spec: OperatorSpec<P>;
   params: P;
   inputs?: Record<string, string>;
@@ -56,6 +57,7 @@ export interface StepContextOptions<P> {
 export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<P> {
   return {
     stepId: o.stepId,
+    baseDir: o.baseDir ?? process.cwd(),
     params: o.params,
     inputs: bindPorts(o.spec.inputs, o.inputs),
     outputs: bindPorts(o.spec.outputs, o.outputs),

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import type { LLMServingABC } from "../llm-serving.js";
 import { canonicalJson } from "../operators/canonical-json.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
@@ -31,9 +33,19 @@ export function stepFingerprints(
       inputs: step.inputs,
       outputs: step.outputs,
       serving: step.serving ? (servings[step.serving]?.fingerprint() ?? step.serving) : null,
+      files: (step.op.spec.inputFiles?.(step.params as never) ?? []).map((f) => fileIdentity(resolve(plan.baseDir, f))),
     });
     return upstream;
   });
+}
+
+function fileIdentity(path: string): SourceIdentity {
+  try {
+    const st = statSync(path);
+    return { path, size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return { path };
+  }
 }
 
 function digest(value: unknown): string {

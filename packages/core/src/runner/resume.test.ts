@@ -5,8 +5,9 @@ import { MemoryStorage } from "../memory-storage.js";
 import type { OperatorClass } from "../operator.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
 import { drop, rows } from "../process-result.js";
-import { RowOperator } from "../row-operator.js";
-import type { Row } from "../row.js";
+import { DatasetOperator } from "../dataset-operator.js";
+import { RowOperator, type RowContext } from "../row-operator.js";
+import type { Row, RowRecord } from "../row.js";
 import { runPipeline, startRun } from "./run-pipeline.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -118,6 +119,50 @@ describe("resume from step caches", () => {
     // Only rows started but not finished when the run stopped may be computed again.
     expect(recomputed.filter((c) => done.has(c))).toEqual([]);
     expect(summary.steps[0]?.replayed).toBe(30 - recomputed.length);
+  });
+
+  it("recomputes a cached row whose input changed (a --limit run, then a full run)", async () => {
+    const calls: string[] = [];
+    class Total extends DatasetOperator {
+      static readonly spec = { name: "test/total", version: "1", description: "", params: { type: "object" }, inputs: {}, outputs: {} };
+      private total = 0;
+      prepare(records: readonly RowRecord[]) {
+        this.total = records.length;
+      }
+      override process() {
+        return { total: this.total };
+      }
+    }
+    const after = counting("after", calls, (r) => {
+      return { seen: r.total };
+    });
+    const store = new MemoryRunStore();
+    const p = plan([{ op: Total as unknown as OperatorClass }, { op: after }]);
+    await runPipeline({ plan: p, storage: new MemoryStorage(input), runStore: store, limit: 5 });
+    calls.length = 0;
+    const full = new MemoryStorage(input);
+    const summary = await runPipeline({ plan: p, storage: full, runStore: store });
+    expect(calls.length).toBe(30);
+    expect(summary.steps[1]?.replayed).toBe(0);
+    expect(full.output.every((r) => r.row.seen === 30)).toBe(true);
+  });
+
+  it("replays the metrics a cached row recorded", async () => {
+    const observing = class extends RowOperator {
+      static readonly spec = { name: "test/observe", version: "1", description: "", params: { type: "object" }, inputs: {}, outputs: {}, cacheRows: true };
+      process(row: Row, ctx: RowContext<Record<string, unknown>>) {
+        ctx.observe("n", row.n as number);
+        ctx.count("seen");
+        return undefined;
+      }
+    } as unknown as OperatorClass;
+    const store = new MemoryRunStore();
+    const first = await runPipeline({ plan: plan([{ op: observing }]), storage: new MemoryStorage(input), runStore: store });
+    const second = await runPipeline({ plan: plan([{ op: observing }]), storage: new MemoryStorage(input), runStore: store });
+    expect(second.steps[0]?.replayed).toBe(30);
+    expect(second.steps[0]?.counters).toEqual(first.steps[0]?.counters);
+    expect(second.steps[0]?.distributions).toEqual(first.steps[0]?.distributions);
+    expect(first.steps[0]?.distributions.n).toMatchObject({ count: 30, min: 0, max: 29 });
   });
 
   it("does not cache rejects: a rerun tries them again, and writes rejects per step", async () => {

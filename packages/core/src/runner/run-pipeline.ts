@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { defer, finalize, Observable, tap } from "rxjs";
 import { errorKind, errorMessage } from "../errors.js";
 import type { LLMServingABC, UsageTotals } from "../llm-serving.js";
@@ -49,6 +50,8 @@ export class PipelineRun {
   constructor(private readonly options: RunOptions) {
     const { plan } = options;
     this.gate = new FlowGate(plan.run.window);
+    // Every in-flight request listens on these; a high concurrency is not a leak.
+    setMaxListeners(0, this.abort.signal, this.stop.signal);
     this.stats = {
       startedAt: Date.now(),
       source: { read: 0, bad: 0, bytesRead: 0, done: false },
@@ -122,6 +125,7 @@ export class PipelineRun {
       if (servingName && !serving) throw new Error(`step "${step.id}": serving "${servingName}" was not provided to the runner`);
       const ctx = createStepContext({
         stepId: step.id,
+        baseDir: plan.baseDir,
         spec: step.op.spec,
         params: step.params as never,
         inputs: step.inputs,

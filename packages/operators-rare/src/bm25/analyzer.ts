@@ -24,7 +24,8 @@ import lunr from "lunr";
  */
 export class Analyzer {
   private readonly pipeline: lunr.Pipeline;
-  private readonly memo = new Map<string, readonly string[]>();
+  // token -> its term ("" when the pipeline drops it), or its terms if a pipeline ever splits one.
+  private readonly memo = new Map<string, string | readonly string[]>();
   private readonly memoLimit: number;
 
   constructor(options: { readonly memoSize?: number } = {}) {
@@ -50,15 +51,18 @@ export class Analyzer {
     if (lower.includes("*")) lower = lower.replaceAll("*", " ");
     for (const token of lower.split(lunr.tokenizer.separator)) {
       if (token.length === 0 || token.length > MAX_TOKEN_CHARS) continue;
-      for (const term of this.termsOf(token)) visit(term);
+      const terms = this.memo.get(token) ?? this.termsOf(token);
+      if (typeof terms === "string") {
+        if (terms.length > 0) visit(terms);
+      } else {
+        for (const term of terms) visit(term);
+      }
     }
   }
 
-  private termsOf(token: string): readonly string[] {
-    const cached = this.memo.get(token);
-    if (cached !== undefined) return cached;
+  private termsOf(token: string): string | readonly string[] {
     const terms = this.pipeline.runString(token).filter((t) => t.length > 0);
-    const value = terms.length === 0 ? NO_TERMS : terms;
+    const value = terms.length <= 1 ? (terms[0] ?? "") : terms;
     if (this.memoLimit > 0 && token.length <= MAX_MEMO_KEY_CHARS) {
       // Clearing when full is crude but cheap; the Zipf head refills within a few documents.
       if (this.memo.size >= this.memoLimit) this.memo.clear();
@@ -70,7 +74,6 @@ export class Analyzer {
 
 const MAX_TOKEN_CHARS = 256;
 const MAX_MEMO_KEY_CHARS = 48;
-const NO_TERMS: readonly string[] = Object.freeze([]);
 
 function asText(text: unknown): string {
   if (typeof text === "string") return text;

@@ -133,6 +133,29 @@ describe("CompactBm25Index (lucene scoring)", () => {
     expect(inner.every((ids) => ids.length === 1 && ids[0] === 2)).toBe(true);
   });
 
+  it("recovers after an exclude callback throws", () => {
+    const expected = index.search("heart blood", 10);
+    expect(() =>
+      index.search("heart blood", 10, {
+        exclude: () => {
+          throw new Error("boom");
+        },
+      }),
+    ).toThrow("boom");
+    expect(index.search("heart blood", 10)).toEqual(expected);
+  });
+
+  it("ranks the same whether a query touches few documents or many", () => {
+    // 400 documents: "rare" is in 4 (a sparse query), "common" in all (a dense one).
+    const texts = Array.from({ length: 400 }, (_, i) => `common ${i % 100 === 3 ? "rare" : ""} w${i % 7}`);
+    const analysedTexts = texts.map((t) => analyze(t));
+    const mixed = CompactBm25Index.fromTexts(texts);
+    for (const q of [["rare"], ["common"], ["rare", "w3"], ["common", "rare", "w1"]]) {
+      expectMatchesOracle(mixed.searchTerms(q, 7), naiveBm25(analysedTexts, q, 0.9, 0.4), 7);
+      expectMatchesOracle(mixed.searchTerms(q, 500), naiveBm25(analysedTexts, q, 0.9, 0.4), 500);
+    }
+  });
+
   it("keeps term frequencies beyond 65,535 exact", () => {
     const big = CompactBm25Index.fromTexts(["heart ".repeat(70_000), "heart lung", "lung"]);
     const docs = [Array(70_000).fill("heart"), ["heart", "lung"], ["lung"]];

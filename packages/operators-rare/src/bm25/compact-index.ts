@@ -8,7 +8,13 @@ import {
   normalizeK,
   resolveBm25Params,
 } from "./engine.js";
-import { TopKHeap } from "./top-k-heap.js";
+import {
+  createRankScratch,
+  type PostingArrays,
+  type RankScratch,
+  type RankStats,
+  rankQuery,
+} from "./rank-query.js";
 
 export interface CompactBm25Options extends Partial<Bm25Params> {
   /** Defaults to the shared `defaultAnalyzer()`. */
@@ -50,36 +56,60 @@ export class CompactBm25Builder {
 
   /** Analyses and adds one document; returns its docId (insertion order, from 0). */
   add(text: string): number {
-    return this.addTerms(this.analyzer.analyze(text));
+    const docId = this.startDocument();
+    this.analyzer.forEachTerm(text, this.addTerm);
+    this.finishDocument();
+    return docId;
   }
 
   /** Adds a document given as analysed terms (the analyzer's output); returns its docId. */
   addTerms(terms: readonly string[]): number {
+    const docId = this.startDocument();
+    for (const term of terms) this.addTerm(term);
+    this.finishDocument();
+    return docId;
+  }
+
+  // The document being added: its id, its distinct terms so far, and its length.
+  private current = -1;
+  private unique = 0;
+  private length = 0;
+
+  private startDocument(): number {
     if (this.built) throw new Error("CompactBm25Builder: add() after build()");
     const docId = this.docLengths.length;
     if (docId >= 2 ** 31 - 1) throw new RangeError("CompactBm25Builder: too many documents");
-    let unique = 0;
-    for (const term of terms) {
-      let termId = this.dictionary.get(term);
-      if (termId === undefined) {
-        termId = this.dictionary.size;
-        this.dictionary.set(term, termId);
-        this.ensureTermCapacity(termId + 1);
-        this.lastDoc[termId] = -1;
-      }
-      if (this.lastDoc[termId] !== docId) {
-        this.lastDoc[termId] = docId;
-        if (unique === this.docTerms.length) this.growDocScratch();
-        this.slot[termId] = unique;
-        this.docTerms[unique] = termId;
-        this.docTfs[unique] = 1;
-        unique++;
-      } else {
-        const s = this.slot[termId] as number;
-        this.docTfs[s] = (this.docTfs[s] as number) + 1;
-      }
+    this.current = docId;
+    this.unique = 0;
+    this.length = 0;
+    return docId;
+  }
+
+  // An arrow property, so the analyzer can call it without a closure per document.
+  private readonly addTerm = (term: string): void => {
+    let termId = this.dictionary.get(term);
+    if (termId === undefined) {
+      termId = this.dictionary.size;
+      this.dictionary.set(term, termId);
+      this.ensureTermCapacity(termId + 1);
+      this.lastDoc[termId] = -1;
     }
-    for (let i = 0; i < unique; i++) {
+    this.length++;
+    if (this.lastDoc[termId] !== this.current) {
+      this.lastDoc[termId] = this.current;
+      if (this.unique === this.docTerms.length) this.growDocScratch();
+      this.slot[termId] = this.unique;
+      this.docTerms[this.unique] = termId;
+      this.docTfs[this.unique] = 1;
+      this.unique++;
+    } else {
+      const s = this.slot[termId] as number;
+      this.docTfs[s] = (this.docTfs[s] as number) + 1;
+    }
+  };
+
+  private finishDocument(): void {
+    for (let i = 0; i < this.unique; i++) {
       const termId = this.docTerms[i] as number;
       const tf = this.docTfs[i] as number;
       if (tf > 0xffff) this.bigTfs.set(this.postingTerms.length, tf);
@@ -87,10 +117,10 @@ export class CompactBm25Builder {
       this.postingTfs.push(Math.min(tf, 0xffff));
       this.docFreq[termId] = (this.docFreq[termId] as number) + 1;
     }
-    this.docLengths.push(terms.length);
-    this.docUniqueTerms.push(unique);
-    this.totalLength += terms.length;
-    return docId;
+    this.docLengths.push(this.length);
+    this.docUniqueTerms.push(this.unique);
+    this.totalLength += this.length;
+    this.current = -1;
   }
 
   /**
@@ -207,25 +237,14 @@ interface CompactParts {
   readonly avgLength: number;
 }
 
-/** Per-query working memory, reused across queries (one set per concurrent search). */
-interface Scratch {
-  /** Score per document; all zeros between searches. */
-  readonly acc: Float64Array;
-  /** Documents touched by the current query, used when it touches few of them. */
-  readonly touched: Int32Array;
-  busy: boolean;
-  /** Set while `acc` may hold a query's values (cleared once they are all reset to 0). */
-  dirty: boolean;
-}
-
 /**
  * An immutable BM25 inverted index on typed arrays: a term dictionary, postings as CSR arrays
  * (Int32Array docIds sorted ascending within a term, Float32Array precomputed impacts), and document
- * lengths. Search is exhaustive term-at-a-time: each query term's postings are added into a
- * per-document accumulator, then a bounded heap picks the top k.
+ * lengths. Search is term-at-a-time into a per-document accumulator with exact MaxScore pruning
+ * (see rank-query.ts), then a bounded heap picks the top k.
  *
- * Memory: 8 bytes per posting plus the dictionary; the accumulator set costs 12 bytes per document
- * and is allocated on the first search.
+ * Memory: 8 bytes per posting, 12 per term plus the dictionary's strings; the per-query working set
+ * costs 16 bytes per document and is allocated on the first search.
  */
 export class CompactBm25Index implements Bm25Engine {
   readonly kind = "compact" as const;
@@ -235,25 +254,32 @@ export class CompactBm25Index implements Bm25Engine {
   /** Mean document length in terms. */
   readonly avgLength: number;
   private readonly dictionary: Map<string, number>;
-  private readonly offsets: Uint32Array;
-  private readonly docIds: Int32Array;
-  private readonly impacts: Float32Array;
+  private readonly postings: PostingArrays;
   private readonly idf: Float64Array;
   private readonly docLengths: Int32Array;
-  private scratch: Scratch | undefined;
+  private scratch: RankScratch | undefined;
+  private busy = false;
+  /** How many searches ran, and how many of them could skip posting lists (diagnostics). */
+  readonly rankStats: RankStats = { queries: 0, prunedQueries: 0 };
 
   /** Use `CompactBm25Builder` or `CompactBm25Index.fromTexts`. */
   constructor(parts: CompactParts) {
     this.params = parts.params;
     this.analyzer = parts.analyzer;
     this.dictionary = parts.dictionary;
-    this.offsets = parts.offsets;
-    this.docIds = parts.docIds;
-    this.impacts = parts.impacts;
     this.idf = parts.idf;
     this.docLengths = parts.docLengths;
     this.avgLength = parts.avgLength;
     this.size = parts.docLengths.length;
+    const { maxImpacts, zeroImpactTerms } = impactStats(parts.offsets, parts.impacts);
+    this.postings = {
+      offsets: parts.offsets,
+      docIds: parts.docIds,
+      impacts: parts.impacts,
+      maxImpacts,
+      zeroImpactTerms,
+      size: this.size,
+    };
   }
 
   static fromTexts(texts: Iterable<string>, options: CompactBm25Options = {}): CompactBm25Index {
@@ -269,16 +295,19 @@ export class CompactBm25Index implements Bm25Engine {
 
   /** (term, document) pairs in the index. */
   get postingCount(): number {
-    return this.docIds.length;
+    return this.postings.docIds.length;
   }
 
   /** Bytes held in typed arrays (the dictionary's strings are not counted). */
   get typedArrayBytes(): number {
-    const scratch = this.scratch ? this.size * 12 : 0;
+    const { offsets, docIds, impacts, maxImpacts, zeroImpactTerms } = this.postings;
+    const scratch = this.scratch ? this.size * 16 : 0;
     return (
-      this.offsets.byteLength +
-      this.docIds.byteLength +
-      this.impacts.byteLength +
+      offsets.byteLength +
+      docIds.byteLength +
+      impacts.byteLength +
+      maxImpacts.byteLength +
+      (zeroImpactTerms?.byteLength ?? 0) +
       this.idf.byteLength +
       this.docLengths.byteLength +
       scratch
@@ -288,7 +317,8 @@ export class CompactBm25Index implements Bm25Engine {
   /** Number of documents containing the analysed `term`. */
   docFreq(term: string): number {
     const t = this.dictionary.get(term);
-    return t === undefined ? 0 : (this.offsets[t + 1] as number) - (this.offsets[t] as number);
+    const { offsets } = this.postings;
+    return t === undefined ? 0 : (offsets[t + 1] as number) - (offsets[t] as number);
   }
 
   /** Length in terms of document `docId`. */
@@ -315,7 +345,7 @@ export class CompactBm25Index implements Bm25Engine {
 
     const scratch = this.takeScratch();
     try {
-      const hits = this.rank(queryCounts, limit, options.exclude, scratch);
+      const hits = rankQuery(this.postings, queryCounts, limit, options.exclude, scratch, this.rankStats);
       if (this.params.scoring === "lunr") {
         // lunr divides the dot product by the query vector's norm; weights are in thousandths here.
         let squares = 0;
@@ -325,99 +355,44 @@ export class CompactBm25Index implements Bm25Engine {
       }
       return hits;
     } finally {
-      this.releaseScratch(scratch);
+      if (scratch === this.scratch) this.busy = false;
     }
   }
 
-  private rank(
-    queryCounts: Map<number, number>,
-    limit: number,
-    exclude: ((docId: number) => boolean) | undefined,
-    scratch: Scratch,
-  ): { docId: number; score: number }[] {
-    const { offsets, docIds, impacts } = this;
-    const { acc, touched } = scratch;
-    let postings = 0;
-    for (const t of queryCounts.keys()) postings += (offsets[t + 1] as number) - (offsets[t] as number);
-    // A query touching few documents keeps a list of them; otherwise scanning all of acc is cheaper
-    // than the unpredictable "first touch?" branch on every posting.
-    const sparse = postings * SPARSE_RATIO < this.size;
-    let touchedCount = 0;
-    // Zero weights (lunr scoring rounds tiny ones to 0) still make a hit but leave acc at 0.
-    let zeros: number[] | undefined;
-    scratch.dirty = true;
-    for (const [t, count] of queryCounts) {
-      const end = offsets[t + 1] as number;
-      for (let p = offsets[t] as number; p < end; p++) {
-        const doc = docIds[p] as number;
-        const w = count * (impacts[p] as number);
-        if (w === 0) {
-          zeros ??= [];
-          zeros.push(doc);
-          continue;
-        }
-        const a = acc[doc] as number;
-        if (sparse && a === 0) touched[touchedCount++] = doc;
-        acc[doc] = a + w;
-      }
+  private takeScratch(): RankScratch {
+    // A search started from inside another one's exclude callback gets its own memory.
+    if (this.busy) return createRankScratch(this.size);
+    this.busy = true;
+    this.scratch ??= createRankScratch(this.size);
+    // An exclude callback threw mid-search last time: values may be left over.
+    if (this.scratch.dirty) {
+      this.scratch.acc.fill(0);
+      this.scratch.dirty = false;
     }
-    const zeroHits = zeros?.filter((doc) => acc[doc] === 0).sort((x, y) => x - y);
-
-    const heap = new TopKHeap(limit);
-    const consider = (doc: number, score: number) => {
-      if (heap.admits(score, doc) && !exclude?.(doc)) heap.push(score, doc);
-    };
-    if (sparse) {
-      for (let i = 0; i < touchedCount; i++) {
-        const doc = touched[i] as number;
-        const score = acc[doc] as number;
-        acc[doc] = 0;
-        consider(doc, score);
-      }
-    } else {
-      const n = this.size;
-      for (let doc = 0; doc < n; doc++) {
-        const score = acc[doc] as number;
-        if (score === 0) continue;
-        acc[doc] = 0;
-        consider(doc, score);
-      }
-    }
-    scratch.dirty = false;
-    if (zeroHits !== undefined) {
-      let previous = -1;
-      for (const doc of zeroHits) {
-        if (doc !== previous) consider(doc, 0);
-        previous = doc;
-      }
-    }
-    return heap.drain();
-  }
-
-  private takeScratch(): Scratch {
-    const free = this.scratch;
-    if (free !== undefined && !free.busy) {
-      free.busy = true;
-      // An exclude callback threw mid-search last time: values may be left over.
-      if (free.dirty) free.acc.fill(0);
-      free.dirty = false;
-      return free;
-    }
-    // First search, or a search started from inside another one's exclude callback.
-    const fresh: Scratch = {
-      acc: new Float64Array(this.size),
-      touched: new Int32Array(this.size),
-      busy: true,
-      dirty: false,
-    };
-    this.scratch ??= fresh;
-    return fresh;
-  }
-
-  private releaseScratch(scratch: Scratch): void {
-    scratch.busy = false;
+    return this.scratch;
   }
 }
 
-/** Queries whose postings number less than 1/SPARSE_RATIO of the documents use the touched list. */
-const SPARSE_RATIO = Number(process.env.BM25_SPARSE_RATIO ?? 8);
+/** Per term: the largest impact (for pruning bounds) and whether any impact is 0 (lunr rounding). */
+function impactStats(
+  offsets: Uint32Array,
+  impacts: Float32Array,
+): { maxImpacts: Float32Array; zeroImpactTerms: Uint8Array | undefined } {
+  const terms = offsets.length - 1;
+  const maxImpacts = new Float32Array(Math.max(terms, 0));
+  let zeroImpactTerms: Uint8Array | undefined;
+  for (let t = 0; t < terms; t++) {
+    const end = offsets[t + 1] as number;
+    let max = 0;
+    for (let p = offsets[t] as number; p < end; p++) {
+      const w = impacts[p] as number;
+      if (w > max) max = w;
+      else if (w === 0) {
+        zeroImpactTerms ??= new Uint8Array(terms);
+        zeroImpactTerms[t] = 1;
+      }
+    }
+    maxImpacts[t] = max;
+  }
+  return { maxImpacts, zeroImpactTerms };
+}

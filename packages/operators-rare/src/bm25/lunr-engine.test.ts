@@ -56,6 +56,29 @@ describe("LunrBm25Engine", () => {
   });
 });
 
+describe("weights that lunr rounds to zero", () => {
+  // A term in every one of 3,000 documents has idf ~ 0.5 / 3000, so its weight rounds to 0.000; lunr
+  // still returns those documents, with score 0.
+  const texts = Array.from({ length: 3000 }, (_, i) =>
+    i % 500 === 7 ? "common rare" : `common filler${i % 3}`,
+  );
+  const compact = CompactBm25Index.fromTexts(texts, { scoring: "lunr" });
+  const lunrEngine = LunrBm25Engine.build(texts);
+
+  it("still count as hits, ranked after every positive score and by docId", () => {
+    const hits = lunrEngine.search("common", 5);
+    expect(hits.map((h) => h.score)).toEqual([0, 0, 0, 0, 0]);
+    expect(hits.map((h) => h.docId)).toEqual([0, 1, 2, 3, 4]);
+    for (const q of ["common", "common rare", "rare common common", "filler1 common"]) {
+      for (const k of [1, 5, 12, 3000]) {
+        const exclude = (d: number) => d === 7 || d === 2;
+        expectSameHits(compact.search(q, k), lunrEngine.search(q, k), 1e-12);
+        expectSameHits(compact.search(q, k, { exclude }), lunrEngine.search(q, k, { exclude }), 1e-12);
+      }
+    }
+  });
+});
+
 describe("LunrBm25Engine against CompactBm25Index (lunr scoring) on random corpora", () => {
   const params = [
     { k1: 0.9, b: 0.4 },

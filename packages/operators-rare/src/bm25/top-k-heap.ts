@@ -17,6 +17,11 @@ export class TopKHeap {
     return this.count;
   }
 
+  /** The lowest score kept (meaningful once the heap holds something). */
+  get worstScore(): number {
+    return this.scores[0] as number;
+  }
+
   /** Whether (score, docId) would be kept if pushed now. */
   admits(score: number, docId: number): boolean {
     if (this.count < this.capacity) return true;

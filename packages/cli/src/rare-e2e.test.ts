@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type ChatRequestInfo, type ChatServer, startChatServer } from "@dataflow/llm-serving/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureIO } from "./cli-test-io.js";
+import { runCli } from "./run-cli.js";
+
+const repoRoot = resolve(import.meta.dirname, "../../..");
+const pipeline = join(repoRoot, "pipelines", "rare.yaml");
+const tmp = mkdtempSync(join(tmpdir(), "dataflow-rare-"));
+const cacheDir = join(tmp, "cache");
+const output = join(tmp, "rare.jsonl");
+
+/** Doc2Query: a problem built from the document's opening sentence, so BM25 has real terms to match. */
+function doc2queryReply(req: ChatRequestInfo): string {
+  const prompt = req.messages.at(-1)?.content ?? "";
+  const doc = /<reference_material>\n([\s\S]*?)\n<\/reference_material>/.exec(prompt)?.[1] ?? "";
+  const opening = (doc.split(/(?<=\.)\s/)[0] ?? doc).replace(/\.$/, "");
+  return [
+    "<think>The field is bicycle repair; the core idea is in the opening sentence.</think>",
+    "```json",
+    JSON.stringify({
+      scenario: `A workshop mechanic is called over by a customer. What the customer describes comes down to this: ${opening}.`,
+      question: `How should the mechanic diagnose the fault and decide what to adjust or replace, given that ${opening.toLowerCase()}?`,
+    }),
+    "```",
+  ].join("\n");
+}
+
+/** ReasonDistill: reasoning that names the documents it was shown, then a marked answer. */
+function distillReply(req: ChatRequestInfo): string {
+  const prompt = req.messages.at(-1)?.content ?? "";
+  const labels = prompt.match(/\[Document \d+\]/g) ?? [];
+  return [
+    "<think>First pin down the essential problem, then weigh each document.</think>",
+    `The essential problem is a diagnosis under uncertainty. ${labels.map((l) => `${l} was weighed.`).join(" ")}`,
+    "Step by step: rule out the distractors, then apply the relevant principle.",
+    "",
+    "Answer: inspect, measure, then adjust before replacing parts.",
+  ].join("\n");
+}
+
+let server: ChatServer;
+beforeAll(async () => {
+  server = await startChatServer({
+    rules: [
+      { match: "<reference_material>", reply: doc2queryReply },
+      { match: "# Retrieved documents", reply: distillReply },
+    ],
+    defaultReply: { fault: { status: 400, message: "unexpected prompt" } },
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function runRare() {
+  const c = captureIO({ OPENAI_BASE_URL: server.url, DATAFLOW_MODEL: "test-model" });
+  const code = await runCli(["run", pipeline, "--output", output, "--set", `cache.dir=${cacheDir}`], c.io);
+  return { code, stdout: c.stdout(), stderr: c.stderr() };
+}
+
+const chatRequests = () => server.requests.filter((r) => r.path.endsWith("/chat/completions")).length;
+
+describe("pipelines/rare.yaml end to end against the loopback server", () => {
+  it("writes rows with question, scenario, hard negatives and reasoning; a rerun makes no LLM request", async () => {
+    const first = await runRare();
+    console.log(`--- dataflow run pipelines/rare.yaml (first run) ---\n${first.stdout}${first.stderr}`);
+    expect(first.code, first.stderr).toBe(0);
+    const rows = readFileSync(output, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows).toHaveLength(30);
+    for (const row of rows) {
+      expect(row.question).toMatch(/^How should the mechanic diagnose/);
+      expect(row.scenario).toMatch(/^A workshop mechanic/);
+      const negatives = row.hard_negatives as string[];
+      expect(negatives).toHaveLength(3);
+      expect(negatives).not.toContain(row.text);
+      expect(row.negative_ids as string[]).not.toContain(row.id);
+      expect(row.reasoning).toMatch(/First pin down the essential problem[\s\S]*\[Document \d\] was weighed/);
+      expect(row.answer).toBe("inspect, measure, then adjust before replacing parts.");
+      expect(row.positive_index).toBeGreaterThanOrEqual(1);
+      expect(row.positive_index).toBeLessThanOrEqual(4);
+    }
+    // One Doc2Query and one ReasonDistill call per document.
+    expect(chatRequests()).toBe(60);
+    // The run report: question lengths, negatives per row, BM25 margins, usage.
+    expect(first.stdout).toMatch(/doc2query: question_chars mean [\d.]+, median/);
+    expect(first.stdout).toMatch(/negatives: negatives_per_row mean 3, median 3/);
+    expect(first.stdout).toMatch(/negatives: bm25_margin mean -?[\d.]+/);
+    expect(first.stdout).toMatch(/distill: \d+ requests/);
+    expect(first.stdout).toMatch(/reconciled: yes/);
+
+    const firstOutput = readFileSync(output, "utf8");
+    const second = await runRare();
+    console.log(`--- dataflow run pipelines/rare.yaml (second run) ---\n${second.stdout}${second.stderr}`);
+    expect(second.code, second.stderr).toBe(0);
+    expect(chatRequests()).toBe(60);
+    expect(readFileSync(output, "utf8")).toBe(firstOutput);
+    expect(second.stdout).toMatch(/doc2query\s+rare\/doc2query\s+30\s+30\s+0\s+0\s+0\s+30/);
+  });
+});

@@ -1,0 +1,358 @@
+import { resolve } from "node:path";
+import {
+  DatasetOperator,
+  type OperatorContext,
+  type OperatorSpec,
+  type ProcessResult,
+  type Row,
+  type RowContext,
+  RowError,
+  type RowRecord,
+} from "@dataflow/core";
+import {
+  type Bm25Engine,
+  type Bm25Hit,
+  buildBm25Engine,
+  DEFAULT_BM25_PARAMS,
+  DEFAULT_OVERLAP_RULE,
+  OverlapDetector,
+  type OverlapRule,
+  type PreparedText,
+} from "./bm25/index.js";
+import { describeValue } from "./describe-value.js";
+import { readJsonlCorpus } from "./jsonl-corpus.js";
+
+export interface Bm25HardNegParams {
+  numNeg: number;
+  minNeg: number;
+  skipTop: number;
+  minScore?: number;
+  query: "question" | "question+scenario";
+  engine: "auto" | "compact" | "lunr";
+  k1: number;
+  b: number;
+  overlap: OverlapRule;
+  corpus?: string;
+  corpusTextField: string;
+  corpusIdField: string;
+}
+
+/** The corpus the negatives come from: texts by docId, their ids, and the docId of each row id. */
+interface Corpus {
+  texts: readonly string[];
+  ids: readonly string[];
+  docOf: Map<string, number>;
+}
+
+/**
+ * RARE step 2: BM25 hard negatives for each row's question, mined from the corpus (by default the
+ * `text` column of the whole dataset). A candidate is no negative when it is the positive itself
+ * (same row id), the same text, or overlaps the positive under `overlap` (a sliding-window chunker
+ * makes neighbouring chunks share long runs: they answer the question too). No LLM.
+ */
+export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
+  static readonly spec: OperatorSpec<Bm25HardNegParams> = {
+    name: "rare/bm25-hard-neg",
+    version: "1.0.0",
+    description:
+      "Mine BM25 hard negatives for each row's question (or question + scenario) from the corpus: the `text` " +
+      "column of all rows, or the JSONL file `corpus`. Lucene BM25 (k1 0.9, b 0.4) over lunr's English analysis, " +
+      "on a compact typed-array index (engine `lunr` is the small-corpus reference). The positive is excluded " +
+      "by row id and by content: identical text, or overlap under `overlap` (a shared run of minSharedChars " +
+      "characters, or shingle containment ≥ maxContainment); exclusions are counted. Takes `numNeg` negatives " +
+      "after skipping the `skipTop` best; only documents sharing a query term (and scoring ≥ minScore) qualify. " +
+      "A row with fewer than `minNeg` is rejected; fewer than numNeg but at least minNeg is kept and counted.",
+    params: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        numNeg: { type: "integer", minimum: 1, default: 3, description: "Negatives per row" },
+        minNeg: {
+          type: "integer",
+          minimum: 0,
+          default: 1,
+          description: "Rows that get fewer negatives are rejected (too-few-negatives); at most numNeg",
+        },
+        skipTop: {
+          type: "integer",
+          minimum: 0,
+          default: 0,
+          description:
+            "Skip this many of the best-ranked candidates (after exclusions) to avoid false negatives",
+        },
+        minScore: { type: "number", minimum: 0, description: "Lowest BM25 score a negative may have" },
+        query: {
+          enum: ["question", "question+scenario"],
+          default: "question",
+          description: "What is searched: the question, or the scenario followed by the question",
+        },
+        engine: {
+          enum: ["auto", "compact", "lunr"],
+          default: "auto",
+          description:
+            "auto = compact, the typed-array index that scales to millions of passages; lunr = lunr's own " +
+            "index (scores the lunr way; for small corpora and cross-checks)",
+        },
+        k1: {
+          type: "number",
+          minimum: 0,
+          default: DEFAULT_BM25_PARAMS.k1,
+          description: "BM25 term-frequency saturation",
+        },
+        b: {
+          type: "number",
+          minimum: 0,
+          maximum: 1,
+          default: DEFAULT_BM25_PARAMS.b,
+          description: "BM25 length normalisation",
+        },
+        overlap: {
+          type: "object",
+          additionalProperties: false,
+          default: {},
+          description: "When a candidate counts as a copy of the positive (and so is no negative)",
+          properties: {
+            minSharedChars: {
+              type: "integer",
+              minimum: 0,
+              default: DEFAULT_OVERLAP_RULE.minSharedChars,
+              description: "A common run of this many characters makes an overlap; 0 turns the rule off",
+            },
+            shingleSize: {
+              type: "integer",
+              minimum: 1,
+              default: DEFAULT_OVERLAP_RULE.shingleSize,
+              description: "Words per shingle for containment",
+            },
+            maxContainment: {
+              type: "number",
+              minimum: 0,
+              maximum: 1,
+              default: DEFAULT_OVERLAP_RULE.maxContainment,
+              description:
+                "This share of the smaller text's shingles found in the other makes an overlap; 0 = off",
+            },
+            normalize: {
+              type: "boolean",
+              default: DEFAULT_OVERLAP_RULE.normalize,
+              description: "Compare after Unicode normalisation, lower-casing and collapsing whitespace",
+            },
+          },
+        },
+        corpus: {
+          type: "string",
+          minLength: 1,
+          pattern: "\\.(jsonl|ndjson|jsonl\\.gz)$",
+          description:
+            "Mine from this JSONL file (.jsonl, .jsonl.gz) instead of the dataset's own texts. An absolute path, " +
+            "or relative to the pipeline file's folder. A row is its own positive when a corpus id equals its row id",
+        },
+        corpusTextField: {
+          type: "string",
+          minLength: 1,
+          default: "text",
+          description: "Field holding a corpus document's text",
+        },
+        corpusIdField: {
+          type: "string",
+          minLength: 1,
+          default: "id",
+          description: "Field holding a corpus document's id (else its line number)",
+        },
+      },
+    },
+    inputs: {
+      question: { column: "question", description: "The query", schema: { type: "string" } },
+      text: {
+        column: "text",
+        description: "The positive document (and, without `corpus`, the corpus)",
+        schema: { type: "string" },
+      },
+      scenario: {
+        column: "scenario",
+        optional: true,
+        description: "Put before the question when query is question+scenario",
+        schema: { type: "string" },
+      },
+    },
+    outputs: {
+      negatives: {
+        column: "hard_negatives",
+        description: "The negatives' texts, best first",
+        schema: { type: "array", items: { type: "string" } },
+      },
+      negative_ids: {
+        column: "negative_ids",
+        description: "The negatives' ids: row ids, or corpus ids with `corpus`",
+        schema: { type: "array", items: { type: "string" } },
+      },
+      negative_scores: {
+        column: "negative_scores",
+        description: "The negatives' BM25 scores for the query",
+        schema: { type: "array", items: { type: "number" } },
+      },
+    },
+    // A row's negatives depend on every other row: never replay them from a row cache.
+    cacheRows: false,
+    inputFiles: (p) => (p.corpus === undefined ? [] : [p.corpus]),
+  };
+
+  private engine: Bm25Engine | undefined;
+  private corpus: Corpus = { texts: [], ids: [], docOf: new Map() };
+  private detector = new OverlapDetector();
+
+  async prepare(records: readonly RowRecord[], ctx: OperatorContext<Bm25HardNegParams>): Promise<void> {
+    const p = ctx.params;
+    if (p.minNeg > p.numNeg) {
+      throw new Error(`step "${ctx.stepId}": minNeg (${p.minNeg}) is greater than numNeg (${p.numNeg})`);
+    }
+    this.detector = new OverlapDetector(p.overlap);
+    if (p.corpus !== undefined) {
+      const file = await readJsonlCorpus(resolve(ctx.baseDir, p.corpus), {
+        textField: p.corpusTextField,
+        idField: p.corpusIdField,
+        signal: ctx.signal,
+      });
+      if (file.skipped) ctx.count("corpus_records_without_text", file.skipped);
+      this.corpus = { texts: file.texts, ids: file.ids, docOf: firstIndexOf(file.ids) };
+    } else {
+      const column = ctx.inputs.text as string;
+      // A row without text is indexed as empty (it matches nothing) and rejected in process().
+      const texts = records.map((r) => (typeof r.row[column] === "string" ? (r.row[column] as string) : ""));
+      const ids = records.map((r) => r.id);
+      this.corpus = { texts, ids, docOf: firstIndexOf(ids) };
+    }
+    const started = performance.now();
+    this.engine = buildBm25Engine(this.corpus.texts, {
+      engine: p.engine === "lunr" ? "lunr" : "compact",
+      k1: p.k1,
+      b: p.b,
+    });
+    ctx.logger.info(
+      `step "${ctx.stepId}": ${this.engine.kind} BM25 index over ${this.engine.size} documents in ${Math.round(performance.now() - started)} ms`,
+    );
+  }
+
+  override process(_row: Row, ctx: RowContext<Bm25HardNegParams>): ProcessResult {
+    const p = ctx.params;
+    const engine = this.engine;
+    if (!engine) throw new Error("rare/bm25-hard-neg: process() before prepare()");
+    const question = ctx.input("question");
+    if (typeof question !== "string" || !question.trim()) {
+      throw new RowError(
+        "bad-input",
+        `column "${ctx.inputs.question}" must hold a non-empty question, got ${describeQuestion(question)}`,
+      );
+    }
+    const text = ctx.input("text");
+    if (typeof text !== "string") {
+      throw new RowError(
+        "bad-input",
+        `column "${ctx.inputs.text}" must hold the positive document, got ${describeValue(text)}`,
+      );
+    }
+    let query = question;
+    if (p.query === "question+scenario") {
+      const scenario = ctx.input("scenario");
+      if (typeof scenario === "string" && scenario.trim()) query = `${scenario}\n${question}`;
+    }
+
+    const self = this.corpus.docOf.get(ctx.rowId);
+    const { chosen, positiveScore } = this.mine(engine, query, self, this.detector.prepare(text), ctx);
+
+    ctx.observe("negatives_per_row", chosen.length);
+    if (chosen.length < p.minNeg) {
+      throw new RowError(
+        "too-few-negatives",
+        `found ${chosen.length} negative${chosen.length === 1 ? "" : "s"}, fewer than minNeg ${p.minNeg}: ` +
+          `too few of the ${engine.size} corpus documents share a term with the query` +
+          (p.minScore !== undefined ? ` and score at least minScore ${p.minScore}` : "") +
+          " without overlapping the positive",
+      );
+    }
+    if (chosen.length < p.numNeg) ctx.count("short_negatives", 1);
+    const best = chosen[0];
+    if (best && positiveScore !== undefined) {
+      const margin = positiveScore - best.score;
+      ctx.observe("bm25_margin", margin);
+      if (margin < 0) ctx.count("negative_outscores_positive", 1);
+    }
+    return ctx.output({
+      negatives: chosen.map((h) => this.corpus.texts[h.docId] as string),
+      negative_ids: chosen.map((h) => this.corpus.ids[h.docId] as string),
+      negative_scores: chosen.map((h) => h.score),
+    });
+  }
+
+  /**
+   * Walks the ranking best first, widening the search until numNeg negatives are found or the
+   * candidates run out. Rankings are a total order (score, then docId), so a wider search extends
+   * the narrower one and every candidate is judged, and counted, once.
+   */
+  private mine(
+    engine: Bm25Engine,
+    query: string,
+    self: number | undefined,
+    positive: PreparedText,
+    ctx: RowContext<Bm25HardNegParams>,
+  ): { chosen: Bm25Hit[]; positiveScore: number | undefined } {
+    const { numNeg, skipTop, minScore } = ctx.params;
+    const chosen: Bm25Hit[] = [];
+    const chosenTexts = new Set<string>();
+    let positiveScore: number | undefined;
+    let skipped = 0;
+    let walked = 0;
+    let done = false;
+    let k = Math.min(engine.size, skipTop + numNeg + 16);
+    while (!done) {
+      const hits = engine.search(query, k);
+      for (; walked < hits.length && !done; walked++) {
+        const hit = hits[walked] as Bm25Hit;
+        if (hit.docId === self) {
+          positiveScore = hit.score;
+          continue;
+        }
+        if (minScore !== undefined && hit.score < minScore) {
+          done = true;
+          break;
+        }
+        const candidate = this.detector.prepare(this.corpus.texts[hit.docId] as string);
+        const verdict = this.detector.check(positive, candidate);
+        if (verdict.overlapping) {
+          ctx.count(verdict.reason === "identical" ? "excluded_identical" : "excluded_overlap", 1);
+          continue;
+        }
+        if (chosenTexts.has(candidate.text)) {
+          ctx.count("excluded_duplicate", 1);
+          continue;
+        }
+        if (skipped < skipTop) {
+          skipped++;
+          continue;
+        }
+        chosen.push(hit);
+        chosenTexts.add(candidate.text);
+        if (chosen.length >= numNeg) done = true;
+      }
+      if (hits.length < k || k >= engine.size) done = true;
+      k = Math.min(engine.size, k * 4);
+    }
+    if (positiveScore === undefined && self !== undefined) {
+      // The positive ranked below the candidates walked: score it alone.
+      positiveScore = engine.search(query, 1, { exclude: (d) => d !== self })[0]?.score ?? 0;
+    }
+    return { chosen, positiveScore };
+  }
+}
+
+function firstIndexOf(ids: readonly string[]): Map<string, number> {
+  const map = new Map<string, number>();
+  ids.forEach((id, i) => {
+    if (!map.has(id)) map.set(id, i);
+  });
+  return map;
+}
+
+function describeQuestion(value: unknown): string {
+  return typeof value === "string" ? "an empty string" : describeValue(value);
+}

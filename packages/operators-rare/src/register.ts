@@ -1,0 +1,11 @@
+import type { OperatorRegistry } from "@dataflow/core";
+import { Bm25HardNegOperator } from "./bm25-hard-neg.js";
+import { Doc2QueryOperator } from "./doc2query.js";
+import { ReasonDistillOperator } from "./reason-distill.js";
+
+/** The package as a plugin (`plugins: ["@dataflow/operators-rare"]`): registers the three RARE operators. */
+export function register(registry: OperatorRegistry): void {
+  for (const op of [Doc2QueryOperator, Bm25HardNegOperator, ReasonDistillOperator]) {
+    registry.register(op, "@dataflow/operators-rare");
+  }
+}
