@@ -1,10 +1,10 @@
 import { open } from "node:fs/promises";
-import type { Row, RowSource, SourceItem, SourceProgress } from "@dataflow/core";
+import type { Row, SourceItem, } from "@dataflow/core";
 import { formatLocation } from "@dataflow/core";
 import { type CsvError, Parser } from "csv-parse";
+import { FileSourceBase } from "./file-source-base.js";
 import { checkInputFile, InputFileError } from "./input-file.js";
 import { RowIds } from "./row-ids.js";
-import { checkLimit } from "./row-limit.js";
 import { codePointCount } from "./text-position.js";
 import { completeUtf8Length, firstInvalidUtf8, isUtf8 } from "./utf8.js";
 
@@ -59,41 +59,17 @@ interface BadBytes {
  *   iterator's first `next()`. An empty file (no header), or an unreadable
  *   header, makes the iterator throw an Error naming the file.
  */
-export class CsvSource implements RowSource {
-  readonly description: string;
-  readonly path: string;
-  private readonly idColumn: string | undefined;
-  private readonly limit: number;
+export class CsvSource extends FileSourceBase {
   private readonly delimiter: string;
   private readonly chunkSize: number;
-  private bytesRead = 0;
-  private bytesTotal: number | undefined;
 
   constructor(options: CsvSourceOptions) {
-    this.path = options.path;
-    this.description = options.path;
-    this.idColumn = options.idColumn;
-    this.limit = checkLimit(options.limit);
+    super(options);
     this.delimiter = options.delimiter ?? ",";
     this.chunkSize = Math.max(4, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
   }
 
-  /** Throws an InputFileError (naming the path) unless the file can be read. */
-  async checkReadable(): Promise<void> {
-    this.bytesTotal = await checkInputFile(this.path);
-  }
-
-  progress(): SourceProgress {
-    return this.bytesTotal === undefined
-      ? { bytesRead: this.bytesRead }
-      : { bytesRead: this.bytesRead, bytesTotal: this.bytesTotal };
-  }
-
-  read(options?: { signal?: AbortSignal }): AsyncIterable<SourceItem> {
-    return this.items(options?.signal);
-  }
-
-  private async *items(signal: AbortSignal | undefined): AsyncGenerator<SourceItem> {
+  protected async *items(signal: AbortSignal | undefined): AsyncGenerator<SourceItem> {
     signal?.throwIfAborted();
     this.bytesRead = 0;
     this.bytesTotal = await checkInputFile(this.path);

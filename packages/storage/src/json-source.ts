@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
-import type { RowSource, SourceItem, SourceLocation, SourceProgress } from "@dataflow/core";
+import type { SourceItem, SourceLocation, } from "@dataflow/core";
 import { formatLocation } from "@dataflow/core";
+import { FileSourceBase } from "./file-source-base.js";
 import { checkInputFile, InputFileError } from "./input-file.js";
 import { jsonArrayElementOffsets } from "./json-array-offsets.js";
 import { jsonErrorOffset } from "./json-error-position.js";
 import { describeJsonType, RowIds } from "./row-ids.js";
-import { checkLimit } from "./row-limit.js";
 import { LineCursor, lineColumnAt } from "./text-position.js";
 import { firstInvalidUtf8, isUtf8 } from "./utf8.js";
 
@@ -36,38 +36,12 @@ export interface JsonSourceOptions {
  * - A missing file: `checkReadable()` throws an InputFileError, as does the
  *   iterator's first `next()`.
  */
-export class JsonSource implements RowSource {
-  readonly description: string;
-  readonly path: string;
-  private readonly idColumn: string | undefined;
-  private readonly limit: number;
-  private bytesRead = 0;
-  private bytesTotal: number | undefined;
-
+export class JsonSource extends FileSourceBase {
   constructor(options: JsonSourceOptions) {
-    this.path = options.path;
-    this.description = options.path;
-    this.idColumn = options.idColumn;
-    this.limit = checkLimit(options.limit);
+    super(options);
   }
 
-  /** Throws an InputFileError (naming the path) unless the file can be read. */
-  async checkReadable(): Promise<void> {
-    this.bytesTotal = await checkInputFile(this.path);
-  }
-
-  /** The whole file is read at once; bytesRead then advances with the records handed out. */
-  progress(): SourceProgress {
-    return this.bytesTotal === undefined
-      ? { bytesRead: this.bytesRead }
-      : { bytesRead: this.bytesRead, bytesTotal: this.bytesTotal };
-  }
-
-  read(options?: { signal?: AbortSignal }): AsyncIterable<SourceItem> {
-    return this.items(options?.signal);
-  }
-
-  private async *items(signal: AbortSignal | undefined): AsyncGenerator<SourceItem> {
+  protected async *items(signal: AbortSignal | undefined): AsyncGenerator<SourceItem> {
     signal?.throwIfAborted();
     this.bytesRead = 0;
     this.bytesTotal = await checkInputFile(this.path);

@@ -1,10 +1,10 @@
-import type { RowSource, SourceItem, SourceProgress } from "@dataflow/core";
+import type { SourceItem, } from "@dataflow/core";
 import { type ByteReader, openFileReader } from "./byte-reader.js";
+import { FileSourceBase } from "./file-source-base.js";
 import { openGunzipReader } from "./gunzip-reader.js";
 import { checkInputFile } from "./input-file.js";
 import { jsonErrorOffset } from "./json-error-position.js";
 import { describeJsonType, RowIds } from "./row-ids.js";
-import { checkLimit } from "./row-limit.js";
 import { codePointCount } from "./text-position.js";
 import { describeInvalidUtf8, isUtf8 } from "./utf8.js";
 
@@ -52,42 +52,17 @@ const NEWLINE = 0x0a;
  * naming the path, after the rows before the damage. Progress then counts
  * compressed bytes, so it still compares with the file size.
  */
-export class JsonlSource implements RowSource {
-  readonly description: string;
-  readonly path: string;
-  private readonly idColumn: string | undefined;
-  private readonly limit: number;
+export class JsonlSource extends FileSourceBase {
   private readonly chunkSize: number;
   private readonly compression: "gzip" | undefined;
-  private bytesRead = 0;
-  private bytesTotal: number | undefined;
 
   constructor(options: JsonlSourceOptions) {
-    this.path = options.path;
-    this.description = options.path;
-    this.idColumn = options.idColumn;
-    this.limit = checkLimit(options.limit);
+    super(options);
     this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
     this.compression = options.compression;
   }
 
-  /** Throws an InputFileError (naming the path) unless the file can be read. */
-  async checkReadable(): Promise<void> {
-    this.bytesTotal = await checkInputFile(this.path);
-  }
-
-  /** Bytes read so far by the latest `read()`, and the file size once known. */
-  progress(): SourceProgress {
-    return this.bytesTotal === undefined
-      ? { bytesRead: this.bytesRead }
-      : { bytesRead: this.bytesRead, bytesTotal: this.bytesTotal };
-  }
-
-  read(options?: { signal?: AbortSignal }): AsyncIterable<SourceItem> {
-    return this.items(options?.signal);
-  }
-
-  private async *items(signal: AbortSignal | undefined): AsyncGenerator<SourceItem> {
+  protected async *items(signal: AbortSignal | undefined): AsyncGenerator<SourceItem> {
     signal?.throwIfAborted();
     this.bytesRead = 0;
     this.bytesTotal = await checkInputFile(this.path);

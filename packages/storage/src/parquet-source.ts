@@ -1,10 +1,10 @@
 import { open } from "node:fs/promises";
-import type { Row, RowSource, SourceItem, SourceProgress } from "@dataflow/core";
+import type { Row, SourceItem, } from "@dataflow/core";
 import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
+import { FileSourceBase } from "./file-source-base.js";
 import { checkInputFile, InputFileError } from "./input-file.js";
 import { RowIds } from "./row-ids.js";
-import { checkLimit } from "./row-limit.js";
 import { firstInvalidUtf8 } from "./utf8.js";
 
 type FileHandle = Awaited<ReturnType<typeof open>>;
@@ -45,38 +45,12 @@ const strict = new TextDecoder("utf-8", { fatal: true });
  *   iterator's first `next()`. An empty file, or one that is not Parquet,
  *   makes the iterator throw an Error naming the file.
  */
-export class ParquetSource implements RowSource {
-  readonly description: string;
-  readonly path: string;
-  private readonly idColumn: string | undefined;
-  private readonly limit: number;
-  private bytesRead = 0;
-  private bytesTotal: number | undefined;
-
+export class ParquetSource extends FileSourceBase {
   constructor(options: ParquetSourceOptions) {
-    this.path = options.path;
-    this.description = options.path;
-    this.idColumn = options.idColumn;
-    this.limit = checkLimit(options.limit);
+    super(options);
   }
 
-  /** Throws an InputFileError (naming the path) unless the file can be read. */
-  async checkReadable(): Promise<void> {
-    this.bytesTotal = await checkInputFile(this.path);
-  }
-
-  /** Progress advances a row group at a time, by the groups' compressed sizes. */
-  progress(): SourceProgress {
-    return this.bytesTotal === undefined
-      ? { bytesRead: this.bytesRead }
-      : { bytesRead: this.bytesRead, bytesTotal: this.bytesTotal };
-  }
-
-  read(options?: { signal?: AbortSignal }): AsyncIterable<SourceItem> {
-    return this.items(options?.signal);
-  }
-
-  private async *items(signal: AbortSignal | undefined): AsyncGenerator<SourceItem> {
+  protected async *items(signal: AbortSignal | undefined): AsyncGenerator<SourceItem> {
     signal?.throwIfAborted();
     this.bytesRead = 0;
     const size = await checkInputFile(this.path);
