@@ -65,7 +65,8 @@ export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<
     logger: o.logger ?? silentLogger,
     signal: o.signal ?? new AbortController().signal,
     stopping: o.stopping ?? o.signal ?? new AbortController().signal,
-    concurrency: o.concurrency ?? o.spec.concurrency ?? (o.serving ? o.serving.maxConcurrency : 8),
+    // Rows backing off from a 429 give up their serving slot; more rows in flight than slots keep it busy.
+    concurrency: o.concurrency ?? o.spec.concurrency ?? (o.serving ? 4 * o.serving.maxConcurrency : 8),
     report: o.report,
     cache: o.cache,
     count: o.count ?? (() => {}),

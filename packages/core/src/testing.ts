@@ -67,7 +67,7 @@ export async function runOperator(
       release() {},
     },
     count: (metric, by) => {
-      result.counters[metric] = (result.counters[metric] ?? 0) + by;
+      result.counters[metric] = (result.counters[metric] ?? 0) + (by ?? 1);
     },
     observe: (metric, value) => {
       (result.observed[metric] ??= []).push(value);

@@ -45,6 +45,13 @@ describe("createServing", () => {
     );
   });
 
+  it("treats an empty baseURL (an unset ${OPENAI_BASE_URL:-}) as unset", () => {
+    expect(() => createServing("s", config({ baseURL: "" }), { env: {} })).toThrow(/no LLM endpoint is configured/);
+    const log = logger();
+    createServing("s", config({ baseURL: "" }), { env: { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }, logger: log });
+    expect(log.info).toHaveBeenCalledWith('serving "s": auto → openai, model m at http://127.0.0.1:9/v1');
+  });
+
   it("local is not available yet", () => {
     expect(() => createServing("s", config({ type: "local" }), { env: {} })).toThrow(
       /type local .*not available yet/,

@@ -38,7 +38,8 @@ export function createServing(
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
   const apiKeyEnv = config.apiKeyEnv ?? DEFAULTS.apiKeyEnv;
-  const configured = config.baseURL ?? nonEmpty(env.OPENAI_BASE_URL);
+  // `baseURL: ${OPENAI_BASE_URL:-}` interpolates to "" when unset: empty means unset.
+  const configured = nonEmpty(config.baseURL) ?? nonEmpty(env.OPENAI_BASE_URL);
   let type = config.type ?? "auto";
 
   if (type === "local") {

@@ -3,6 +3,7 @@ export * from "./output/parse-structured.js";
 export * from "./output/split-reasoning.js";
 export * from "./serving/concurrency-limiter.js";
 export * from "./serving/endpoint.js";
+export * from "./serving/llm-errors.js";
 export * from "./serving/response-cache.js";
 export * from "./serving/retry-policy.js";
 export * from "./serving/serving-base.js";

@@ -248,7 +248,7 @@ describe.each(["openai", "ai-sdk"] as const)("the %s serving", (type) => {
     const faulted = s.requests.filter((r) => r.randomFault).length;
     expect(faulted).toBeGreaterThan(5);
     expect(s.requests).toHaveLength(100 + faulted);
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(performance.now() - started).toBeLessThan(10_000);
     await s.close();
 
     // Without retries the same faults fail their requests, each with a typed error.
@@ -274,7 +274,7 @@ describe.each(["openai", "ai-sdk"] as const)("the %s serving", (type) => {
     let started = performance.now();
     const err = await llmFailure(serving.generate(ask("hi")));
     expect(err.kind).toBe("timeout");
-    expect(performance.now() - started).toBeLessThan(300 + 250);
+    expect(performance.now() - started).toBeLessThan(300 + 500);
     await vi.waitFor(() => expect(s.requests[0]?.aborted).toBe(true));
     await s.close();
 
@@ -285,7 +285,7 @@ describe.each(["openai", "ai-sdk"] as const)("the %s serving", (type) => {
     expect(retried.kind).toBe("timeout");
     expect(retried.message).toMatch(/gave up after 3 attempts/);
     expect(again.s.requests).toHaveLength(3);
-    expect(performance.now() - started).toBeLessThan(3 * 300 + 2 * 100 + 300);
+    expect(performance.now() - started).toBeLessThan(3 * 300 + 2 * 100 + 500);
   });
 
   it("stops at once when the caller aborts", async () => {
@@ -295,7 +295,7 @@ describe.each(["openai", "ai-sdk"] as const)("the %s serving", (type) => {
     setTimeout(() => controller.abort(), 100);
     const err = await failure(serving.generate(ask("hi"), { signal: controller.signal }));
     expect(errorKind(err)).toBe("cancelled");
-    expect(performance.now() - started).toBeLessThan(400);
+    expect(performance.now() - started).toBeLessThan(600);
     await vi.waitFor(() => expect(s.requests[0]?.aborted).toBe(true));
     // Aborted before it starts: no request at all.
     expect(errorKind(await failure(serving.generate(ask("late"), { signal: controller.signal })))).toBe(
@@ -446,6 +446,20 @@ describe.each(["openai", "ai-sdk"] as const)("the %s serving", (type) => {
     // 20 per second: 20 at once, then one every 50 ms.
     await Promise.all(Array.from({ length: 26 }, (_, i) => serving.generate(ask(`q${i}`))));
     expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it("holds requests back under a tokens-per-minute limit, from estimates corrected by usage", async () => {
+    const { s, serving } = await setup(
+      { defaultReply: { content: "ok", usage: { promptTokens: 1_000, completionTokens: 1_000 } } },
+      { tokensPerMinute: 120_000 }, // 2,000 a second
+    );
+    const prompt = "x".repeat(4_000); // estimated at 1,000 tokens
+    await serving.generate(ask(`${prompt}1`));
+    await serving.generate(ask(`${prompt}2`));
+    // The bucket started with a second's worth; the two answers cost 4,000, so the third waits about a second.
+    await serving.generate(ask(`${prompt}3`));
+    const [first, , third] = s.requests;
+    expect((third?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(700);
   });
 
   it("fingerprints model and settings only", async () => {

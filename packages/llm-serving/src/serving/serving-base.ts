@@ -14,7 +14,7 @@ import {
 } from "@dataflow/core";
 import { parseStructured } from "../output/parse-structured.js";
 import { splitReasoning } from "../output/split-reasoning.js";
-import { cancelledError, raceAbort, sleep, throwIfCancelled } from "./abort.js";
+import { cancelledError, sleep, throwIfCancelled } from "./abort.js";
 import { ConcurrencyLimiter } from "./concurrency-limiter.js";
 import { withJsonInstruction } from "./json-instruction.js";
 import { redactError } from "./llm-errors.js";
@@ -226,31 +226,55 @@ export abstract class ServingBase extends LLMServingABC {
     }
   }
 
-  /** One request on the wire, bounded by `ms` and the caller's signal whatever the SDK does. */
-  private async attempt(
+  /**
+   * One request on the wire, bounded by `ms` and the caller's signal whatever
+   * the SDK does: the first of answer, timeout and abort settles the attempt
+   * (and aborts the request), so an SDK stuck reading a body cannot hang the caller.
+   */
+  private attempt(
     request: TransportRequest,
     ms: number,
     signal: AbortSignal | undefined,
   ): Promise<TransportResult> {
     throwIfCancelled(signal);
     const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error(`timed out after ${ms} ms`));
-    }, ms);
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      return await raceAbort(this.transport(request, controller.signal), controller.signal);
-    } catch (err) {
-      if (signal?.aborted) throw cancelledError(signal);
-      if (timedOut) throw new LLMError("timeout", `no answer within ${Math.round(ms)} ms`);
-      throw redactError(err instanceof LLMError ? err : this.toLLMError(err), this.secrets);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    }
+    return new Promise<TransportResult>((resolve, reject) => {
+      let settled = false;
+      const settle = (then: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        then();
+      };
+      const timer = setTimeout(
+        () =>
+          settle(() => {
+            controller.abort();
+            reject(new LLMError("timeout", `no answer within ${Math.round(ms)} ms`));
+          }),
+        ms,
+      );
+      const onAbort = () =>
+        settle(() => {
+          controller.abort();
+          reject(cancelledError(signal as AbortSignal));
+        });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      let pending: Promise<TransportResult>;
+      try {
+        pending = this.transport(request, controller.signal);
+      } catch (err) {
+        pending = Promise.reject(err);
+      }
+      pending.then(
+        (raw) => settle(() => resolve(raw)),
+        (err: unknown) =>
+          settle(() =>
+            reject(redactError(err instanceof LLMError ? err : this.toLLMError(err), this.secrets)),
+          ),
+      );
+    });
   }
 
   /** Wait for the request and token budgets; returns the tokens taken (an estimate, corrected later). */

@@ -16,10 +16,9 @@ export interface Bm25Hit {
 
 export interface Bm25SearchOptions {
   /**
-   * Documents for which this returns true are never returned. It is called lazily, at most once per
-   * matching document and only for documents that could still enter the top k, so it may see
-   * documents that end up outside the result. Keep it pure and cheap, and do not search the same
-   * engine from inside it.
+   * Documents for which this returns true are never returned. It is called lazily, only for
+   * documents that could still enter the top k (so it may see documents that end up outside the
+   * result), possibly more than once for one document. Keep it pure and cheap.
    */
   readonly exclude?: (docId: number) => boolean;
 }

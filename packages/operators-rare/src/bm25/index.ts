@@ -21,4 +21,5 @@ export {
   PreparedText,
   resolveOverlapRule,
 } from "./overlap.js";
+export type { RankStats } from "./rank-query.js";
 export { hasSharedRun, longestCommonSubstring } from "./shared-run.js";

@@ -25,12 +25,18 @@ function randomPostings(seed: number, size: number, terms: number, zeroShare = 0
   const docIds = Int32Array.from(lists.flatMap((l) => l.docs));
   const impacts = Float32Array.from(lists.flatMap((l) => l.weights));
   const maxImpacts = Float32Array.from(lists.map((l) => Math.max(0, ...l.weights)));
-  const zeroImpactTerms = zeroShare > 0 ? Uint8Array.from(lists.map((l) => (l.weights.includes(0) ? 1 : 0))) : undefined;
+  const zeroImpactTerms =
+    zeroShare > 0 ? Uint8Array.from(lists.map((l) => (l.weights.includes(0) ? 1 : 0))) : undefined;
   return { offsets, docIds, impacts, maxImpacts, zeroImpactTerms, size };
 }
 
 /** Scores every document with plain loops and sorts: the definition rankQuery must reproduce. */
-function bruteForce(ix: PostingArrays, query: Map<number, number>, limit: number, exclude: (d: number) => boolean) {
+function bruteForce(
+  ix: PostingArrays,
+  query: Map<number, number>,
+  limit: number,
+  exclude: (d: number) => boolean,
+) {
   const scores = new Map<number, number>();
   for (const [t, count] of query) {
     for (let p = ix.offsets[t] as number; p < (ix.offsets[t + 1] as number); p++) {
@@ -65,9 +71,15 @@ describe("rankQuery", () => {
           query.set(t, (query.get(t) ?? 0) + 1);
         }
         const limit = 1 + Math.floor(random() * 12);
-        const banned = new Set(bruteForce(ix, query, 3, () => false).map((h) => h.docId).slice(0, q % 3));
+        const banned = new Set(
+          bruteForce(ix, query, 3, () => false)
+            .map((h) => h.docId)
+            .slice(0, q % 3),
+        );
         const exclude = (d: number) => banned.has(d);
-        expect(rankQuery(ix, query, limit, exclude, scratch, stats)).toEqual(bruteForce(ix, query, limit, exclude));
+        expect(rankQuery(ix, query, limit, exclude, scratch, stats)).toEqual(
+          bruteForce(ix, query, limit, exclude),
+        );
         expect(scratch.acc.every((v) => v === 0)).toBe(true);
       }
       // The interesting path must actually run.

@@ -84,7 +84,7 @@ export function rankQuery(
   for (const t of terms) remaining += t.bound;
 
   // Touched documents are listed until there would be too many; then `dense` drops the list.
-  let dense = (globalThis as any).__NOPRUNE ? (() => { let p = 0; for (const t of terms) p += t.end - t.start; return p * SPARSE_RATIO >= size; })() : false;
+  let dense = false;
   let touchedCount = 0;
   // Zero weights (lunr scoring rounds tiny ones to 0) still make a hit but leave acc at 0.
   let zeros: number[] | undefined;
@@ -95,14 +95,24 @@ export function rankQuery(
   for (; next < terms.length; next++) {
     const t = terms[next] as (typeof terms)[number];
     const length = t.end - t.start;
-    if (!(globalThis as any).__NOPRUNE && !dense && next > 0 && length > touchedCount * GALLOP_RATIO) {
+    if (!dense && next > 0 && length > touchedCount * GALLOP_RATIO) {
       threshold = kthBestScore(acc, touched, touchedCount, limit, exclude);
       if (remaining + slack(threshold) < threshold) break;
     }
     if (!dense && touchedCount + length > size / SPARSE_RATIO) dense = true;
     if (zeroImpactTerms?.[t.term] === 1) {
       zeros ??= [];
-      touchedCount = accumulateWithZeros(ix, t.start, t.end, t.count, acc, dense, touched, touchedCount, zeros);
+      touchedCount = accumulateWithZeros(
+        ix,
+        t.start,
+        t.end,
+        t.count,
+        acc,
+        dense,
+        touched,
+        touchedCount,
+        zeros,
+      );
     } else if (dense) {
       // The hot loop: no branch at all.
       for (let p = t.start; p < t.end; p++) {

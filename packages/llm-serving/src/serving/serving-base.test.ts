@@ -1,0 +1,79 @@
+import { LLMError, errorKind } from "@dataflow/core";
+import { describe, expect, it } from "vitest";
+import {
+  ServingBase,
+  type ServingBaseOptions,
+  type TransportRequest,
+  type TransportResult,
+} from "./serving-base.js";
+
+/** A serving whose transport is a function, to test the middleware without HTTP. */
+class FakeServing extends ServingBase {
+  calls: TransportRequest[] = [];
+
+  constructor(
+    private readonly reply: (request: TransportRequest, call: number) => Promise<TransportResult>,
+    options: Partial<ServingBaseOptions> = {},
+  ) {
+    super({ name: "fake", model: "m", maxConcurrency: 2, timeoutMs: 200, maxRetries: 2, ...options });
+  }
+
+  protected transport(request: TransportRequest): Promise<TransportResult> {
+    this.calls.push(request);
+    return this.reply(request, this.calls.length);
+  }
+
+  protected toLLMError(err: unknown): LLMError {
+    return new LLMError("transport", String(err));
+  }
+}
+
+const ask = { messages: [{ role: "user" as const, content: "hi" }] };
+const never = () => new Promise<TransportResult>(() => {});
+
+describe("ServingBase", () => {
+  it("times out a transport that ignores its abort signal", async () => {
+    const serving = new FakeServing(never, { maxRetries: 0 });
+    const started = performance.now();
+    await expect(serving.generate(ask)).rejects.toMatchObject({ kind: "timeout" });
+    expect(performance.now() - started).toBeLessThan(600);
+  });
+
+  it("returns at once on the caller's abort, whatever the transport does", async () => {
+    const serving = new FakeServing(never, { timeoutMs: 60_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const err = await serving.generate(ask, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(errorKind(err)).toBe("cancelled");
+  });
+
+  it("maps what a transport throws, even synchronously", async () => {
+    const serving = new FakeServing(
+      () => {
+        throw new Error("boom");
+      },
+      { maxRetries: 0 },
+    );
+    await expect(serving.generate(ask)).rejects.toMatchObject({ kind: "transport", message: "Error: boom" });
+  });
+
+  it("gives up when a Retry-After would pass the call's deadline", async () => {
+    const serving = new FakeServing(
+      async () => {
+        throw new LLMError("rate-limited", "429 slow down", { status: 429, retryAfterMs: 5_000 });
+      },
+      { totalTimeoutMs: 1_000 },
+    );
+    const started = performance.now();
+    const err = await serving.generate(ask).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: "rate-limited", status: 429 });
+    expect((err as Error).message).toMatch(/gave up after 1 attempt: its deadline would pass/);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("merges settings: request over serving defaults, undefined never erasing a default", async () => {
+    const serving = new FakeServing(async () => ({ text: "ok" }), { settings: { temperature: 0, seed: 1 } });
+    await serving.generate({ ...ask, settings: { temperature: 0.7, seed: undefined } });
+    expect(serving.calls[0]?.settings).toEqual({ temperature: 0.7, seed: 1 });
+  });
+});
