@@ -1,7 +1,9 @@
 /**
  * Streaming benchmark: N rows through a 3-step row pipeline (template →
  * length filter → select) from JSONL to JSONL, each N in a fresh child process
- * so peak RSS is its own. Memory must not grow with N.
+ * so peak RSS is its own. Memory must not grow with N: the children run with
+ * V8's heap capped at HEAP_MIB, which a pipeline that buffered rows would
+ * overflow long before 1M rows.
  *
  *   pnpm bench:stream                       # 100k and 1M rows
  *   pnpm bench:stream -- --sizes 10000,100000
@@ -19,6 +21,7 @@ import {
 import { FileStorage } from "@dataflow/storage";
 
 const here = dirname(fileURLToPath(import.meta.url));
+const HEAP_MIB = 64;
 const tmp = join(here, ".tmp");
 
 const PIPELINE = `name: stream-bench
@@ -90,7 +93,8 @@ async function main(): Promise<void> {
   mkdirSync(tmp, { recursive: true });
   const results: { n: number; seconds: number; rowsPerSec: number; peakRssMiB: number }[] = [];
   for (const n of sizes) {
-    const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", String(n)], {
+    const args = [`--max-old-space-size=${HEAP_MIB}`, ...process.execArgv, fileURLToPath(import.meta.url), "--child", String(n)];
+    const out = execFileSync(process.execPath, args, {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
       timeout: 15 * 60_000,
@@ -105,7 +109,7 @@ async function main(): Promise<void> {
   const last = results[results.length - 1];
   if (first && last && last !== first) {
     console.log(
-      `\nrows ×${(last.n / first.n).toFixed(0)} → peak RSS ×${(last.peakRssMiB / first.peakRssMiB).toFixed(2)}, throughput ×${(last.rowsPerSec / first.rowsPerSec).toFixed(2)} (flat memory means RSS ratio ≈ 1)`,
+      `\nrows ×${(last.n / first.n).toFixed(0)} → peak RSS ×${(last.peakRssMiB / first.peakRssMiB).toFixed(2)}, throughput ×${(last.rowsPerSec / first.rowsPerSec).toFixed(2)} (flat memory means RSS ratio ≈ 1; every run had a ${HEAP_MIB} MiB heap cap)`,
     );
   }
 }

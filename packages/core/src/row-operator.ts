@@ -16,30 +16,23 @@ export interface RowContext<P> extends OperatorContext<P> {
   output(values: Record<string, unknown>): Row;
 }
 
-export function rowContext<P>(
-  ctx: OperatorContext<P>,
-  record: RowRecord,
-  metrics?: NonNullable<CachedOutcome["metrics"]>,
-): RowContext<P> {
-  const { row } = record;
-  return Object.assign(Object.create(ctx) as OperatorContext<P>, {
-    rowId: record.id,
-    ...(metrics
-      ? {
-          count(metric: string, by = 1): void {
-            metrics.push(["count", metric, by]);
-            ctx.count(metric, by);
-          },
-          observe(metric: string, value: number): void {
-            metrics.push(["observe", metric, value]);
-            ctx.observe(metric, value);
-          },
-        }
-      : {}),
-    input(port: string): unknown {
+interface RowState {
+  row: Row;
+  metrics: NonNullable<CachedOutcome["metrics"]> | undefined;
+}
+
+const ROW = Symbol("row");
+const prototypes = new WeakMap<OperatorContext<unknown>, object>();
+
+/** Per-step methods shared by every row's context, so a row costs one small object. */
+function rowPrototype<P>(ctx: OperatorContext<P>): object {
+  let proto = prototypes.get(ctx as OperatorContext<unknown>);
+  if (proto) return proto;
+  proto = Object.assign(Object.create(ctx) as object, {
+    input(this: { [ROW]: RowState }, port: string): unknown {
       const column = ctx.inputs[port];
       if (column === undefined) throw new Error(`operator has no input port "${port}"`);
-      return row[column];
+      return this[ROW].row[column];
     },
     output(values: Record<string, unknown>): Row {
       const patch: Row = {};
@@ -50,7 +43,29 @@ export function rowContext<P>(
       }
       return patch;
     },
+    // With a step cache, what a row records is kept with it and replayed on a cache hit.
+    count(this: { [ROW]: RowState }, metric: string, by = 1): void {
+      this[ROW].metrics?.push(["count", metric, by]);
+      ctx.count(metric, by);
+    },
+    observe(this: { [ROW]: RowState }, metric: string, value: number): void {
+      this[ROW].metrics?.push(["observe", metric, value]);
+      ctx.observe(metric, value);
+    },
   });
+  prototypes.set(ctx as OperatorContext<unknown>, proto);
+  return proto;
+}
+
+export function rowContext<P>(
+  ctx: OperatorContext<P>,
+  record: RowRecord,
+  metrics?: NonNullable<CachedOutcome["metrics"]>,
+): RowContext<P> {
+  const rc = Object.create(rowPrototype(ctx)) as RowContext<P> & { [ROW]: RowState; rowId: string };
+  rc.rowId = record.id;
+  rc[ROW] = { row: record.row, metrics };
+  return rc;
 }
 
 /** What one `process` result means for the row, in the form the step cache keeps. */
@@ -79,6 +94,31 @@ export function applyOutcome<P>(ctx: OperatorContext<P>, record: RowRecord, outc
   if (list.length === 1) return [{ id: record.id, row: list[0] as Row }];
   ctx.report.expanded(record, list.length);
   return list.map((row, i) => ({ id: childRowId(record.id, i), row }));
+}
+
+/** Record a computed row in the step cache (before it is emitted: a killed run never loses a row it reported done). */
+function finishRow<P>(
+  ctx: OperatorContext<P>,
+  record: RowRecord,
+  result: ProcessResult,
+  input: string | undefined,
+  metrics: NonNullable<CachedOutcome["metrics"]> | undefined,
+): RowRecord[] {
+  let outcome: CachedOutcome;
+  try {
+    outcome = toOutcome(record, result);
+  } catch (err) {
+    return failRow(ctx, record, err);
+  }
+  ctx.cache?.put(record.id, { ...outcome, input, ...(metrics?.length ? { metrics } : {}) });
+  return applyOutcome(ctx, record, outcome);
+}
+
+function failRow<P>(ctx: OperatorContext<P>, record: RowRecord, err: unknown): RowRecord[] {
+  // Work cut short by cancellation is unfinished, not failed: a resume redoes it.
+  if (ctx.signal.aborted && errorKind(err) === "cancelled") return [];
+  ctx.report.rejected(record, err);
+  return [];
 }
 
 /** Emit each settled row's records, releasing its flow-control hold (cheaper than concatMap). */
@@ -135,33 +175,18 @@ export abstract class RowOperator<P = Record<string, unknown>> extends OperatorA
       return applyOutcome(ctx, record, cached);
     }
     const metrics: NonNullable<CachedOutcome["metrics"]> | undefined = cache ? [] : undefined;
-    const fail = (err: unknown): RowRecord[] => {
-      // Work cut short by cancellation is unfinished, not failed: a resume redoes it.
-      if (ctx.signal.aborted && errorKind(err) === "cancelled") return [];
-      ctx.report.rejected(record, err);
-      return [];
-    };
-    const finish = (result: ProcessResult): RowRecord[] => {
-      const outcome = toOutcome(record, result);
-      // Recorded before it is emitted: a killed run never loses a row it reported done.
-      if (cache) cache.put(record.id, { ...outcome, input, ...(metrics?.length ? { metrics } : {}) });
-      return applyOutcome(ctx, record, outcome);
-    };
+    let result: ProcessResult | Promise<ProcessResult>;
     try {
-      const result = this.process(record.row, rowContext(ctx, record, metrics));
-      if (isPromiseLike<ProcessResult>(result)) {
-        return Promise.resolve(result).then((r) => {
-          try {
-            return finish(r);
-          } catch (err) {
-            return fail(err);
-          }
-        }, fail);
-      }
-      return finish(result);
+      result = this.process(record.row, rowContext(ctx, record, metrics));
     } catch (err) {
-      return fail(err);
+      return failRow(ctx, record, err);
     }
+    if (isPromiseLike<ProcessResult>(result)) {
+      return Promise.resolve(result).then(
+        (r) => finishRow(ctx, record, r, input, metrics),
+        (err) => failRow(ctx, record, err),
+      );
+    }
+    return finishRow(ctx, record, result, input, metrics);
   }
-
 }
