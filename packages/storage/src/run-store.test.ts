@@ -151,7 +151,7 @@ describe("FileRunStore", () => {
     await new FileRunStore({ dir: tmp("never") }).prune([]); // nothing there: no error
   });
 
-  it("keeps every entry whose put returned when the process is killed with SIGKILL", async () => {
+  it("keeps every entry whose put returned when the process is killed with SIGKILL", { timeout: 120_000 }, async () => {
     const dir = tmp("run");
     const store = new FileRunStore({ dir });
     let printed: number[] = [];
