@@ -2,7 +2,7 @@
  * BM25 engine benchmark: index time, mining queries/s and peak RSS of the compact typed-array index
  * at several corpus sizes, and of lunr's own index at a small size beside it.
  *
- *   node --conditions=source --import tsx bench/bm25.bench.ts [--sizes 10000,100000,1000000]
+ *   pnpm bench:bm25 -- [--sizes 10000,100000,1000000]
  *        [--queries N] [--lunr-size 10000 | --no-lunr] [--query-seconds 60] [--query-words 12] [--sample]
  *
  * Each measurement runs in its own child process, so its peak RSS (the kernel's VmHWM) is clean.
