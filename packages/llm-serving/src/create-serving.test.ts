@@ -1,7 +1,10 @@
 import type { ServingConfig } from "@dataflow/core";
+import { existsSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { AiSdkServing } from "./ai-sdk/ai-sdk-serving.js";
 import { createServing } from "./create-serving.js";
+import { LocalServing } from "./local/local-serving.js";
+import { DEFAULT_LOCAL_MODEL } from "./local/model-reference.js";
 import { OpenAIServing } from "./openai/openai-serving.js";
 
 const config = (over: Partial<ServingConfig> = {}): ServingConfig => ({
@@ -39,23 +42,66 @@ describe("createServing", () => {
     expect(createServing("s", config(), { env: { OPENAI_API_KEY: "sk-x" } })).toBeInstanceOf(OpenAIServing);
   });
 
-  it("auto with nothing configured is a clear error saying what to set", () => {
-    expect(() => createServing("s", config(), { env: {} })).toThrow(
-      /no LLM endpoint is configured.*OPENAI_BASE_URL.*OPENAI_API_KEY.*not available yet/s,
+  it("auto with no endpoint and no key is the local default model, and says why; nothing is loaded", () => {
+    const log = logger();
+    const serving = createServing("teacher", config({ model: "gpt-4o-mini" }), {
+      env: {},
+      logger: log,
+      cacheDir: "/tmp/never-created/cache/responses",
+    });
+    expect(serving).toBeInstanceOf(LocalServing);
+    const local = serving as LocalServing;
+    expect(local.reference).toMatchObject({
+      kind: "uri",
+      uri: DEFAULT_LOCAL_MODEL.uri,
+      sha256: DEFAULT_LOCAL_MODEL.sha256,
+    });
+    expect(local.model).toBe(DEFAULT_LOCAL_MODEL.uri);
+    expect(local.modelsDir).toBe("/tmp/never-created/cache/models");
+    expect(existsSync("/tmp/never-created")).toBe(false);
+    expect(log.info).toHaveBeenCalledWith(
+      `serving "teacher": auto → local, model ${DEFAULT_LOCAL_MODEL.uri} (no OPENAI_BASE_URL or OPENAI_API_KEY set)`,
     );
+  });
+
+  it("auto → local takes a GGUF path or model URI from the config, else DATAFLOW_LOCAL_MODEL", () => {
+    const env = { DATAFLOW_LOCAL_MODEL: "hf:someone/some-GGUF/model-q4.gguf" };
+    const fromEnv = createServing("s", config({ model: "gpt-4o-mini" }), { env }) as LocalServing;
+    expect(fromEnv.reference).toEqual({
+      kind: "uri",
+      uri: env.DATAFLOW_LOCAL_MODEL,
+      label: env.DATAFLOW_LOCAL_MODEL,
+    });
+    const fromConfig = createServing("s", config({ model: "models/tiny.gguf" }), {
+      env,
+      cwd: "/work",
+    }) as LocalServing;
+    expect(fromConfig.reference).toMatchObject({ kind: "file", path: "/work/models/tiny.gguf" });
+  });
+
+  it("type local uses the config's model; env settings fill what the config lacks, and bad ones are errors", () => {
+    const serving = createServing("s", config({ type: "local", model: "/m/tiny.gguf", maxConcurrency: 2 }), {
+      env: { OPENAI_API_KEY: "sk-x", DATAFLOW_MODELS_DIR: "/shared/models" },
+    }) as LocalServing;
+    expect(serving).toBeInstanceOf(LocalServing);
+    expect(serving.reference).toMatchObject({ kind: "file", path: "/m/tiny.gguf" });
+    expect(serving.maxConcurrency).toBe(2);
+    expect(serving.modelsDir).toBe("/shared/models");
+    expect(() =>
+      createServing("s", config({ type: "local", model: "/m/tiny.gguf" }), {
+        env: { DATAFLOW_LOCAL_THREADS: "two" },
+      }),
+    ).toThrow(/DATAFLOW_LOCAL_THREADS must be a positive integer; got "two"/);
   });
 
   it("treats an empty baseURL (an unset ${OPENAI_BASE_URL:-}) as unset", () => {
-    expect(() => createServing("s", config({ baseURL: "" }), { env: {} })).toThrow(/no LLM endpoint is configured/);
+    expect(createServing("s", config({ baseURL: "" }), { env: {} })).toBeInstanceOf(LocalServing);
     const log = logger();
-    createServing("s", config({ baseURL: "" }), { env: { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }, logger: log });
+    createServing("s", config({ baseURL: "" }), {
+      env: { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
+      logger: log,
+    });
     expect(log.info).toHaveBeenCalledWith('serving "s": auto → openai, model m at http://127.0.0.1:9/v1');
-  });
-
-  it("local is not available yet", () => {
-    expect(() => createServing("s", config({ type: "local" }), { env: {} })).toThrow(
-      /type local .*not available yet/,
-    );
   });
 
   it("needs a key for the OpenAI API only; warns when a remote endpoint gets none", () => {

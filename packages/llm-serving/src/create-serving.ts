@@ -1,6 +1,12 @@
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
 import type { Logger, ServingConfig } from "@dataflow/core";
 import { silentLogger } from "@dataflow/core";
 import { AiSdkServing } from "./ai-sdk/ai-sdk-serving.js";
+import type { ProgressStream } from "./local/download-progress.js";
+import { localEnvSettings } from "./local/local-settings.js";
+import { LocalServing } from "./local/local-serving.js";
+import { DEFAULT_LOCAL_MODEL, isLocalModelReference } from "./local/model-reference.js";
 import { OpenAIServing } from "./openai/openai-serving.js";
 import { OPENAI_DEFAULT_BASE_URL, endpointLabel, isLoopback, resolveApiKey } from "./serving/endpoint.js";
 import type { RetryTuning } from "./serving/retry-policy.js";
@@ -14,6 +20,15 @@ export interface CreateServingOptions {
   logger?: Logger;
   /** Backoff tuning; the defaults suit real endpoints (tests shorten them). */
   retry?: RetryTuning;
+  /**
+   * Where `local` servings download models, once. Default: DATAFLOW_MODELS_DIR, else `models`
+   * beside `cacheDir` (`<cache.dir>/models`), else ~/.cache/dataflow/models.
+   */
+  modelsDir?: string;
+  /** Where a model download draws its progress bar; process.stderr by default. */
+  progressStream?: ProgressStream;
+  /** Resolves a relative local model path; process.cwd() by default. */
+  cwd?: string;
 }
 
 const DEFAULTS = {
@@ -27,8 +42,10 @@ const DEFAULTS = {
  * The serving for `servings.<name>` of a pipeline. `openai` and `ai-sdk` talk
  * to an OpenAI-compatible endpoint: `baseURL` from the config, else
  * OPENAI_BASE_URL, else the OpenAI API; the key from the variable named by
- * `apiKeyEnv`. `auto` picks `openai` when an endpoint or a key is configured.
- * Throws an Error saying what to set when nothing is.
+ * `apiKeyEnv`. `auto` picks `openai` when an endpoint or a key is configured,
+ * else `local` with the default model (or DATAFLOW_LOCAL_MODEL); `local` runs a
+ * GGUF model in-process. Nothing is loaded or downloaded here. Throws an Error
+ * saying what to fix when the config or the environment is malformed.
  */
 export function createServing(
   name: string,
@@ -42,23 +59,23 @@ export function createServing(
   const configured = nonEmpty(config.baseURL) ?? nonEmpty(env.OPENAI_BASE_URL);
   let type = config.type ?? "auto";
 
-  if (type === "local") {
-    throw new Error(
-      `serving "${name}": type local (an in-process GGUF model) is not available yet; it comes in a later release. ` +
-        "Meanwhile run a local OpenAI-compatible server (llama.cpp's llama-server, Ollama, vLLM, LM Studio) and " +
-        "use type openai with baseURL (or OPENAI_BASE_URL) pointing at its /v1 URL.",
-    );
-  }
   if (type === "auto") {
-    if (!configured && !nonEmpty(env[apiKeyEnv]) && !nonEmpty(env.OPENAI_API_KEY)) {
-      throw new Error(
-        `serving "${name}" (type auto): no LLM endpoint is configured. Set OPENAI_BASE_URL to an ` +
-          "OpenAI-compatible server's /v1 URL (vLLM, SGLang, Ollama, llama.cpp, LM Studio), or set baseURL in " +
-          `the serving, or set ${apiKeyEnv} to use the OpenAI API. (The in-process local model that auto ` +
-          "falls back to is not available yet; it comes in a later release.)",
-      );
+    const keyed = nonEmpty(env[apiKeyEnv]) ?? nonEmpty(env.OPENAI_API_KEY);
+    if (!configured && !keyed) {
+      const local = localEnvSettings(env);
+      // `model` is usually an API model name (gpt-4o-mini): only a GGUF path or a model URI is used here.
+      const model = isLocalModelReference(config.model)
+        ? config.model
+        : (local.model ?? DEFAULT_LOCAL_MODEL.uri);
+      const keys = apiKeyEnv === "OPENAI_API_KEY" ? "OPENAI_API_KEY" : `${apiKeyEnv} or OPENAI_API_KEY`;
+      logger.info(`serving "${name}": auto → local, model ${model} (no OPENAI_BASE_URL or ${keys} set)`);
+      return createLocal(name, config, model, options, env, logger);
     }
     type = "openai";
+  }
+  if (type === "local") {
+    logger.info(`serving "${name}": local, model ${config.model}`);
+    return createLocal(name, config, config.model, options, env, logger);
   }
 
   const baseURL = configured ?? OPENAI_DEFAULT_BASE_URL;
@@ -71,8 +88,52 @@ export function createServing(
   }
 
   const base: ServingBaseOptions = {
-    name,
+    ...sharedOptions(name, config, options, logger),
     model: config.model,
+  };
+  const transport = { ...base, baseURL, apiKey };
+  return type === "ai-sdk" ? new AiSdkServing(transport) : new OpenAIServing(transport);
+}
+
+/** An in-process model (nothing is loaded until the first request); env settings fill what the config lacks. */
+function createLocal(
+  name: string,
+  config: ServingConfig,
+  model: string,
+  options: CreateServingOptions,
+  env: Record<string, string | undefined>,
+  logger: Logger,
+): LocalServing {
+  const local = localEnvSettings(env);
+  const modelsDir =
+    options.modelsDir ??
+    local.modelsDir ??
+    (options.cacheDir !== undefined
+      ? join(dirname(options.cacheDir), "models")
+      : join(homedir(), ".cache", "dataflow", "models"));
+  return new LocalServing({
+    ...sharedOptions(name, config, options, logger),
+    model,
+    modelsDir,
+    env,
+    ...(local.threads !== undefined ? { threads: local.threads } : {}),
+    ...(local.contextSize !== undefined ? { contextSize: local.contextSize } : {}),
+    ...(local.gpu !== undefined ? { gpu: local.gpu } : {}),
+    ...(local.sha256 !== undefined ? { sha256: local.sha256 } : {}),
+    ...(options.progressStream ? { progressStream: options.progressStream } : {}),
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+  });
+}
+
+/** What every serving type takes from the config and the factory's options. */
+function sharedOptions(
+  name: string,
+  config: ServingConfig,
+  options: CreateServingOptions,
+  logger: Logger,
+): Omit<ServingBaseOptions, "model"> {
+  return {
+    name,
     maxConcurrency: config.maxConcurrency ?? DEFAULTS.maxConcurrency,
     timeoutMs: config.timeoutMs ?? DEFAULTS.timeoutMs,
     maxRetries: config.maxRetries ?? DEFAULTS.maxRetries,
@@ -90,8 +151,6 @@ export function createServing(
     ...(options.retry ? { retry: options.retry } : {}),
     logger,
   };
-  const transport = { ...base, baseURL, apiKey };
-  return type === "ai-sdk" ? new AiSdkServing(transport) : new OpenAIServing(transport);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

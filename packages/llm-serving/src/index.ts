@@ -11,6 +11,17 @@ export * from "./serving/token-bucket.js";
 export * from "./serving/usage-meter.js";
 export * from "./openai/openai-serving.js";
 export * from "./ai-sdk/ai-sdk-serving.js";
+export * from "./local/local-serving.js";
+export { LocalModelUnavailableError } from "./local/local-errors.js";
+export type { LocalGpu } from "./local/local-model.js";
+export { localEnvSettings, type LocalEnvSettings } from "./local/local-settings.js";
+export {
+  DEFAULT_LOCAL_MODEL,
+  isLocalModelReference,
+  parseModelReference,
+  type ModelReference,
+} from "./local/model-reference.js";
+export { defaultThreadCount } from "./local/thread-count.js";
 export * from "./create-serving.js";
 export * from "./operators/generate.js";
 export * from "./plugin.js";

@@ -45,6 +45,43 @@ describe("ServingBase", () => {
     expect(errorKind(err)).toBe("cancelled");
   });
 
+  it("leaves timing an attempt to a transport that bounds its own (transportTimesOut)", async () => {
+    const slow = () => new Promise<TransportResult>((r) => setTimeout(() => r({ text: "late" }), 300));
+    const serving = new FakeServing(slow, { maxRetries: 0, timeoutMs: 100, transportTimesOut: true });
+    expect((await serving.generate(ask)).text).toBe("late");
+  });
+
+  it("prepares once per uncached request, before any attempt; its failure fails the request as it is", async () => {
+    class Preparing extends FakeServing {
+      prepared = 0;
+      failure: Error | undefined;
+      protected override async prepare(): Promise<void> {
+        this.prepared++;
+        if (this.failure) throw this.failure;
+      }
+    }
+    const serving = new Preparing(async () => ({ text: "ok" }), { maxRetries: 0 });
+    await serving.generate(ask);
+    expect([serving.prepared, serving.calls.length]).toEqual([1, 1]);
+    serving.failure = new Error("no model");
+    await expect(serving.generate(ask)).rejects.toBe(serving.failure);
+    expect([serving.prepared, serving.calls.length]).toEqual([2, 1]);
+  });
+
+  it("stops waiting for prepare when the caller aborts", async () => {
+    class Stuck extends FakeServing {
+      protected override prepare(): Promise<void> {
+        return new Promise(() => {});
+      }
+    }
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const err = await new Stuck(async () => ({ text: "ok" }))
+      .generate(ask, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(errorKind(err)).toBe("cancelled");
+  });
+
   it("maps what a transport throws, even synchronously", async () => {
     const serving = new FakeServing(
       () => {

@@ -14,7 +14,7 @@ import {
 } from "@dataflow/core";
 import { parseStructured } from "../output/parse-structured.js";
 import { splitReasoning } from "../output/split-reasoning.js";
-import { cancelledError, sleep, throwIfCancelled } from "./abort.js";
+import { ABORTED, cancelledError, raceAbort, sleep, throwIfCancelled } from "./abort.js";
 import { ConcurrencyLimiter } from "./concurrency-limiter.js";
 import { withJsonInstruction } from "./json-instruction.js";
 import { redactError } from "./llm-errors.js";
@@ -67,6 +67,11 @@ export interface ServingBaseOptions {
   retry?: RetryTuning;
   /** Values that must never appear in errors or logs (the API key). */
   secrets?: readonly string[];
+  /**
+   * The transport bounds each attempt itself (with `timeoutMs`), so no wall-clock timer runs here:
+   * an in-process model cannot hang like a server, and its long generations make progress.
+   */
+  transportTimesOut?: boolean;
 }
 
 type ResponseFormatSupport = "unknown" | "supported" | "unsupported";
@@ -87,6 +92,7 @@ export abstract class ServingBase extends LLMServingABC {
   protected readonly secrets: readonly string[];
   private readonly settings: GenerationSettings;
   private readonly timeoutMs: number;
+  private readonly transportTimesOut: boolean;
   private readonly maxRetries: number;
   private readonly totalTimeoutMs: number;
   private readonly retry: RetryTuning;
@@ -107,6 +113,7 @@ export abstract class ServingBase extends LLMServingABC {
     this.secrets = options.secrets ?? [];
     this.settings = definedSettings(options.settings ?? {});
     this.timeoutMs = options.timeoutMs;
+    this.transportTimesOut = options.transportTimesOut ?? false;
     this.maxRetries = options.maxRetries;
     this.retry = options.retry ?? {};
     this.totalTimeoutMs =
@@ -125,6 +132,15 @@ export abstract class ServingBase extends LLMServingABC {
 
   /** Map what `transport` threw to a typed LLMError. */
   protected abstract toLLMError(err: unknown): LLMError;
+
+  /**
+   * Runs once per request that the cache did not answer, before any attempt, outside the
+   * concurrency slots and timeouts: where a serving loads what it needs (a local model), so a
+   * download is neither timed out nor retried. What it throws fails the request as it is.
+   */
+  protected prepare(_signal: AbortSignal | undefined): Promise<void> {
+    return Promise.resolve();
+  }
 
   async generate(request: LLMRequest, options: GenerateOptions = {}): Promise<LLMResult> {
     const { signal, schema, tag } = options;
@@ -149,6 +165,7 @@ export abstract class ServingBase extends LLMServingABC {
       }
     }
 
+    await this.prepareOrCancel(signal);
     const raw = await this.send(request.messages, settings, options);
     const result = this.finish(raw, schema, startedAt, false);
     if (key !== undefined) await this.store(key, raw);
@@ -162,6 +179,17 @@ export abstract class ServingBase extends LLMServingABC {
 
   override usage(): { total: UsageTotals; byTag: Record<string, UsageTotals> } {
     return this.meter.snapshot();
+  }
+
+  /** `prepare`, given up at once (as cancelled) when the caller's signal aborts. */
+  private async prepareOrCancel(signal: AbortSignal | undefined): Promise<void> {
+    if (!signal) return this.prepare(undefined);
+    try {
+      await raceAbort(this.prepare(signal), signal);
+    } catch (err) {
+      if (err === ABORTED) throw cancelledError(signal);
+      throw err;
+    }
   }
 
   /** The retry loop: one attempt per iteration, the slot given back before any backoff. */
@@ -247,14 +275,16 @@ export abstract class ServingBase extends LLMServingABC {
         signal?.removeEventListener("abort", onAbort);
         then();
       };
-      const timer = setTimeout(
-        () =>
-          settle(() => {
-            controller.abort();
-            reject(new LLMError("timeout", `no answer within ${Math.round(ms)} ms`));
-          }),
-        ms,
-      );
+      const timer = this.transportTimesOut
+        ? undefined
+        : setTimeout(
+            () =>
+              settle(() => {
+                controller.abort();
+                reject(new LLMError("timeout", `no answer within ${Math.round(ms)} ms`));
+              }),
+            ms,
+          );
       const onAbort = () =>
         settle(() => {
           controller.abort();
