@@ -85,3 +85,12 @@ export class PipelineError extends Error {
     this.diagnostics = diagnostics;
   }
 }
+
+/**
+ * Whether an error means no row of the step can succeed (a model that cannot be
+ * loaded, say): the runner then fails the run at once instead of rejecting
+ * every row with the same message. Mark such errors with `fatal = true`.
+ */
+export function isFatal(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { fatal?: unknown }).fatal === true;
+}

@@ -104,7 +104,13 @@ function createLocal(
   env: Record<string, string | undefined>,
   logger: Logger,
 ): LocalServing {
-  const local = localEnvSettings(env);
+  // The pipeline's settings win; the DATAFLOW_LOCAL_* variables fill what it leaves out.
+  const fromEnv = localEnvSettings(env);
+  const local = {
+    ...fromEnv,
+    ...(config.threads !== undefined ? { threads: config.threads } : {}),
+    ...(config.contextSize !== undefined ? { contextSize: config.contextSize } : {}),
+  };
   const modelsDir =
     options.modelsDir ??
     local.modelsDir ??

@@ -58,6 +58,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
         env: io.env,
         cacheDir: join(plan.cache.dir, "responses"),
         logger: streamLogger("serving", io.stderr),
+        progressStream: io.stderr,
       });
     }
   } catch (err) {

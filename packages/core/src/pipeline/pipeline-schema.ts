@@ -38,6 +38,8 @@ const serving: JSONSchema = {
     maxTokens: positiveInt,
     seed: { type: "integer" },
     stop: { type: "array", items: { type: "string" } },
+    threads: { ...positiveInt, description: "local: CPU threads (default: the cores available)" },
+    contextSize: { ...positiveInt, description: "local: context size in tokens (default: the model's)" },
     prices: {
       type: "object",
       description: "USD per million tokens, for cost totals",

@@ -20,6 +20,10 @@ export interface ServingConfig {
   seed?: number;
   stop?: string[];
   prices?: { input?: number; output?: number };
+  /** local: CPU threads (default: the cores available). */
+  threads?: number;
+  /** local: context size in tokens (default: the model's). */
+  contextSize?: number;
 }
 
 export interface PlannedStep {

@@ -214,6 +214,18 @@ describe("runPipeline", () => {
     expect(storage.rejects).toEqual([]);
   });
 
+  it("stops the run at the first fatal error instead of rejecting every row", async () => {
+    const storage = new MemoryStorage(numbers(200));
+    const noModel = rowOp("no-model", async () => {
+      await sleep(1);
+      throw Object.assign(new Error("model cannot be downloaded; set OPENAI_BASE_URL"), { fatal: true, kind: "model-unavailable" });
+    }, 2);
+    const summary = await runPipeline({ plan: plan([noModel], { maxRejectRate: 1 }), storage });
+    expect(summary).toMatchObject({ status: "failed", reason: "model cannot be downloaded; set OPENAI_BASE_URL", rejected: 0 });
+    expect(summary.source.read).toBeLessThan(200);
+    expect(storage.output).toEqual([]);
+  });
+
   it("fails the run, not a row, when a step errors as a whole", async () => {
     class Broken extends RowOperator {
       static readonly spec = { name: "test/broken", version: "1", description: "", params: { type: "object" }, inputs: {}, outputs: {} };

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { defer, finalize, Observable, tap } from "rxjs";
-import { errorKind, errorMessage } from "../errors.js";
+import { errorKind, errorMessage, isFatal } from "../errors.js";
 import type { LLMServingABC, UsageTotals } from "../llm-serving.js";
 import { type Logger, silentLogger } from "../logger.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
@@ -46,6 +46,8 @@ export class PipelineRun {
   private readonly gate: FlowGate;
   private graceTimer: NodeJS.Timeout | undefined;
   private source: RowSource | undefined;
+  /** An error no row could get past; it fails the run. */
+  private fatal: unknown;
 
   constructor(private readonly options: RunOptions) {
     const { plan } = options;
@@ -145,6 +147,12 @@ export class PipelineRun {
             bump(s.filteredBy, reason);
           },
           rejected: (record, err) => {
+            if (isFatal(err)) {
+              this.fatal ??= err;
+              this.cancel("fatal");
+              this.abort.abort();
+              return;
+            }
             s.rejected++;
             const type = errorKind(err);
             bump(s.rejectedBy, type);
@@ -187,6 +195,7 @@ export class PipelineRun {
     } catch (err) {
       failure = err;
     }
+    failure ??= this.fatal;
     await rejectChain.catch((err) => {
       failure ??= err;
     });

@@ -9,6 +9,8 @@ import { commonTransportError, unknownTransportError } from "../serving/llm-erro
 export class LocalModelUnavailableError extends Error {
   override readonly name = "LocalModelUnavailableError";
   readonly kind = "model-unavailable";
+  /** No row can succeed without the model: the runner stops the run instead of rejecting every row. */
+  readonly fatal = true;
 }
 
 /** What to do instead, for the end of a LocalModelUnavailableError's message. */
