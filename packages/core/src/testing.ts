@@ -70,7 +70,8 @@ export async function runOperator(
       result.counters[metric] = (result.counters[metric] ?? 0) + (by ?? 1);
     },
     observe: (metric, value) => {
-      (result.observed[metric] ??= []).push(value);
+      result.observed[metric] ??= [];
+      result.observed[metric].push(value);
     },
   });
   const records: RowRecord[] = input.map((item, i) =>

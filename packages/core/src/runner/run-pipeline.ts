@@ -173,7 +173,8 @@ export class PipelineRun {
         },
         count: (metric, by) => bump(s.counters, metric, by),
         observe: (metric, value) => {
-          (s.distributions[metric] ??= new Distribution()).add(value);
+          s.distributions[metric] ??= new Distribution();
+          s.distributions[metric].add(value);
         },
       });
       const input$ = stream$.pipe(
