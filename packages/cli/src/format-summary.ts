@@ -57,7 +57,7 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
   if (summary.output) lines.push(`  wrote ${summary.written} rows to ${displayPath(summary.output, cwd)}`);
   else lines.push(`  output not written (${summary.written} rows were ready)`);
   if (summary.runDir) lines.push(`  step caches and manifest: ${displayPath(summary.runDir, cwd)}`);
-  if (summary.rejectsFile) {
+  if (summary.rejectsFile && summary.rejected) {
     lines.push(`  rejects: ${summary.rejected} in ${displayPath(summary.rejectsFile, cwd)} (rate ${(summary.rejectRate * 100).toFixed(1)}%, limit ${(summary.maxRejectRate * 100).toFixed(1)}%)`);
   }
   if (summary.rejected) lines.push(`  list them: dataflow rejects <pipeline>`);

@@ -125,7 +125,7 @@ export async function compilePipeline(text: string, file: string, options: Compi
     if (first !== undefined) {
       diagnostics.push({
         severity: "error",
-        message: `duplicate step id "${id}" (first used by step ${first + 1} at line ${at().line === undefined ? "?" : doc.locate(["steps", first, "id"]).line})`,
+        message: `duplicate step id "${id}" (first used by step ${first + 1} at line ${doc.locate(["steps", first, "id"]).line})`,
         location: at("id"),
         hint: "give every step a unique id",
       });

@@ -95,7 +95,6 @@ export class PipelineRun {
     const { plan, storage } = this.options;
     const logger = this.options.logger ?? silentLogger;
     this.source = storage.openSource();
-    const sink = await storage.openSink();
     const store = this.options.runStore;
     const prepared = store ? await this.prepareStore(store) : undefined;
     const rejectSinks = new Map<string, Promise<RejectSink>>(prepared?.rejects);
@@ -190,6 +189,8 @@ export class PipelineRun {
       );
     }
 
+    // Opened last: anything above that throws leaves no temporary output behind.
+    const sink = await storage.openSink();
     let failure: unknown;
     try {
       await this.drain(stream$, sink);
