@@ -1,7 +1,8 @@
 import type { OperatorSpec } from "../operator.js";
 import type { ProcessResult } from "../process-result.js";
 import type { Row } from "../row.js";
-import { RowOperator, type RowContext } from "../row-operator.js";
+import { type RowContext, RowOperator } from "../row-operator.js";
+import { columnListParams, columnListRefs } from "./column-list.js";
 
 export interface DropParams {
   columns: string[];
@@ -13,24 +14,11 @@ export class DropOperator extends RowOperator<DropParams> {
     name: "core/drop",
     version: "1.0.0",
     description: "Remove the listed columns from every row. A column a row does not have is ignored.",
-    params: {
-      type: "object",
-      properties: {
-        columns: {
-          type: "array",
-          description: "Columns to remove.",
-          items: { type: "string", minLength: 1 },
-          minItems: 1,
-          uniqueItems: true,
-        },
-      },
-      required: ["columns"],
-      additionalProperties: false,
-    },
+    params: columnListParams("Columns to remove."),
     inputs: {},
     outputs: {},
     columns: (params) => ({
-      drops: params.columns.map((column, i) => ({ column, path: ["params", "columns", i] })),
+      drops: columnListRefs(params.columns),
     }),
   };
 

@@ -2,7 +2,8 @@ import { RowError } from "../errors.js";
 import type { OperatorSpec } from "../operator.js";
 import { type ProcessResult, rows } from "../process-result.js";
 import type { Row } from "../row.js";
-import { RowOperator, type RowContext } from "../row-operator.js";
+import { type RowContext, RowOperator } from "../row-operator.js";
+import { columnListParams, columnListRefs } from "./column-list.js";
 
 export interface SelectParams {
   columns: string[];
@@ -16,24 +17,11 @@ export class SelectOperator extends RowOperator<SelectParams> {
     description:
       "Keep only the listed columns, in the listed order; every other column is removed. " +
       "A row without one of the listed columns is rejected (bad-input), never passed on short.",
-    params: {
-      type: "object",
-      properties: {
-        columns: {
-          type: "array",
-          description: "Columns to keep, in output order.",
-          items: { type: "string", minLength: 1 },
-          minItems: 1,
-          uniqueItems: true,
-        },
-      },
-      required: ["columns"],
-      additionalProperties: false,
-    },
+    params: columnListParams("Columns to keep, in output order."),
     inputs: {},
     outputs: {},
     columns: (params) => {
-      const refs = params.columns.map((column, i) => ({ column, path: ["params", "columns", i] }));
+      const refs = columnListRefs(params.columns);
       return { reads: refs, keepOnly: refs };
     },
   };
