@@ -64,10 +64,6 @@ export class PipelineRun {
     this.done = this.execute().finally(() => clearTimeout(this.graceTimer));
   }
 
-  /** Whether cancel() has been called. */
-  get cancelling(): boolean {
-    return this.stopping;
-  }
 
   /**
    * Stop taking new rows; rows in flight get `shutdownGraceMs` to finish, then
