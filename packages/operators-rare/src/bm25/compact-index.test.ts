@@ -3,15 +3,9 @@ import { Analyzer, analyze } from "./analyzer.js";
 import { CompactBm25Builder, CompactBm25Index } from "./compact-index.js";
 import { naiveBm25, rank } from "./testdata/naive-bm25.js";
 import { randomCorpus, seededRandom } from "./testdata/prng.js";
+import { TINY_DOCS } from "./testdata/tiny-corpus.js";
 
-const DOCS = [
-  "The heart pumps blood through arteries and veins.",
-  "Arteries carry blood away from the heart; veins return it.",
-  "Bones of the skull protect the brain.",
-  "The heart has four chambers: two atria and two ventricles.",
-  "",
-  "Lymph returns to the venous blood near the heart.",
-];
+const DOCS = TINY_DOCS;
 
 /**
  * Same ranking as the oracle: equal lengths, and at every rank the returned document has (within

@@ -5,15 +5,9 @@ import { LunrBm25Engine } from "./lunr-engine.js";
 import { expectSameHits } from "./testdata/expect-same-hits.js";
 import { NASTY_QUERIES } from "./testdata/nasty-queries.js";
 import { randomCorpus, seededRandom } from "./testdata/prng.js";
+import { TINY_DOCS } from "./testdata/tiny-corpus.js";
 
-const DOCS = [
-  "The heart pumps blood through arteries and veins.",
-  "Arteries carry blood away from the heart; veins return it.",
-  "Bones of the skull protect the brain.",
-  "The heart has four chambers: two atria and two ventricles.",
-  "",
-  "Lymph returns to the venous blood near the heart.",
-];
+const DOCS = TINY_DOCS;
 
 describe("LunrBm25Engine", () => {
   const lunrEngine = LunrBm25Engine.build(DOCS);
