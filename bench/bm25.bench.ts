@@ -27,7 +27,7 @@ import {
   LunrBm25Engine,
   analyze,
   defaultAnalyzer,
-} from "../packages/operators-rare/src/bm25/index.js";
+} from "@dataflow/retrieval";
 
 const SEED = 0x5eed;
 const STOP_WORD_SHARE = 0.4;

@@ -9,6 +9,7 @@ export * from "./operator.js";
 export * from "./ordered-merge-map.js";
 export * from "./process-result.js";
 export * from "./registry.js";
+export * from "./retriever.js";
 export * from "./row.js";
 export * from "./row-operator.js";
 export * from "./step-context.js";

@@ -57,6 +57,23 @@ export interface LLMResult {
   fromCache: boolean;
 }
 
+export interface EmbedOptions {
+  signal?: AbortSignal;
+  /** Who asked (a step id, or `retriever:<name>`), for usage accounting. */
+  tag?: string;
+}
+
+export interface EmbeddingResult {
+  /** One vector per input text, in input order. */
+  vectors: Float32Array[];
+  /** The embedding model that produced them. */
+  model: string;
+  /** Input tokens billed (0 for cached texts). */
+  promptTokens: number;
+  /** How many of the texts came from the response cache. */
+  cached: number;
+}
+
 export type LLMErrorKind = "rate-limited" | "timeout" | "bad-request" | "bad-output" | "transport";
 
 /** A typed serving failure; `raw` keeps the model output for the rejects file. */
@@ -96,6 +113,14 @@ export abstract class LLMServingABC {
     options?: GenerateOptions,
   ): Promise<PromiseSettledResult<LLMResult>[]> {
     return Promise.allSettled(requests.map((r) => this.generate(r, options)));
+  }
+
+  /**
+   * Embedding vectors for `texts`, in order (an OpenAI-compatible `/v1/embeddings`, or a local
+   * model's). Servings that cannot embed throw a `bad-request` LLMError.
+   */
+  async embed(_texts: readonly string[], _options?: EmbedOptions): Promise<EmbeddingResult> {
+    throw new LLMError("bad-request", `serving "${this.name}" cannot compute embeddings`);
   }
 
   /**

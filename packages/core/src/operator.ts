@@ -2,6 +2,7 @@ import type { Observable } from "rxjs";
 import type { JSONSchema } from "./json-schema.js";
 import type { LLMServingABC } from "./llm-serving.js";
 import type { Logger } from "./logger.js";
+import type { RetrieverABC } from "./retriever.js";
 import type { RowRecord } from "./row.js";
 import type { StepCache } from "./step-cache.js";
 
@@ -44,6 +45,8 @@ export interface OperatorSpec<P = Record<string, unknown>> {
   outputs: Record<string, PortSpec>;
   /** Whether a step must name an LLM serving. */
   serving?: "required" | "optional";
+  /** Whether a step must name a retriever (`retriever: <name>`, declared under `retrievers:`). */
+  retriever?: "required" | "optional";
   /** Default in-flight rows for the step when the YAML does not say. */
   concurrency?: number;
   /**
@@ -90,6 +93,8 @@ export interface OperatorContext<P = Record<string, unknown>> {
   readonly outputs: Readonly<Record<string, string>>;
   /** The step's LLM serving, when it names one. */
   readonly serving: LLMServingABC | undefined;
+  /** The step's retriever, when it names one. */
+  readonly retriever: RetrieverABC | undefined;
   readonly logger: Logger;
   /** Aborted when in-flight work must stop (a cancelled run's grace period is over). */
   readonly signal: AbortSignal;

@@ -1,6 +1,7 @@
 import type { ErrorObject } from "ajv";
 import { createAjv } from "./ajv.js";
 import type { LLMServingABC } from "./llm-serving.js";
+import type { RetrieverABC } from "./retriever.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { OperatorContext, OperatorSpec, StepReporter } from "./operator.js";
 import type { StepCache } from "./step-cache.js";
@@ -44,6 +45,7 @@ export interface StepContextOptions<P> {
   inputs?: Record<string, string>;
   outputs?: Record<string, string>;
   serving?: LLMServingABC;
+  retriever?: RetrieverABC;
   logger?: Logger;
   signal?: AbortSignal;
   stopping?: AbortSignal;
@@ -62,6 +64,7 @@ export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<
     inputs: bindPorts(o.spec.inputs, o.inputs),
     outputs: bindPorts(o.spec.outputs, o.outputs),
     serving: o.serving,
+    retriever: o.retriever,
     logger: o.logger ?? silentLogger,
     signal: o.signal ?? new AbortController().signal,
     stopping: o.stopping ?? o.signal ?? new AbortController().signal,

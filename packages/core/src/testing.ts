@@ -2,6 +2,7 @@ import { firstValueFrom, from, toArray } from "rxjs";
 import { errorKind, errorMessage } from "./errors.js";
 import type { LLMServingABC } from "./llm-serving.js";
 import type { OperatorClass } from "./operator.js";
+import type { RetrieverABC } from "./retriever.js";
 import type { Row, RowRecord } from "./row.js";
 import { createStepContext, validateParams } from "./step-context.js";
 
@@ -30,6 +31,7 @@ export async function runOperator(
     inputs?: Record<string, string>;
     outputs?: Record<string, string>;
     serving?: LLMServingABC;
+    retriever?: RetrieverABC;
     concurrency?: number;
     signal?: AbortSignal;
   } = {},
@@ -48,6 +50,7 @@ export async function runOperator(
     inputs: options.inputs,
     outputs: options.outputs,
     serving: options.serving,
+    retriever: options.retriever,
     signal: options.signal,
     concurrency: options.concurrency,
     report: {

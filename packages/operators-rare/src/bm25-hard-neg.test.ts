@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { runOperator } from "@dataflow/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { analyze } from "./bm25/index.js";
+import { analyze } from "@dataflow/retrieval";
 import { Bm25HardNegOperator } from "./bm25-hard-neg.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");

@@ -18,9 +18,9 @@ import {
   OverlapDetector,
   type OverlapRule,
   type PreparedText,
-} from "./bm25/index.js";
+  readJsonlCorpus,
+} from "@dataflow/retrieval";
 import { describeValue } from "./describe-value.js";
-import { readJsonlCorpus } from "./jsonl-corpus.js";
 
 export interface Bm25HardNegParams {
   numNeg: number;

@@ -1,7 +1,5 @@
-export * from "./bm25/index.js";
 export { Bm25HardNegOperator, type Bm25HardNegParams } from "./bm25-hard-neg.js";
 export { DOC2QUERY_SCHEMA, Doc2QueryOperator, type Doc2QueryParams } from "./doc2query.js";
-export { type CorpusFile, type ReadCorpusOptions, readJsonlCorpus } from "./jsonl-corpus.js";
 export { type Doc2QueryPromptInput, doc2QueryMessages } from "./prompts/doc2query.js";
 export {
   documentLabel,

@@ -9,7 +9,7 @@ import { bindPorts, validateParams } from "../step-context.js";
 import { checkKeyFlow, type FlowStep } from "./key-flow.js";
 import { PipelineDocument } from "./pipeline-document.js";
 import { pipelineSchema } from "./pipeline-schema.js";
-import type { FileFormatName, PipelinePlan, PlannedStep, ServingConfig } from "./plan.js";
+import type { FileFormatName, PipelinePlan, PlannedStep, RetrieverConfig, ServingConfig } from "./plan.js";
 import { schemaDiagnostics } from "./schema-diagnostics.js";
 
 export interface SourceRef {
@@ -42,6 +42,7 @@ interface RawStep {
   id?: unknown;
   op?: unknown;
   serving?: unknown;
+  retriever?: unknown;
   inputs?: Record<string, string>;
   outputs?: Record<string, string>;
   params?: Record<string, unknown>;
@@ -55,6 +56,7 @@ interface RawPipeline {
   output?: { path: string; format?: FileFormatName };
   cache?: { dir: string };
   servings?: Record<string, ServingConfig>;
+  retrievers?: Record<string, RetrieverConfig>;
   run?: PipelinePlan["run"];
   steps: RawStep[];
 }
@@ -112,6 +114,7 @@ export async function compilePipeline(text: string, file: string, options: Compi
   }
 
   const servings = raw.servings && typeof raw.servings === "object" ? raw.servings : {};
+  const retrievers = checkRetrievers(raw.retrievers, servings, baseDir, doc, diagnostics);
   const steps = Array.isArray(raw.steps) ? raw.steps : [];
   const seenIds = new Map<string, number>();
   const flow: FlowStep[] = [];
@@ -190,6 +193,32 @@ export async function compilePipeline(text: string, file: string, options: Compi
       });
     }
 
+    const retrieverName = typeof step.retriever === "string" ? step.retriever : undefined;
+    if (spec.retriever === "required" && !retrieverName) {
+      diagnostics.push({
+        severity: "error",
+        message: `step "${id}": ${spec.name} needs a retriever`,
+        location: at(),
+        hint: `add "retriever: <name>" naming one of: ${Object.keys(retrievers).join(", ") || "(define one under retrievers:)"}`,
+      });
+    }
+    if (retrieverName && !(retrieverName in retrievers)) {
+      diagnostics.push({
+        severity: "error",
+        message: `step "${id}": retriever "${retrieverName}" is not defined`,
+        location: at("retriever"),
+        hint: didYouMean(retrieverName, Object.keys(retrievers)) || "define it under retrievers:",
+      });
+    }
+    if (retrieverName && !spec.retriever) {
+      diagnostics.push({
+        severity: "warning",
+        message: `step "${id}": ${spec.name} does not use a retriever; "retriever: ${retrieverName}" is ignored`,
+        location: at("retriever"),
+        hint: "remove the retriever line",
+      });
+    }
+
     const inputs = bindPorts(spec.inputs, step.inputs);
     const outputs = bindPorts(spec.outputs, step.outputs);
     if (!errors.length) {
@@ -202,6 +231,7 @@ export async function compilePipeline(text: string, file: string, options: Compi
       inputs,
       outputs,
       ...(servingName ? { serving: servingName } : {}),
+      ...(retrieverName && spec.retriever ? { retriever: retrieverName } : {}),
       ...(step.concurrency ? { concurrency: step.concurrency } : {}),
       location: at(),
     });
@@ -242,6 +272,7 @@ export async function compilePipeline(text: string, file: string, options: Compi
         },
         cache: { dir: resolve(baseDir, raw.cache?.dir ?? ".dataflow/cache") },
         servings,
+        retrievers,
         run: { maxRejectRate: 0.1, window: 1024, shutdownGraceMs: 10_000, ...raw.run },
         steps: planned,
         plugins: raw.plugins ?? [],
@@ -251,6 +282,56 @@ export async function compilePipeline(text: string, file: string, options: Compi
     }
   }
   return { diagnostics };
+}
+
+/**
+ * The declared retrievers with corpus paths made absolute. A dense or hybrid retriever must name a
+ * defined serving (which computes its embeddings); a bm25 one must not name any.
+ */
+function checkRetrievers(
+  declared: Record<string, RetrieverConfig> | undefined,
+  servings: Record<string, ServingConfig>,
+  baseDir: string,
+  doc: PipelineDocument,
+  diagnostics: Diagnostic[],
+): Record<string, RetrieverConfig> {
+  const out: Record<string, RetrieverConfig> = {};
+  if (!declared || typeof declared !== "object") return out;
+  for (const [name, config] of Object.entries(declared)) {
+    if (!config || typeof config !== "object") continue;
+    const at = (...path: string[]) => doc.locate(["retrievers", name, ...path]);
+    if (config.type === "bm25" && config.serving !== undefined) {
+      diagnostics.push({
+        severity: "warning",
+        message: `retriever "${name}": a bm25 retriever computes no embeddings; "serving: ${config.serving}" is ignored`,
+        location: at("serving"),
+        hint: "remove the serving line, or use type dense or hybrid",
+      });
+    }
+    if ((config.type === "dense" || config.type === "hybrid") && config.serving === undefined) {
+      diagnostics.push({
+        severity: "error",
+        message: `retriever "${name}": a ${config.type} retriever needs a serving to compute embeddings`,
+        location: at(),
+        hint: `add "serving: <name>" naming one of: ${Object.keys(servings).join(", ") || "(define one under servings:)"}`,
+      });
+    }
+    if (config.type !== "bm25" && typeof config.serving === "string" && !(config.serving in servings)) {
+      diagnostics.push({
+        severity: "error",
+        message: `retriever "${name}": serving "${config.serving}" is not defined`,
+        location: at("serving"),
+        hint: didYouMean(config.serving, Object.keys(servings)) || "define it under servings:",
+      });
+    }
+    const { serving, ...rest } = config;
+    out[name] = {
+      ...rest,
+      ...(config.type !== "bm25" && serving !== undefined ? { serving } : {}),
+      corpus: typeof config.corpus === "string" ? resolve(baseDir, config.corpus) : config.corpus,
+    };
+  }
+  return out;
 }
 
 /** out/x.jsonl → out/x.rejects.jsonl */

@@ -40,11 +40,59 @@ const serving: JSONSchema = {
     stop: { type: "array", items: { type: "string" } },
     threads: { ...positiveInt, description: "local: CPU threads (default: the cores available)" },
     contextSize: { ...positiveInt, description: "local: context size in tokens (default: the model's)" },
+    embeddingModel: {
+      type: "string",
+      minLength: 1,
+      description: "Model for embeddings (dense retrieval), default `model`; a GGUF path or hf: URI for local",
+    },
+    embeddingBatchSize: { ...positiveInt, maximum: 2048, default: 64, description: "Texts per embeddings request" },
+    embeddingDimensions: { ...positiveInt, description: "Vector length to ask for (OpenAI `dimensions`)" },
     prices: {
       type: "object",
       description: "USD per million tokens, for cost totals",
       additionalProperties: false,
       properties: { input: { type: "number", minimum: 0 }, output: { type: "number", minimum: 0 } },
+    },
+  },
+};
+
+const weight: JSONSchema = { type: "number", minimum: 0 };
+
+const retriever: JSONSchema = {
+  type: "object",
+  description: "An index over a corpus of passages that steps search (`retriever: <name>`)",
+  additionalProperties: false,
+  required: ["type", "corpus"],
+  properties: {
+    type: {
+      enum: ["bm25", "dense", "hybrid"],
+      description: "bm25: sparse (lunr analysis, Lucene BM25); dense: embeddings + cosine; hybrid: both, fused by reciprocal rank",
+    },
+    corpus: {
+      type: "string",
+      minLength: 1,
+      pattern: "\\.(jsonl|ndjson|jsonl\\.gz)$",
+      description: "JSONL file of passages (.jsonl, .jsonl.gz), relative to this file",
+    },
+    textField: { type: "string", minLength: 1, default: "text", description: "Field holding a passage's text" },
+    idField: { type: "string", minLength: 1, default: "id", description: "Field holding a passage's id (else its line number)" },
+    serving: { type: "string", minLength: 1, description: "dense, hybrid: the serving (in `servings`) that computes embeddings" },
+    bm25: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        k1: { type: "number", minimum: 0, default: 0.9, description: "Term-frequency saturation" },
+        b: { type: "number", minimum: 0, maximum: 1, default: 0.4, description: "Length normalisation" },
+      },
+    },
+    rrfK: { type: "number", minimum: 0, default: 60, description: "hybrid: reciprocal rank fusion constant, score = Σ w / (rrfK + rank)" },
+    depth: { ...positiveInt, default: 50, description: "hybrid: candidates taken from each ranking before fusing" },
+    weights: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: { bm25: { ...weight, default: 1 }, dense: { ...weight, default: 1 } },
     },
   },
 };
@@ -62,6 +110,7 @@ const step: JSONSchema = {
     op: { type: "string", minLength: 1, description: "Operator name, e.g. core/template" },
     description: { type: "string" },
     serving: { type: "string", minLength: 1, description: "Name of an entry in `servings`" },
+    retriever: { type: "string", minLength: 1, description: "Name of an entry in `retrievers`" },
     inputs: portBindings("Input"),
     outputs: portBindings("Output"),
     params: { type: "object", description: "Operator params, validated by the operator's schema" },
@@ -118,6 +167,7 @@ export const pipelineSchema: JSONSchema = {
       properties: { dir: { type: "string", minLength: 1, default: ".dataflow/cache" } },
     },
     servings: { type: "object", additionalProperties: serving },
+    retrievers: { type: "object", additionalProperties: retriever },
     run: {
       type: "object",
       additionalProperties: false,

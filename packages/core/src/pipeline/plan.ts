@@ -24,6 +24,31 @@ export interface ServingConfig {
   threads?: number;
   /** local: context size in tokens (default: the model's). */
   contextSize?: number;
+  /** Model for `embed` (default: `model`); a GGUF path or hf: URI for local. */
+  embeddingModel?: string;
+  /** Texts per embeddings request (default 64). */
+  embeddingBatchSize?: number;
+  /** Ask the endpoint for vectors of this length (OpenAI `dimensions`). */
+  embeddingDimensions?: number;
+}
+
+/** A retriever declared under `retrievers:`; `corpus` is absolute after compiling. */
+export interface RetrieverConfig {
+  type: "bm25" | "dense" | "hybrid";
+  /** JSONL (or .jsonl.gz) corpus of passages. */
+  corpus: string;
+  textField: string;
+  idField: string;
+  /** The serving that embeds passages and queries (dense, hybrid). */
+  serving?: string;
+  /** BM25 settings (bm25, hybrid). */
+  bm25: { k1: number; b: number };
+  /** Reciprocal rank fusion constant (hybrid). */
+  rrfK: number;
+  /** Candidates taken from each ranking before fusing (hybrid); at least the k asked for. */
+  depth: number;
+  /** Weight of each ranking in the fusion (hybrid). */
+  weights: { bm25: number; dense: number };
 }
 
 export interface PlannedStep {
@@ -34,6 +59,8 @@ export interface PlannedStep {
   inputs: Record<string, string>;
   outputs: Record<string, string>;
   serving?: string;
+  /** Name of an entry in `retrievers`. */
+  retriever?: string;
   concurrency?: number;
   location: SourceLocation;
 }
@@ -48,6 +75,7 @@ export interface PipelinePlan {
   output: { path: string; format?: FileFormatName; rejects: string };
   cache: { dir: string };
   servings: Record<string, ServingConfig>;
+  retrievers: Record<string, RetrieverConfig>;
   run: { maxRejectRate: number; window: number; shutdownGraceMs: number };
   steps: PlannedStep[];
   plugins: string[];

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import type { LLMServingABC } from "../llm-serving.js";
 import { canonicalJson } from "../operators/canonical-json.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
+import type { RetrieverABC } from "../retriever.js";
 
 export interface SourceIdentity {
   path: string;
@@ -16,12 +17,14 @@ export interface SourceIdentity {
  * serving's model and generation settings, and the upstream fingerprint (the
  * source's path, size and modification time for the first step). A change
  * anywhere upstream changes every fingerprint after it, nothing before it.
- * Secrets never enter: servings fingerprint model and settings only.
+ * Secrets never enter: servings fingerprint model and settings only. A
+ * step's retriever enters with its kind, corpus file identity and params.
  */
 export function stepFingerprints(
   plan: PipelinePlan,
   source: SourceIdentity,
   servings: Record<string, LLMServingABC> = {},
+  retrievers: Record<string, RetrieverABC> = {},
 ): string[] {
   let upstream = digest({ source: { ...source }, idColumn: plan.source.idColumn ?? null, format: plan.source.format ?? null });
   return plan.steps.map((step) => {
@@ -33,6 +36,7 @@ export function stepFingerprints(
       inputs: step.inputs,
       outputs: step.outputs,
       serving: step.serving ? (servings[step.serving]?.fingerprint() ?? step.serving) : null,
+      ...(step.retriever ? { retriever: retrievers[step.retriever]?.fingerprint() ?? step.retriever } : {}),
       files: (step.op.spec.inputFiles?.(step.params as never) ?? []).map((f) => fileIdentity(resolve(plan.baseDir, f))),
     });
     return upstream;

@@ -42,6 +42,7 @@ function plan(steps: { op: OperatorClass; params?: Record<string, unknown> }[]):
     output: { path: "/out.jsonl", rejects: "/out.rejects.jsonl" },
     cache: { dir: "/cache" },
     servings: {},
+    retrievers: {},
     run: { maxRejectRate: 1, window: 16, shutdownGraceMs: 1000 },
     steps: steps.map((s, i) => ({ id: `s${i + 1}`, op: s.op, params: s.params ?? {}, inputs: {}, outputs: {}, location: { file: "/p.yaml" } })),
     plugins: [],

@@ -41,6 +41,7 @@ function plan(steps: OperatorClass[], run: Partial<PipelinePlan["run"]> = {}): P
     output: { path: "/out.jsonl", rejects: "/out.rejects.jsonl" },
     cache: { dir: "/cache" },
     servings: {},
+    retrievers: {},
     run: { maxRejectRate: 0.5, window: 64, shutdownGraceMs: 50, ...run },
     steps: steps.map((op, i) => ({ id: `s${i + 1}`, op, params: {}, inputs: {}, outputs: {}, location: { file: "/t.yaml" } })),
     plugins: [],

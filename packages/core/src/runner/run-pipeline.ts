@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { defer, finalize, Observable, tap } from "rxjs";
 import { errorKind, errorMessage, isFatal } from "../errors.js";
 import type { LLMServingABC, UsageTotals } from "../llm-serving.js";
+import type { RetrieverABC } from "../retriever.js";
 import { type Logger, silentLogger } from "../logger.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
 import type { RowRecord } from "../row.js";
@@ -20,6 +21,8 @@ export interface RunOptions {
   storage: Storage;
   /** Servings by name, for steps that name one. */
   servings?: Record<string, LLMServingABC>;
+  /** Retrievers by name, for steps that name one. */
+  retrievers?: Record<string, RetrieverABC>;
   logger?: Logger;
   /** Read at most this many source rows. */
   limit?: number;
@@ -120,6 +123,8 @@ export class PipelineRun {
       const servingName = step.serving;
       const serving = servingName ? this.options.servings?.[servingName] : undefined;
       if (servingName && !serving) throw new Error(`step "${step.id}": serving "${servingName}" was not provided to the runner`);
+      const retriever = step.retriever ? this.options.retrievers?.[step.retriever] : undefined;
+      if (step.retriever && !retriever) throw new Error(`step "${step.id}": retriever "${step.retriever}" was not provided to the runner`);
       const ctx = createStepContext({
         stepId: step.id,
         baseDir: plan.baseDir,
@@ -128,6 +133,7 @@ export class PipelineRun {
         inputs: step.inputs,
         outputs: step.outputs,
         ...(serving ? { serving } : {}),
+        ...(retriever ? { retriever } : {}),
         logger,
         signal: this.abort.signal,
         stopping: this.stop.signal,
@@ -222,10 +228,11 @@ export class PipelineRun {
         reason = `reject rate ${(rejectRate * 100).toFixed(1)}% is above run.maxRejectRate ${(plan.run.maxRejectRate * 100).toFixed(1)}%`;
       }
     }
-    const stepUsage = (id: string, serving: string | undefined): UsageTotals | undefined =>
-      serving ? this.options.servings?.[serving]?.usage().byTag[id] : undefined;
-    const steps = this.stats.steps.map((st, i) => {
-      const usage = stepUsage(st.id, plan.steps[i]?.serving);
+    // A step's usage is what every serving metered under its id: its own serving's calls, and the
+    // embeddings its retriever asked for.
+    const servingUsage = Object.values(this.options.servings ?? {}).map((s) => s.usage().byTag);
+    const steps = this.stats.steps.map((st) => {
+      const usage = sumUsage(servingUsage.map((byTag) => byTag[st.id]));
       const distributions: Record<string, DistributionSummary> = {};
       for (const [metric, d] of Object.entries(st.distributions)) {
         const summary = d.summary();
@@ -286,7 +293,7 @@ export class PipelineRun {
     if (from < 0) throw new Error(`--from-step ${fromStep}: no such step (steps: ${ids.join(", ")})`);
     await store.prune(ids.slice(0, from));
     const source = this.options.sourceIdentity ?? { path: plan.source.path };
-    const fingerprints = stepFingerprints(plan, source, this.options.servings);
+    const fingerprints = stepFingerprints(plan, source, this.options.servings, this.options.retrievers);
     const caches = await Promise.all(
       plan.steps.map((s, i) =>
         (s.op.spec.cacheRows ?? s.op.spec.serving !== undefined) ? store.openStepCache(s.id, fingerprints[i] as string) : undefined,

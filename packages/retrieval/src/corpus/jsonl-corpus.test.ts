@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { readJsonlCorpus } from "./jsonl-corpus.js";
 
-const dir = mkdtempSync(join(tmpdir(), "rare-corpus-"));
+const dir = mkdtempSync(join(tmpdir(), "corpus-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const LINES = [
