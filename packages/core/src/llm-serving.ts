@@ -115,6 +115,11 @@ export abstract class LLMServingABC {
     return Promise.allSettled(requests.map((r) => this.generate(r, options)));
   }
 
+  /** The model `embed` uses; part of a dense retriever's fingerprint. */
+  get embeddingModel(): string {
+    return this.model;
+  }
+
   /**
    * Embedding vectors for `texts`, in order (an OpenAI-compatible `/v1/embeddings`, or a local
    * model's). Servings that cannot embed throw a `bad-request` LLMError.
