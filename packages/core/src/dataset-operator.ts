@@ -1,8 +1,8 @@
-import { type Observable, concatMap, from, toArray } from "rxjs";
+import { concatMap, from, type Observable, toArray } from "rxjs";
 import type { OperatorContext } from "./operator.js";
 import type { ProcessResult } from "./process-result.js";
 import type { Row, RowRecord } from "./row.js";
-import { RowOperator, type RowContext } from "./row-operator.js";
+import { type RowContext, RowOperator } from "./row-operator.js";
 
 /**
  * Base for operators that need the whole upstream before they can emit
@@ -21,7 +21,9 @@ export abstract class DatasetOperator<P = Record<string, unknown>> extends RowOp
     return rows$.pipe(
       toArray(),
       concatMap((records) =>
-        from(Promise.resolve(this.prepare(records, ctx))).pipe(concatMap(() => super.run(from(records), ctx))),
+        from(Promise.resolve(this.prepare(records, ctx))).pipe(
+          concatMap(() => super.run(from(records), ctx)),
+        ),
       ),
     );
   }

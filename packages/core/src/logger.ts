@@ -22,7 +22,8 @@ export function streamLogger(
   const at =
     (level: keyof typeof order) =>
     (message: string): void => {
-      if (order[level] >= order[minLevel]) stream.write(`${level === "info" ? "" : `${level}: `}[${scope}] ${message}\n`);
+      if (order[level] >= order[minLevel])
+        stream.write(`${level === "info" ? "" : `${level}: `}[${scope}] ${message}\n`);
     };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

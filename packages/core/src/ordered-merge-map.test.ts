@@ -89,7 +89,14 @@ describe("orderedMergeMap", () => {
   });
 
   it("completes on empty input and rejects a bad limit", async () => {
-    expect(await firstValueFrom(from([] as number[]).pipe(orderedMergeMap((i) => i, 3), toArray()))).toEqual([]);
+    expect(
+      await firstValueFrom(
+        from([] as number[]).pipe(
+          orderedMergeMap((i) => i, 3),
+          toArray(),
+        ),
+      ),
+    ).toEqual([]);
     expect(() => orderedMergeMap((i: number) => i, 0)).toThrow(RangeError);
   });
 });

@@ -11,7 +11,14 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function op(name: string): OperatorClass {
   return class extends RowOperator {
-    static readonly spec = { name, version: "1", description: name, params: { type: "object" }, inputs: {}, outputs: {} };
+    static readonly spec = {
+      name,
+      version: "1",
+      description: name,
+      params: { type: "object" },
+      inputs: {},
+      outputs: {},
+    };
     process() {
       return undefined;
     }
@@ -32,7 +39,9 @@ describe("OperatorRegistry", () => {
     const r = new OperatorRegistry();
     r.register(op("a/one"), "pkg-a");
     expect(r.get("a/one")?.spec.name).toBe("a/one");
-    expect(() => r.register(op("a/one"), "pkg-b")).toThrow('operator "a/one" is registered twice: by pkg-a and by pkg-b');
+    expect(() => r.register(op("a/one"), "pkg-b")).toThrow(
+      'operator "a/one" is registered twice: by pkg-a and by pkg-b',
+    );
     expect(r.names()).toEqual(["a/one"]);
   });
 
@@ -46,7 +55,9 @@ describe("OperatorRegistry", () => {
     const r = new OperatorRegistry();
     r.register(op("core/template"));
     r.register(op("core/dedup"));
-    expect(() => r.require("core/templte")).toThrow('unknown operator "core/templte"; did you mean "core/template"?');
+    expect(() => r.require("core/templte")).toThrow(
+      'unknown operator "core/templte"; did you mean "core/template"?',
+    );
   });
 
   it("loads a plugin by relative path, once", async () => {
@@ -62,7 +73,10 @@ describe("OperatorRegistry", () => {
   it("loads a plugin package by name from the pipeline's node_modules, honouring exports", async () => {
     const pkg = join(tmp, "node_modules", "@acme", "ops");
     mkdirSync(join(pkg, "dist"), { recursive: true });
-    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "@acme/ops", type: "module", exports: { ".": { import: "./dist/index.js" } } }));
+    writeFileSync(
+      join(pkg, "package.json"),
+      JSON.stringify({ name: "@acme/ops", type: "module", exports: { ".": { import: "./dist/index.js" } } }),
+    );
     writeFileSync(join(pkg, "dist", "index.js"), pluginSource("acme/op"));
     const r = new OperatorRegistry();
     await r.load("@acme/ops", join(tmp, "pipelines"));
@@ -72,6 +86,8 @@ describe("OperatorRegistry", () => {
 
   it("refuses a module without register()", async () => {
     writeFileSync(join(tmp, "not-a-plugin.mjs"), "export const x = 1;\n");
-    await expect(new OperatorRegistry().load("./not-a-plugin.mjs", tmp)).rejects.toThrow("does not export a register(registry) function");
+    await expect(new OperatorRegistry().load("./not-a-plugin.mjs", tmp)).rejects.toThrow(
+      "does not export a register(registry) function",
+    );
   });
 });

@@ -112,12 +112,16 @@ function resolvePlugin(specifier: string, baseDir: string): string {
       // try the next place
     }
   }
-  throw new Error(`plugin package "${specifier}" is not installed (looked from ${baseDir}); add it with your package manager`);
+  throw new Error(
+    `plugin package "${specifier}" is not installed (looked from ${baseDir}); add it with your package manager`,
+  );
 }
 
 /** Find a package's ESM entry by walking up node_modules folders, honouring its "exports". */
 function findPackageEntry(name: string, fromDir: string): string | undefined {
-  const [pkgName, ...rest] = name.startsWith("@") ? [name.split("/").slice(0, 2).join("/"), ...name.split("/").slice(2)] : name.split("/");
+  const [pkgName, ...rest] = name.startsWith("@")
+    ? [name.split("/").slice(0, 2).join("/"), ...name.split("/").slice(2)]
+    : name.split("/");
   const subpath = rest.length ? `./${rest.join("/")}` : ".";
   let dir = fromDir;
   for (;;) {
@@ -130,7 +134,8 @@ function findPackageEntry(name: string, fromDir: string): string | undefined {
         main?: string;
       };
       const target =
-        exportTarget(pkg.exports, subpath, pkgDir) ?? (subpath === "." ? (pkg.module ?? pkg.main ?? "index.js") : undefined);
+        exportTarget(pkg.exports, subpath, pkgDir) ??
+        (subpath === "." ? (pkg.module ?? pkg.main ?? "index.js") : undefined);
       if (target) return join(pkgDir, target);
     }
     const parent = dirname(dir);
@@ -143,7 +148,11 @@ function exportTarget(exports: unknown, subpath: string, pkgDir: string): string
   if (exports === undefined || exports === null) return undefined;
   if (typeof exports === "string") return subpath === "." ? exports : undefined;
   const map = exports as Record<string, unknown>;
-  const entry = Object.keys(map).some((k) => k.startsWith(".")) ? map[subpath] : subpath === "." ? map : undefined;
+  const entry = Object.keys(map).some((k) => k.startsWith("."))
+    ? map[subpath]
+    : subpath === "."
+      ? map
+      : undefined;
   // Conditions in order; a target that is not on disk (an unbuilt dist/) gives way to the next.
   return conditionTargets(entry).find((t) => existsSync(join(pkgDir, t)));
 }
@@ -157,6 +166,8 @@ function sourceLoadable(): boolean {
 function conditionTargets(entry: unknown): string[] {
   if (typeof entry === "string") return [entry];
   if (!entry || typeof entry !== "object") return [];
-  const conditions = sourceLoadable() ? ["@dataflow/source", "import", "node", "default"] : ["import", "node", "default"];
+  const conditions = sourceLoadable()
+    ? ["@dataflow/source", "import", "node", "default"]
+    : ["import", "node", "default"];
   return conditions.flatMap((c) => conditionTargets((entry as Record<string, unknown>)[c]));
 }

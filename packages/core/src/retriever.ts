@@ -47,6 +47,14 @@ export abstract class RetrieverABC {
   /** The docId of the first passage with this corpus id, after `open`. */
   abstract docIdOf(id: string): number | undefined;
 
+  /**
+   * The rankings this retriever can give, by kind: itself, and for a fusion the retrievers it
+   * fuses (a hybrid gives `bm25`, `dense` and `hybrid`), so one index can serve a mix of retrievers.
+   */
+  views(): Readonly<Record<string, RetrieverABC>> {
+    return { [this.kind]: this };
+  }
+
   /** What identifies this retriever's results for step fingerprints (kind, corpus file identity, params, embedding model). */
   abstract fingerprint(): Record<string, unknown>;
 

@@ -1,11 +1,11 @@
 import { concatMap, defer, Observable, tap } from "rxjs";
-import { RowError, errorKind } from "./errors.js";
+import { errorKind, RowError } from "./errors.js";
 import { OperatorABC, type OperatorContext } from "./operator.js";
 import { jsonDigest } from "./operators/canonical-json.js";
 import { isPromiseLike, orderedMergeMap } from "./ordered-merge-map.js";
-import { type ProcessResult, applyPatch, isDrop, isRows } from "./process-result.js";
+import { applyPatch, isDrop, isRows, type ProcessResult } from "./process-result.js";
+import { childRowId, type Row, type RowRecord } from "./row.js";
 import type { CachedOutcome } from "./step-cache.js";
-import { type Row, type RowRecord, childRowId } from "./row.js";
 
 /** The context `process` gets: the step's context plus port helpers for this row. */
 export interface RowContext<P> extends OperatorContext<P> {
@@ -73,7 +73,9 @@ export function toOutcome(record: RowRecord, result: ProcessResult): CachedOutco
   if (result === undefined) return { kind: "rows", rows: [record.row] };
   if (isDrop(result)) return { kind: "filtered", reason: result.reason };
   if (isRows(result)) {
-    return result.rows.length ? { kind: "rows", rows: [...result.rows] } : { kind: "filtered", reason: "no rows produced" };
+    return result.rows.length
+      ? { kind: "rows", rows: [...result.rows] }
+      : { kind: "filtered", reason: "no rows produced" };
   }
   if (typeof result !== "object" || result === null || Array.isArray(result)) {
     throw new RowError(
@@ -85,7 +87,11 @@ export function toOutcome(record: RowRecord, result: ProcessResult): CachedOutco
 }
 
 /** Report an outcome (filtered, expanded) and turn it into output records with stable ids. */
-export function applyOutcome<P>(ctx: OperatorContext<P>, record: RowRecord, outcome: CachedOutcome): RowRecord[] {
+export function applyOutcome<P>(
+  ctx: OperatorContext<P>,
+  record: RowRecord,
+  outcome: CachedOutcome,
+): RowRecord[] {
   if (outcome.kind === "filtered") {
     ctx.report.filtered(record, outcome.reason);
     return [];
@@ -122,7 +128,10 @@ function failRow<P>(ctx: OperatorContext<P>, record: RowRecord, err: unknown): R
 }
 
 /** Emit each settled row's records, releasing its flow-control hold (cheaper than concatMap). */
-function flattenReleasing<P>(results$: Observable<RowRecord[]>, ctx: OperatorContext<P>): Observable<RowRecord> {
+function flattenReleasing<P>(
+  results$: Observable<RowRecord[]>,
+  ctx: OperatorContext<P>,
+): Observable<RowRecord> {
   return new Observable<RowRecord>((subscriber) =>
     results$.subscribe({
       next: (records) => {

@@ -7,7 +7,8 @@ import { isSecretName } from "./pipeline/interpolate.js";
 export function redactSecrets(text: string, env: Record<string, string | undefined> = process.env): string {
   let out = text;
   for (const [name, value] of Object.entries(env)) {
-    if (value && value.length >= 8 && isSecretName(name) && out.includes(value)) out = out.split(value).join("***");
+    if (value && value.length >= 8 && isSecretName(name) && out.includes(value))
+      out = out.split(value).join("***");
   }
   return out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/g, "$1***");
 }

@@ -2,10 +2,7 @@ import type { Row } from "./row.js";
 import type { RejectRecord, RejectSink } from "./storage.js";
 
 /** What a step did with one input row, as a step cache keeps it. */
-export type CachedOutcome = (
-  | { kind: "rows"; rows: Row[] }
-  | { kind: "filtered"; reason: string }
-) & {
+export type CachedOutcome = ({ kind: "rows"; rows: Row[] } | { kind: "filtered"; reason: string }) & {
   /**
    * Digest of the input row the outcome was computed from. A replay needs the
    * same input: after a `--limit` run, say, a dataset step upstream may hand

@@ -1,9 +1,9 @@
 import type { ErrorObject } from "ajv";
 import { createAjv } from "./ajv.js";
 import type { LLMServingABC } from "./llm-serving.js";
-import type { RetrieverABC } from "./retriever.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { OperatorContext, OperatorSpec, StepReporter } from "./operator.js";
+import type { RetrieverABC } from "./retriever.js";
 import type { StepCache } from "./step-cache.js";
 
 const ajv = createAjv();

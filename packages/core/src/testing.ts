@@ -42,7 +42,15 @@ export async function runOperator(
       `invalid params for ${cls.spec.name}: ${errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`,
     );
   }
-  const result: OperatorRunResult = { records: [], rows: [], filtered: [], rejected: [], expanded: [], counters: {}, observed: {} };
+  const result: OperatorRunResult = {
+    records: [],
+    rows: [],
+    filtered: [],
+    rejected: [],
+    expanded: [],
+    counters: {},
+    observed: {},
+  };
   const ctx = createStepContext({
     stepId: "test",
     spec: cls.spec,
@@ -87,5 +95,10 @@ export async function runOperator(
 }
 
 function isRecord(item: Row | RowRecord): item is RowRecord {
-  return typeof item.id === "string" && typeof item.row === "object" && item.row !== null && Object.keys(item).length === 2;
+  return (
+    typeof item.id === "string" &&
+    typeof item.row === "object" &&
+    item.row !== null &&
+    Object.keys(item).length === 2
+  );
 }

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { runOperator } from "@dataflow/core";
-import { afterAll, describe, expect, it } from "vitest";
 import { analyze } from "@dataflow/retrieval";
+import { afterAll, describe, expect, it } from "vitest";
 import { Bm25HardNegOperator } from "./bm25-hard-neg.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");

@@ -96,6 +96,12 @@ export class ReasonDistillOperator extends RowOperator<ReasonDistillParams> {
         description: "1-based label of the positive document in the prompt",
         schema: { type: "integer", minimum: 1 },
       },
+      documents: {
+        column: "documents",
+        description:
+          "The documents as the teacher saw them, in prompt order (cut to maxDocChars); exports rebuild the prompt from them",
+        schema: { type: "array", items: { type: "string" } },
+      },
     },
     serving: "required",
   };
@@ -151,7 +157,7 @@ export class ReasonDistillOperator extends RowOperator<ReasonDistillParams> {
     });
     ctx.observe("reasoning_chars", out.reasoning.length);
     if (out.answer === null) ctx.count("no_marked_answer", 1);
-    return ctx.output({ ...out, positive_index: positiveIndex });
+    return ctx.output({ ...out, positive_index: positiveIndex, documents });
   }
 }
 

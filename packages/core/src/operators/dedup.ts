@@ -1,8 +1,8 @@
 import { RowError } from "../errors.js";
 import type { OperatorContext, OperatorSpec } from "../operator.js";
-import { type ProcessResult, drop } from "../process-result.js";
+import { drop, type ProcessResult } from "../process-result.js";
 import type { Row } from "../row.js";
-import { RowOperator, type RowContext } from "../row-operator.js";
+import { type RowContext, RowOperator } from "../row-operator.js";
 import { jsonDigest } from "./canonical-json.js";
 
 export interface DedupParams {

@@ -1,5 +1,5 @@
 import type { OperatorContext, OperatorSpec } from "../operator.js";
-import { type ProcessResult, drop } from "../process-result.js";
+import { drop, type ProcessResult } from "../process-result.js";
 import type { Row } from "../row.js";
 import { RowOperator } from "../row-operator.js";
 import {

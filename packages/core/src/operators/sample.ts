@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import type { Observable } from "rxjs";
 import { DatasetOperator } from "../dataset-operator.js";
 import type { OperatorContext, OperatorSpec } from "../operator.js";
-import { type ProcessResult, drop } from "../process-result.js";
+import { drop, type ProcessResult } from "../process-result.js";
 import type { Row, RowRecord } from "../row.js";
-import { RowOperator, type RowContext } from "../row-operator.js";
+import { type RowContext, RowOperator } from "../row-operator.js";
 
 export type SampleParams = { seed: number } & (
   | { fraction: number; size?: undefined }

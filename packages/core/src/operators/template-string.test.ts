@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { RowError } from "../errors.js";
 import {
-  TemplateSyntaxError,
   formatTemplateValue,
   parseTemplate,
   renderTemplate,
+  TemplateSyntaxError,
   templateColumns,
 } from "./template-string.js";
 

@@ -1,8 +1,8 @@
 import type { OperatorContext, OperatorSpec } from "../operator.js";
 import type { ProcessResult } from "../process-result.js";
 import type { Row } from "../row.js";
-import { RowOperator, type RowContext } from "../row-operator.js";
-import { type TemplatePart, parseTemplate, renderTemplate, templateColumns } from "./template-string.js";
+import { type RowContext, RowOperator } from "../row-operator.js";
+import { parseTemplate, renderTemplate, type TemplatePart, templateColumns } from "./template-string.js";
 
 export interface TemplateParams {
   template: string;

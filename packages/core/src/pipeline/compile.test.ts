@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../errors.js";
-import { RowOperator } from "../row-operator.js";
-import type { Row } from "../row.js";
 import { OperatorRegistry } from "../registry.js";
+import type { Row } from "../row.js";
+import { RowOperator } from "../row-operator.js";
 import { compilePipeline } from "./compile.js";
 
 class Upper extends RowOperator<{ suffix: string }> {
@@ -114,13 +114,21 @@ steps:
     op: test/upper
 `);
     expect(plan).toBeUndefined();
-    const messages = errors(diagnostics).map((d) => `${d.location?.line}:${d.location?.column} ${d.message} | ${d.hint}`);
+    const messages = errors(diagnostics).map(
+      (d) => `${d.location?.line}:${d.location?.column} ${d.message} | ${d.hint}`,
+    );
     expect(messages).toEqual([
       expect.stringMatching(/^5:9 step "up": unknown operator "test\/uper" \| did you mean "test\/upper"/),
       expect.stringMatching(/^6:9 duplicate step id "up"/),
-      expect.stringMatching(/^8:26 step "up" \(test\/upper\) params: unknown property "colour" in steps\[1\]\.params \| allowed here: suffix/),
-      expect.stringMatching(/^8:23 step "up" \(test\/upper\) params: steps\[1\]\.params\.suffix must be string, got a number 3/),
-      expect.stringMatching(/^13:9 step "again" input "text" \(default column\) reads column "text", which step "d" dropped \(at line 11:23\) \| move this step before step "d"/),
+      expect.stringMatching(
+        /^8:26 step "up" \(test\/upper\) params: unknown property "colour" in steps\[1\]\.params \| allowed here: suffix/,
+      ),
+      expect.stringMatching(
+        /^8:23 step "up" \(test\/upper\) params: steps\[1\]\.params\.suffix must be string, got a number 3/,
+      ),
+      expect.stringMatching(
+        /^13:9 step "again" input "text" \(default column\) reads column "text", which step "d" dropped \(at line 11:23\) \| move this step before step "d"/,
+      ),
     ]);
   });
 
@@ -148,7 +156,10 @@ steps:
 `);
     expect(plan).toBeDefined();
     expect(diagnostics).toEqual([
-      expect.objectContaining({ severity: "warning", message: 'step "up" overwrites column "text" (from the source)' }),
+      expect.objectContaining({
+        severity: "warning",
+        message: 'step "up" overwrites column "text" (from the source)',
+      }),
     ]);
   });
 
@@ -192,11 +203,18 @@ steps:
 
     const missing = await compile(yaml, { WINDOW: "many", SECRET_TOKEN: "hunter2-secret" });
     const msgs = errors(missing.diagnostics);
-    expect(msgs[0]).toMatchObject({ message: "environment variable MODEL is not set", location: { line: 4, column: 15 } });
+    expect(msgs[0]).toMatchObject({
+      message: "environment variable MODEL is not set",
+      location: { line: 4, column: 15 },
+    });
     expect(msgs[0]?.hint).toContain("${MODEL:-value}");
     expect(msgs.length).toBe(1);
 
-    const typed = await compile(yaml.replace('baseURL: "${SECRET_TOKEN}"', 'timeoutMs: "${SECRET_TOKEN}"'), { MODEL: "m", WINDOW: "1", SECRET_TOKEN: "hunter2-secret" });
+    const typed = await compile(yaml.replace('baseURL: "${SECRET_TOKEN}"', 'timeoutMs: "${SECRET_TOKEN}"'), {
+      MODEL: "m",
+      WINDOW: "1",
+      SECRET_TOKEN: "hunter2-secret",
+    });
     const text = JSON.stringify(typed.diagnostics);
     expect(text).toContain("${SECRET_TOKEN} (value hidden)");
     expect(text).not.toContain("hunter2");
@@ -219,18 +237,25 @@ steps:
     expect(msgs[1]?.message).toContain("is not of the form path=value");
     const invalid = await compile(yaml, {}, ["steps.up.params.suffix=[1]"]);
     expect(errors(invalid.diagnostics)).toEqual([
-      expect.objectContaining({ message: expect.stringContaining("suffix must be string"), location: { file: "--set steps.up.params.suffix" } }),
+      expect.objectContaining({
+        message: expect.stringContaining("suffix must be string"),
+        location: { file: "--set steps.up.params.suffix" },
+      }),
     ]);
   });
 
   it("reports a source that cannot be read at source.path", async () => {
-    const r = await compilePipeline("name: x\nsource: { path: gone.jsonl }\nsteps:\n  - { id: up, op: test/upper }\n", "/tmp/p/pipe.yaml", {
-      registry: registry(),
-      env: {},
-      sampleColumns: async () => {
-        throw new Error("input file not found: /tmp/p/gone.jsonl");
+    const r = await compilePipeline(
+      "name: x\nsource: { path: gone.jsonl }\nsteps:\n  - { id: up, op: test/upper }\n",
+      "/tmp/p/pipe.yaml",
+      {
+        registry: registry(),
+        env: {},
+        sampleColumns: async () => {
+          throw new Error("input file not found: /tmp/p/gone.jsonl");
+        },
       },
-    });
+    );
     expect(errors(r.diagnostics)[0]).toMatchObject({
       message: expect.stringContaining("input file not found"),
       location: { file: "/tmp/p/pipe.yaml", line: 2, column: 17 },

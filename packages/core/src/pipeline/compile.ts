@@ -62,7 +62,10 @@ interface RawPipeline {
 }
 
 /** Read and compile a pipeline file; throws PipelineError listing every problem. */
-export async function loadPipeline(file: string, options: CompileOptions): Promise<{ plan: PipelinePlan; diagnostics: Diagnostic[] }> {
+export async function loadPipeline(
+  file: string,
+  options: CompileOptions,
+): Promise<{ plan: PipelinePlan; diagnostics: Diagnostic[] }> {
   const path = resolve(file);
   let text: string;
   try {
@@ -87,7 +90,11 @@ export async function loadPipeline(file: string, options: CompileOptions): Promi
  * YAML syntax, interpolation, the pipeline schema, plugins, operators, each
  * step's params, servings, and the flow of columns. Every problem is collected.
  */
-export async function compilePipeline(text: string, file: string, options: CompileOptions): Promise<CompileResult> {
+export async function compilePipeline(
+  text: string,
+  file: string,
+  options: CompileOptions,
+): Promise<CompileResult> {
   const doc = new PipelineDocument(file, text, options.env ?? process.env, options.overrides ?? []);
   const diagnostics = doc.diagnostics;
   if (!doc.ok) return { diagnostics };
@@ -142,14 +149,19 @@ export async function compilePipeline(text: string, file: string, options: Compi
         severity: "error",
         message: `step "${id}": unknown operator "${step.op}"`,
         location: at("op"),
-        hint: close || "run `dataflow operators` to list the registered operators, or add the plugin that provides it under `plugins:`",
+        hint:
+          close ||
+          "run `dataflow operators` to list the registered operators, or add the plugin that provides it under `plugins:`",
       });
       continue;
     }
     const spec = cls.spec;
 
     const { params, errors } = validateParams(spec, step.params ?? {});
-    if (errors.length) diagnostics.push(...schemaDiagnostics(errors, doc, ["steps", index, "params"], `step "${id}" (${spec.name}) params`));
+    if (errors.length)
+      diagnostics.push(
+        ...schemaDiagnostics(errors, doc, ["steps", index, "params"], `step "${id}" (${spec.name}) params`),
+      );
 
     for (const [kind, bound, ports] of [
       ["input", step.inputs, spec.inputs],
@@ -162,7 +174,9 @@ export async function compilePipeline(text: string, file: string, options: Compi
           severity: "error",
           message: `step "${id}": ${spec.name} has no ${kind} port "${port}"`,
           location: doc.locateKey(["steps", index, `${kind}s`], port),
-          hint: didYouMean(port, names) || (names.length ? `its ${kind} ports are: ${names.join(", ")}` : `it has no ${kind} ports`),
+          hint:
+            didYouMean(port, names) ||
+            (names.length ? `its ${kind} ports are: ${names.join(", ")}` : `it has no ${kind} ports`),
         });
       }
     }
@@ -222,7 +236,16 @@ export async function compilePipeline(text: string, file: string, options: Compi
     const inputs = bindPorts(spec.inputs, step.inputs);
     const outputs = bindPorts(spec.outputs, step.outputs);
     if (!errors.length) {
-      flow.push({ id, index, spec: spec as never, params, boundInputs: step.inputs ?? {}, boundOutputs: step.outputs ?? {}, inputs, outputs });
+      flow.push({
+        id,
+        index,
+        spec: spec as never,
+        params,
+        boundInputs: step.inputs ?? {},
+        boundOutputs: step.outputs ?? {},
+        inputs,
+        outputs,
+      });
     }
     planned.push({
       id,
@@ -264,7 +287,12 @@ export async function compilePipeline(text: string, file: string, options: Compi
         name: raw.name,
         file,
         baseDir,
-        source: { path: sourcePath, ...(source.format ? { format: source.format } : {}), ...(source.idColumn ? { idColumn: source.idColumn } : {}), columns: sourceColumns ?? [] },
+        source: {
+          path: sourcePath,
+          ...(source.format ? { format: source.format } : {}),
+          ...(source.idColumn ? { idColumn: source.idColumn } : {}),
+          columns: sourceColumns ?? [],
+        },
         output: {
           path: outPath,
           ...(raw.output?.format ? { format: raw.output.format } : {}),

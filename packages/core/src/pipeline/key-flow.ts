@@ -59,8 +59,10 @@ export function checkKeyFlow(
         what: explicit ? `input "${port}"` : `input "${port}" (default column)`,
       });
     }
-    for (const r of effects.reads ?? []) reads.push({ column: r.column, path: r.path, what: r.path.join(".") });
-    for (const r of effects.renames ?? []) reads.push({ column: r.from.column, path: r.from.path, what: "rename" });
+    for (const r of effects.reads ?? [])
+      reads.push({ column: r.column, path: r.path, what: r.path.join(".") });
+    for (const r of effects.renames ?? [])
+      reads.push({ column: r.from.column, path: r.from.path, what: "rename" });
 
     const checked = new Set<string>();
     for (const r of reads) {

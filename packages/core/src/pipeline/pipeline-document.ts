@@ -6,8 +6,8 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  parse as parseYamlValue,
   parseDocument,
+  parse as parseYamlValue,
   visit,
 } from "yaml";
 import type { Diagnostic, SourceLocation } from "../errors.js";
@@ -97,7 +97,8 @@ export class PipelineDocument {
   display(path: Path, value: unknown): string {
     const node = this.nodeAt(path);
     const env = node ? this.fromEnv.get(node) : undefined;
-    if (env) return env.secret ? `${env.source} (value hidden)` : `${JSON.stringify(value)} (from ${env.source})`;
+    if (env)
+      return env.secret ? `${env.source} (value hidden)` : `${JSON.stringify(value)} (from ${env.source})`;
     const text = JSON.stringify(value);
     return text !== undefined && text.length > 80 ? `${text.slice(0, 77)}...` : String(text);
   }
@@ -162,9 +163,7 @@ export class PipelineDocument {
       if (i === 1 && path[0] === "steps" && !/^\d+$/.test(k)) {
         // Steps are addressed by id, which survives reordering.
         const steps = this.doc.get("steps", true);
-        const index = isSeq(steps)
-          ? steps.items.findIndex((s) => isMap(s) && s.get("id") === k)
-          : -1;
+        const index = isSeq(steps) ? steps.items.findIndex((s) => isMap(s) && s.get("id") === k) : -1;
         if (index < 0) {
           this.diagnostics.push({
             severity: "error",

@@ -18,7 +18,8 @@ const serving: JSONSchema = {
     type: {
       enum: ["auto", "openai", "ai-sdk", "local"],
       default: "auto",
-      description: "auto: an OpenAI-compatible endpoint when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local",
+      description:
+        "auto: an OpenAI-compatible endpoint when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local",
     },
     model: { type: "string", minLength: 1, description: "Model name, or a GGUF path for local" },
     baseURL: { type: "string", description: "OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1" },
@@ -28,7 +29,11 @@ const serving: JSONSchema = {
       default: "OPENAI_API_KEY",
       description: "Name of the environment variable holding the API key",
     },
-    maxConcurrency: { ...positiveInt, default: 16, description: "Requests in flight at once, across all steps" },
+    maxConcurrency: {
+      ...positiveInt,
+      default: 16,
+      description: "Requests in flight at once, across all steps",
+    },
     timeoutMs: { ...positiveInt, default: 120000, description: "Per-request timeout" },
     maxRetries: { type: "integer", minimum: 0, default: 5 },
     requestsPerMinute: positiveInt,
@@ -43,9 +48,15 @@ const serving: JSONSchema = {
     embeddingModel: {
       type: "string",
       minLength: 1,
-      description: "Model for embeddings (dense retrieval), default `model`; a GGUF path or hf: URI for local",
+      description:
+        "Model for embeddings (dense retrieval), default `model`; a GGUF path or hf: URI for local",
     },
-    embeddingBatchSize: { ...positiveInt, maximum: 2048, default: 64, description: "Texts per embeddings request" },
+    embeddingBatchSize: {
+      ...positiveInt,
+      maximum: 2048,
+      default: 64,
+      description: "Texts per embeddings request",
+    },
     embeddingDimensions: { ...positiveInt, description: "Vector length to ask for (OpenAI `dimensions`)" },
     prices: {
       type: "object",
@@ -66,7 +77,8 @@ const retriever: JSONSchema = {
   properties: {
     type: {
       enum: ["bm25", "dense", "hybrid"],
-      description: "bm25: sparse (lunr analysis, Lucene BM25); dense: embeddings + cosine; hybrid: both, fused by reciprocal rank",
+      description:
+        "bm25: sparse (lunr analysis, Lucene BM25); dense: embeddings + cosine; hybrid: both, fused by reciprocal rank",
     },
     corpus: {
       type: "string",
@@ -74,9 +86,23 @@ const retriever: JSONSchema = {
       pattern: "\\.(jsonl|ndjson|jsonl\\.gz)$",
       description: "JSONL file of passages (.jsonl, .jsonl.gz), relative to this file",
     },
-    textField: { type: "string", minLength: 1, default: "text", description: "Field holding a passage's text" },
-    idField: { type: "string", minLength: 1, default: "id", description: "Field holding a passage's id (else its line number)" },
-    serving: { type: "string", minLength: 1, description: "dense, hybrid: the serving (in `servings`) that computes embeddings" },
+    textField: {
+      type: "string",
+      minLength: 1,
+      default: "text",
+      description: "Field holding a passage's text",
+    },
+    idField: {
+      type: "string",
+      minLength: 1,
+      default: "id",
+      description: "Field holding a passage's id (else its line number)",
+    },
+    serving: {
+      type: "string",
+      minLength: 1,
+      description: "dense, hybrid: the serving (in `servings`) that computes embeddings",
+    },
     bm25: {
       type: "object",
       additionalProperties: false,
@@ -86,8 +112,17 @@ const retriever: JSONSchema = {
         b: { type: "number", minimum: 0, maximum: 1, default: 0.4, description: "Length normalisation" },
       },
     },
-    rrfK: { type: "number", minimum: 0, default: 60, description: "hybrid: reciprocal rank fusion constant, score = Σ w / (rrfK + rank)" },
-    depth: { ...positiveInt, default: 50, description: "hybrid: candidates taken from each ranking before fusing" },
+    rrfK: {
+      type: "number",
+      minimum: 0,
+      default: 60,
+      description: "hybrid: reciprocal rank fusion constant, score = Σ w / (rrfK + rank)",
+    },
+    depth: {
+      ...positiveInt,
+      default: 50,
+      description: "hybrid: candidates taken from each ranking before fusing",
+    },
     weights: {
       type: "object",
       additionalProperties: false,
@@ -142,8 +177,14 @@ export const pipelineSchema: JSONSchema = {
       required: ["path"],
       properties: {
         path: { type: "string", minLength: 1, description: "Input file, relative to this file" },
-        format: { enum: ["jsonl", "json", "csv", "parquet", "jsonl.gz"], description: "Default: from the file extension" },
-        idColumn: { ...columnName, description: "Column holding a stable row id (default: line/record number)" },
+        format: {
+          enum: ["jsonl", "json", "csv", "parquet", "jsonl.gz"],
+          description: "Default: from the file extension",
+        },
+        idColumn: {
+          ...columnName,
+          description: "Column holding a stable row id (default: line/record number)",
+        },
         columns: {
           type: "array",
           items: columnName,
@@ -158,7 +199,10 @@ export const pipelineSchema: JSONSchema = {
       required: ["path"],
       properties: {
         path: { type: "string", minLength: 1, description: "Output file, relative to this file" },
-        format: { enum: ["jsonl", "json", "csv", "parquet", "jsonl.gz"], description: "Default: from the file extension" },
+        format: {
+          enum: ["jsonl", "json", "csv", "parquet", "jsonl.gz"],
+          description: "Default: from the file extension",
+        },
       },
     },
     cache: {

@@ -14,7 +14,12 @@ function pointerToPath(pointer: string): Path {
 }
 
 function describePath(path: Path): string {
-  return path.length ? path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").replace(/^\./, "") : "(top level)";
+  return path.length
+    ? path
+        .map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`))
+        .join("")
+        .replace(/^\./, "")
+    : "(top level)";
 }
 
 /**
@@ -57,7 +62,9 @@ export function schemaDiagnostics(
           location: doc.locateKey(path, extra),
           hint: close || (allowed.length ? `allowed here: ${allowed.join(", ")}` : "remove it"),
         };
-        if (extra === "apiKey") d.hint = "API keys never go in the pipeline file: set OPENAI_API_KEY (or the variable named by apiKeyEnv) in the environment";
+        if (extra === "apiKey")
+          d.hint =
+            "API keys never go in the pipeline file: set OPENAI_API_KEY (or the variable named by apiKeyEnv) in the environment";
         break;
       }
       case "enum": {
@@ -87,7 +94,9 @@ export function schemaDiagnostics(
           severity: "error",
           message: `${what}: ${where} ${e.message ?? "is invalid"} (got ${doc.display(path, e.data)})`,
           location: doc.locate(path),
-          hint: parent?.description ? `expected: ${parent.description}` : `see \`dataflow schema\` for what ${where} accepts`,
+          hint: parent?.description
+            ? `expected: ${parent.description}`
+            : `see \`dataflow schema\` for what ${where} accepts`,
         };
       }
     }
@@ -113,6 +122,14 @@ function typeName(v: unknown): string {
 }
 
 function article(t: string): string {
-  const names: Record<string, string> = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
+  const names: Record<string, string> = {
+    object: "a mapping",
+    array: "a list",
+    string: "a string",
+    integer: "an integer",
+    number: "a number",
+    boolean: "true or false",
+    null: "null",
+  };
   return names[t] ?? t;
 }

@@ -31,7 +31,14 @@ export class Distribution {
     if (!this.count) return undefined;
     const sorted = [...this.sample].sort((a, b) => a - b);
     const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
-    return { count: this.count, mean: this.sum / this.count, min: this.min, p50: q(0.5), p90: q(0.9), max: this.max };
+    return {
+      count: this.count,
+      mean: this.sum / this.count,
+      min: this.min,
+      p50: q(0.5),
+      p90: q(0.9),
+      max: this.max,
+    };
   }
 
   /** xorshift32: cheap and repeatable. */

@@ -26,7 +26,11 @@ export function stepFingerprints(
   servings: Record<string, LLMServingABC> = {},
   retrievers: Record<string, RetrieverABC> = {},
 ): string[] {
-  let upstream = digest({ source: { ...source }, idColumn: plan.source.idColumn ?? null, format: plan.source.format ?? null });
+  let upstream = digest({
+    source: { ...source },
+    idColumn: plan.source.idColumn ?? null,
+    format: plan.source.format ?? null,
+  });
   return plan.steps.map((step) => {
     upstream = digest({
       upstream,
@@ -37,7 +41,9 @@ export function stepFingerprints(
       outputs: step.outputs,
       serving: step.serving ? (servings[step.serving]?.fingerprint() ?? step.serving) : null,
       ...(step.retriever ? { retriever: retrievers[step.retriever]?.fingerprint() ?? step.retriever } : {}),
-      files: (step.op.spec.inputFiles?.(step.params as never) ?? []).map((f) => fileIdentity(resolve(plan.baseDir, f))),
+      files: (step.op.spec.inputFiles?.(step.params as never) ?? []).map((f) =>
+        fileIdentity(resolve(plan.baseDir, f)),
+      ),
     });
     return upstream;
   });

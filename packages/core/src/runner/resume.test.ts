@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { DatasetOperator } from "../dataset-operator.js";
 import { RowError } from "../errors.js";
 import { MemoryRunStore } from "../memory-run-store.js";
 import { MemoryStorage } from "../memory-storage.js";
 import type { OperatorClass } from "../operator.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
 import { drop, rows } from "../process-result.js";
-import { DatasetOperator } from "../dataset-operator.js";
-import { RowOperator, type RowContext } from "../row-operator.js";
 import type { Row, RowRecord } from "../row.js";
+import { type RowContext, RowOperator } from "../row-operator.js";
 import { runPipeline, startRun } from "./run-pipeline.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,7 +44,14 @@ function plan(steps: { op: OperatorClass; params?: Record<string, unknown> }[]):
     servings: {},
     retrievers: {},
     run: { maxRejectRate: 1, window: 16, shutdownGraceMs: 1000 },
-    steps: steps.map((s, i) => ({ id: `s${i + 1}`, op: s.op, params: s.params ?? {}, inputs: {}, outputs: {}, location: { file: "/p.yaml" } })),
+    steps: steps.map((s, i) => ({
+      id: `s${i + 1}`,
+      op: s.op,
+      params: s.params ?? {},
+      inputs: {},
+      outputs: {},
+      location: { file: "/p.yaml" },
+    })),
     plugins: [],
     columns: [],
   };
@@ -56,14 +63,24 @@ describe("resume from step caches", () => {
   it("a second run replays every cached row and computes nothing", async () => {
     const calls: string[] = [];
     const a = counting("a", calls, (r) => ({ a: (r.n as number) * 2 }));
-    const b = counting("b", calls, (r) => ((r.n as number) % 7 === 0 ? drop("sevens") : (r.n as number) === 5 ? rows([{ n: 50 }, { n: 51 }]) : undefined));
+    const b = counting("b", calls, (r) =>
+      (r.n as number) % 7 === 0
+        ? drop("sevens")
+        : (r.n as number) === 5
+          ? rows([{ n: 50 }, { n: 51 }])
+          : undefined,
+    );
     const store = new MemoryRunStore();
     const first = new MemoryStorage(input);
     await runPipeline({ plan: plan([{ op: a }, { op: b }]), storage: first, runStore: store });
     expect(calls.length).toBe(60);
     calls.length = 0;
     const second = new MemoryStorage(input);
-    const summary = await runPipeline({ plan: plan([{ op: a }, { op: b }]), storage: second, runStore: store });
+    const summary = await runPipeline({
+      plan: plan([{ op: a }, { op: b }]),
+      storage: second,
+      runStore: store,
+    });
     expect(calls).toEqual([]);
     expect(second.output).toEqual(first.output);
     expect(summary.steps.map((s) => s.replayed)).toEqual([30, 30]);
@@ -74,11 +91,23 @@ describe("resume from step caches", () => {
 
   it("changing a step's params recomputes it and those after it, nothing before", async () => {
     const calls: string[] = [];
-    const [a, b, c] = ["a", "b", "c"].map((n) => counting(n, calls)) as [OperatorClass, OperatorClass, OperatorClass];
+    const [a, b, c] = ["a", "b", "c"].map((n) => counting(n, calls)) as [
+      OperatorClass,
+      OperatorClass,
+      OperatorClass,
+    ];
     const store = new MemoryRunStore();
-    await runPipeline({ plan: plan([{ op: a }, { op: b, params: { k: 1 } }, { op: c }]), storage: new MemoryStorage(input), runStore: store });
+    await runPipeline({
+      plan: plan([{ op: a }, { op: b, params: { k: 1 } }, { op: c }]),
+      storage: new MemoryStorage(input),
+      runStore: store,
+    });
     calls.length = 0;
-    await runPipeline({ plan: plan([{ op: a }, { op: b, params: { k: 2 } }, { op: c }]), storage: new MemoryStorage(input), runStore: store });
+    await runPipeline({
+      plan: plan([{ op: a }, { op: b, params: { k: 2 } }, { op: c }]),
+      storage: new MemoryStorage(input),
+      runStore: store,
+    });
     const count = (p: string) => calls.filter((c) => c.startsWith(p)).length;
     expect([count("a:"), count("b:"), count("c:")]).toEqual([0, 30, 30]);
   });
@@ -96,7 +125,9 @@ describe("resume from step caches", () => {
     calls.length = 0;
     await runPipeline({ plan: p, storage: new MemoryStorage(input), runStore: store, fresh: true });
     expect(calls.length).toBe(60);
-    await expect(runPipeline({ plan: p, storage: new MemoryStorage(input), runStore: store, fromStep: "nope" })).rejects.toThrow("--from-step nope: no such step");
+    await expect(
+      runPipeline({ plan: p, storage: new MemoryStorage(input), runStore: store, fromStep: "nope" }),
+    ).rejects.toThrow("--from-step nope: no such step");
   });
 
   it("an interrupted run resumes where it stopped, with the same final output", async () => {
@@ -125,7 +156,14 @@ describe("resume from step caches", () => {
   it("recomputes a cached row whose input changed (a --limit run, then a full run)", async () => {
     const calls: string[] = [];
     class Total extends DatasetOperator {
-      static readonly spec = { name: "test/total", version: "1", description: "", params: { type: "object" }, inputs: {}, outputs: {} };
+      static readonly spec = {
+        name: "test/total",
+        version: "1",
+        description: "",
+        params: { type: "object" },
+        inputs: {},
+        outputs: {},
+      };
       private total = 0;
       prepare(records: readonly RowRecord[]) {
         this.total = records.length;
@@ -150,7 +188,15 @@ describe("resume from step caches", () => {
 
   it("replays the metrics a cached row recorded", async () => {
     const observing = class extends RowOperator {
-      static readonly spec = { name: "test/observe", version: "1", description: "", params: { type: "object" }, inputs: {}, outputs: {}, cacheRows: true };
+      static readonly spec = {
+        name: "test/observe",
+        version: "1",
+        description: "",
+        params: { type: "object" },
+        inputs: {},
+        outputs: {},
+        cacheRows: true,
+      };
       process(row: Row, ctx: RowContext<Record<string, unknown>>) {
         ctx.observe("n", row.n as number);
         ctx.count("seen");
@@ -158,8 +204,16 @@ describe("resume from step caches", () => {
       }
     } as unknown as OperatorClass;
     const store = new MemoryRunStore();
-    const first = await runPipeline({ plan: plan([{ op: observing }]), storage: new MemoryStorage(input), runStore: store });
-    const second = await runPipeline({ plan: plan([{ op: observing }]), storage: new MemoryStorage(input), runStore: store });
+    const first = await runPipeline({
+      plan: plan([{ op: observing }]),
+      storage: new MemoryStorage(input),
+      runStore: store,
+    });
+    const second = await runPipeline({
+      plan: plan([{ op: observing }]),
+      storage: new MemoryStorage(input),
+      runStore: store,
+    });
     expect(second.steps[0]?.replayed).toBe(30);
     expect(second.steps[0]?.counters).toEqual(first.steps[0]?.counters);
     expect(second.steps[0]?.distributions).toEqual(first.steps[0]?.distributions);
@@ -174,12 +228,20 @@ describe("resume from step caches", () => {
       return undefined;
     });
     const store = new MemoryRunStore();
-    const first = await runPipeline({ plan: plan([{ op: flaky }]), storage: new MemoryStorage(input), runStore: store });
+    const first = await runPipeline({
+      plan: plan([{ op: flaky }]),
+      storage: new MemoryStorage(input),
+      runStore: store,
+    });
     expect(first.rejected).toBe(3);
     expect(store.rejects.get("s1")?.map((r) => r.rowId)).toEqual(["1", "2", "3"]);
     fail = false;
     calls.length = 0;
-    const second = await runPipeline({ plan: plan([{ op: flaky }]), storage: new MemoryStorage(input), runStore: store });
+    const second = await runPipeline({
+      plan: plan([{ op: flaky }]),
+      storage: new MemoryStorage(input),
+      runStore: store,
+    });
     expect(calls.sort()).toEqual(["flaky:0", "flaky:1", "flaky:2"]);
     expect(second.rejected).toBe(0);
     expect(store.rejects.get("s1")).toEqual([]);

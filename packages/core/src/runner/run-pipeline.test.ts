@@ -1,4 +1,4 @@
-import { type Observable, map } from "rxjs";
+import { map, type Observable } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { DatasetOperator } from "../dataset-operator.js";
 import { RowError } from "../errors.js";
@@ -6,8 +6,8 @@ import { MemoryStorage } from "../memory-storage.js";
 import { OperatorABC, type OperatorClass, type OperatorContext } from "../operator.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
 import { drop, type ProcessResult, rows } from "../process-result.js";
-import { RowOperator, type RowContext } from "../row-operator.js";
 import type { Row, RowRecord } from "../row.js";
+import { type RowContext, RowOperator } from "../row-operator.js";
 import { runPipeline, startRun } from "./run-pipeline.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,7 +43,14 @@ function plan(steps: OperatorClass[], run: Partial<PipelinePlan["run"]> = {}): P
     servings: {},
     retrievers: {},
     run: { maxRejectRate: 0.5, window: 64, shutdownGraceMs: 50, ...run },
-    steps: steps.map((op, i) => ({ id: `s${i + 1}`, op, params: {}, inputs: {}, outputs: {}, location: { file: "/t.yaml" } })),
+    steps: steps.map((op, i) => ({
+      id: `s${i + 1}`,
+      op,
+      params: {},
+      inputs: {},
+      outputs: {},
+      location: { file: "/t.yaml" },
+    })),
     plugins: [],
     columns: [],
   };
@@ -54,10 +61,14 @@ const numbers = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ n: 
 describe("runPipeline", () => {
   it("keeps input order through concurrent steps", async () => {
     const storage = new MemoryStorage(numbers(200));
-    const jitter = rowOp("jitter", async (row) => {
-      await sleep(((row.n as number) * 7) % 5);
-      return { twice: (row.n as number) * 2 };
-    }, 16);
+    const jitter = rowOp(
+      "jitter",
+      async (row) => {
+        await sleep(((row.n as number) * 7) % 5);
+        return { twice: (row.n as number) * 2 };
+      },
+      16,
+    );
     const summary = await runPipeline({ plan: plan([jitter, jitter]), storage });
     expect(summary.status).toBe("ok");
     expect(storage.output.map((r) => r.row.n)).toEqual(numbers(200).map((r) => r.n));
@@ -67,11 +78,15 @@ describe("runPipeline", () => {
 
   it("streams: a row reaches step 2 before step 1 has seen the last row", async () => {
     const events: string[] = [];
-    const a = rowOp("a", async (row) => {
-      events.push(`a${row.n}`);
-      await sleep(1);
-      return undefined;
-    }, 2);
+    const a = rowOp(
+      "a",
+      async (row) => {
+        events.push(`a${row.n}`);
+        await sleep(1);
+        return undefined;
+      },
+      2,
+    );
     const b = rowOp("b", (row) => {
       events.push(`b${row.n}`);
       return undefined;
@@ -84,12 +99,16 @@ describe("runPipeline", () => {
     const storage = new MemoryStorage(numbers(2000));
     let maxAhead = 0;
     let done = 0;
-    const slow = rowOp("slow", async () => {
-      maxAhead = Math.max(maxAhead, storage.pulled - done);
-      await sleep(0);
-      done++;
-      return undefined;
-    }, 4);
+    const slow = rowOp(
+      "slow",
+      async () => {
+        maxAhead = Math.max(maxAhead, storage.pulled - done);
+        await sleep(0);
+        done++;
+        return undefined;
+      },
+      4,
+    );
     const summary = await runPipeline({ plan: plan([slow, slow], { window: 32 }), storage });
     expect(summary.written).toBe(2000);
     expect(maxAhead).toBeLessThanOrEqual(32 + 2);
@@ -101,7 +120,8 @@ describe("runPipeline", () => {
       { kind: "bad", id: "11", location: { file: "in.jsonl", line: 11, column: 3 }, reason: "invalid JSON" },
     ]);
     const picky = rowOp("picky", (row) => {
-      if ((row.n as number) % 5 === 0) throw new RowError("bad-output", `no good: ${row.n}`, { raw: "<raw>" });
+      if ((row.n as number) % 5 === 0)
+        throw new RowError("bad-output", `no good: ${row.n}`, { raw: "<raw>" });
       if (row.n === 3) throw new TypeError("oops");
       if (row.n === 4) return drop("four");
       if (row.n === 7) return rows([{ n: 70 }, { n: 71 }]);
@@ -109,13 +129,25 @@ describe("runPipeline", () => {
     });
     const summary = await runPipeline({ plan: plan([picky]), storage });
     expect(storage.output.map((r) => [r.id, r.row.n])).toEqual([
-      ["2", 1], ["3", 2], ["7", 6], ["8.0", 70], ["8.1", 71], ["9", 8], ["10", 9],
+      ["2", 1],
+      ["3", 2],
+      ["7", 6],
+      ["8.0", 70],
+      ["8.1", 71],
+      ["9", 8],
+      ["10", 9],
     ]);
     expect(storage.rejects).toEqual([
       { rowId: "1", stepId: "s1", type: "bad-output", message: "no good: 0", raw: "<raw>" },
       { rowId: "4", stepId: "s1", type: "TypeError", message: "oops" },
       { rowId: "6", stepId: "s1", type: "bad-output", message: "no good: 5", raw: "<raw>" },
-      { rowId: "11", stepId: "source", type: "bad-input", message: "invalid JSON", location: { file: "in.jsonl", line: 11, column: 3 } },
+      {
+        rowId: "11",
+        stepId: "source",
+        type: "bad-input",
+        message: "invalid JSON",
+        location: { file: "in.jsonl", line: 11, column: 3 },
+      },
     ]);
     const [s] = summary.steps;
     expect(s).toMatchObject({ in: 10, out: 7, filtered: 1, rejected: 3, expandedExtra: 1, unfinished: 0 });
@@ -142,7 +174,9 @@ describe("runPipeline", () => {
     try {
       const storage = new MemoryStorage(numbers(1));
       const leaky = rowOp("leaky", () => {
-        throw new RowError("bad-request", "auth failed for sk-test-1234567890", { raw: "Authorization: Bearer abcdefghijkl" });
+        throw new RowError("bad-request", "auth failed for sk-test-1234567890", {
+          raw: "Authorization: Bearer abcdefghijkl",
+        });
       });
       await runPipeline({ plan: plan([leaky], { maxRejectRate: 1 }), storage });
       expect(JSON.stringify(storage.rejects)).not.toContain("1234567890");
@@ -154,7 +188,14 @@ describe("runPipeline", () => {
 
   it("runs dataset operators after gathering the whole upstream", async () => {
     class Rank extends DatasetOperator {
-      static readonly spec = { name: "test/rank", version: "1", description: "", params: { type: "object" }, inputs: {}, outputs: {} };
+      static readonly spec = {
+        name: "test/rank",
+        version: "1",
+        description: "",
+        params: { type: "object" },
+        inputs: {},
+        outputs: {},
+      };
       private sorted: number[] = [];
       prepare(records: readonly RowRecord[]) {
         this.sorted = records.map((r) => r.row.n as number).sort((x, y) => y - x);
@@ -171,7 +212,14 @@ describe("runPipeline", () => {
 
   it("accepts operators that implement run() directly", async () => {
     class Tag extends OperatorABC {
-      static readonly spec = { name: "test/tag", version: "1", description: "", params: { type: "object" }, inputs: {}, outputs: {} };
+      static readonly spec = {
+        name: "test/tag",
+        version: "1",
+        description: "",
+        params: { type: "object" },
+        inputs: {},
+        outputs: {},
+      };
       run(rows$: Observable<RowRecord>, _ctx: OperatorContext): Observable<RowRecord> {
         return rows$.pipe(map((r) => ({ id: r.id, row: { ...r.row, tagged: true } })));
       }
@@ -184,10 +232,14 @@ describe("runPipeline", () => {
 
   it("on cancel stops taking rows, lets in-flight rows finish, and does not commit output", async () => {
     const storage = new MemoryStorage(numbers(1000));
-    const slow = rowOp("slow", async () => {
-      await sleep(5);
-      return undefined;
-    }, 4);
+    const slow = rowOp(
+      "slow",
+      async () => {
+        await sleep(5);
+        return undefined;
+      },
+      4,
+    );
     const run = startRun({ plan: plan([slow], { shutdownGraceMs: 1000 }), storage });
     await sleep(30);
     run.cancel();
@@ -201,10 +253,16 @@ describe("runPipeline", () => {
 
   it("aborts in-flight work after the grace period, without rejecting it", async () => {
     const storage = new MemoryStorage(numbers(20));
-    const stuck = rowOp("stuck", (_row, ctx) =>
-      new Promise<ProcessResult>((_resolve, reject) => {
-        ctx.signal.addEventListener("abort", () => reject(Object.assign(new Error("aborted"), { name: "AbortError" })));
-      }), 4);
+    const stuck = rowOp(
+      "stuck",
+      (_row, ctx) =>
+        new Promise<ProcessResult>((_resolve, reject) => {
+          ctx.signal.addEventListener("abort", () =>
+            reject(Object.assign(new Error("aborted"), { name: "AbortError" })),
+          );
+        }),
+      4,
+    );
     const run = startRun({ plan: plan([stuck], { shutdownGraceMs: 20 }), storage });
     await sleep(10);
     run.cancel();
@@ -217,19 +275,37 @@ describe("runPipeline", () => {
 
   it("stops the run at the first fatal error instead of rejecting every row", async () => {
     const storage = new MemoryStorage(numbers(200));
-    const noModel = rowOp("no-model", async () => {
-      await sleep(1);
-      throw Object.assign(new Error("model cannot be downloaded; set OPENAI_BASE_URL"), { fatal: true, kind: "model-unavailable" });
-    }, 2);
+    const noModel = rowOp(
+      "no-model",
+      async () => {
+        await sleep(1);
+        throw Object.assign(new Error("model cannot be downloaded; set OPENAI_BASE_URL"), {
+          fatal: true,
+          kind: "model-unavailable",
+        });
+      },
+      2,
+    );
     const summary = await runPipeline({ plan: plan([noModel], { maxRejectRate: 1 }), storage });
-    expect(summary).toMatchObject({ status: "failed", reason: "model cannot be downloaded; set OPENAI_BASE_URL", rejected: 0 });
+    expect(summary).toMatchObject({
+      status: "failed",
+      reason: "model cannot be downloaded; set OPENAI_BASE_URL",
+      rejected: 0,
+    });
     expect(summary.source.read).toBeLessThan(200);
     expect(storage.output).toEqual([]);
   });
 
   it("fails the run, not a row, when a step errors as a whole", async () => {
     class Broken extends RowOperator {
-      static readonly spec = { name: "test/broken", version: "1", description: "", params: { type: "object" }, inputs: {}, outputs: {} };
+      static readonly spec = {
+        name: "test/broken",
+        version: "1",
+        description: "",
+        params: { type: "object" },
+        inputs: {},
+        outputs: {},
+      };
       override setup(): void {
         throw new Error("index could not be built");
       }

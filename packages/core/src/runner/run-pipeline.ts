@@ -2,19 +2,26 @@ import { setMaxListeners } from "node:events";
 import { defer, finalize, Observable, tap } from "rxjs";
 import { errorKind, errorMessage, isFatal } from "../errors.js";
 import type { LLMServingABC, UsageTotals } from "../llm-serving.js";
-import type { RetrieverABC } from "../retriever.js";
 import { type Logger, silentLogger } from "../logger.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
+import type { RetrieverABC } from "../retriever.js";
 import type { RowRecord } from "../row.js";
 import { redactSecrets } from "../secrets.js";
+import type { RunManifest, RunStore, StepCache } from "../step-cache.js";
 import { createStepContext } from "../step-context.js";
-import type { RunManifest, StepCache } from "../step-cache.js";
 import type { RejectRecord, RejectSink, RowSink, RowSource, Storage } from "../storage.js";
-import type { RunStore } from "../step-cache.js";
-import { type SourceIdentity, stepFingerprints } from "./fingerprint.js";
 import { Distribution, type DistributionSummary } from "./distribution.js";
+import { type SourceIdentity, stepFingerprints } from "./fingerprint.js";
 import { FlowGate } from "./flow-gate.js";
-import { bump, newStepStats, type RunStats, type RunSummary, reconcile, type StepStats, unfinished } from "./run-stats.js";
+import {
+  bump,
+  newStepStats,
+  type RunStats,
+  type RunSummary,
+  reconcile,
+  type StepStats,
+  unfinished,
+} from "./run-stats.js";
 
 export interface RunOptions {
   plan: PipelinePlan;
@@ -66,7 +73,6 @@ export class PipelineRun {
     options.signal?.addEventListener("abort", () => this.cancel("aborted"), { once: true });
     this.done = this.execute().finally(() => clearTimeout(this.graceTimer));
   }
-
 
   /**
    * Stop taking new rows; rows in flight get `shutdownGraceMs` to finish, then
@@ -122,9 +128,11 @@ export class PipelineRun {
       const s = this.stats.steps[i] as StepStats;
       const servingName = step.serving;
       const serving = servingName ? this.options.servings?.[servingName] : undefined;
-      if (servingName && !serving) throw new Error(`step "${step.id}": serving "${servingName}" was not provided to the runner`);
+      if (servingName && !serving)
+        throw new Error(`step "${step.id}": serving "${servingName}" was not provided to the runner`);
       const retriever = step.retriever ? this.options.retrievers?.[step.retriever] : undefined;
-      if (step.retriever && !retriever) throw new Error(`step "${step.id}": retriever "${step.retriever}" was not provided to the runner`);
+      if (step.retriever && !retriever)
+        throw new Error(`step "${step.id}": retriever "${step.retriever}" was not provided to the runner`);
       const ctx = createStepContext({
         stepId: step.id,
         baseDir: plan.baseDir,
@@ -273,7 +281,9 @@ export class PipelineRun {
       maxRejectRate: plan.run.maxRejectRate,
       reconciled: reconcile(this.stats, this.stopping || failure !== undefined),
       ...(status !== "cancelled" && failure === undefined ? { output: sink.description } : {}),
-      ...(rejectSinks.size ? { rejectsFile: store ? `${store.dir}/rejects` : (await rejectSinks.get("*"))?.description } : {}),
+      ...(rejectSinks.size
+        ? { rejectsFile: store ? `${store.dir}/rejects` : (await rejectSinks.get("*"))?.description }
+        : {}),
       ...(store ? { runDir: store.dir } : {}),
       ...(usage ? { usage } : {}),
       durationMs: Date.now() - this.stats.startedAt,
@@ -296,11 +306,16 @@ export class PipelineRun {
     const fingerprints = stepFingerprints(plan, source, this.options.servings, this.options.retrievers);
     const caches = await Promise.all(
       plan.steps.map((s, i) =>
-        (s.op.spec.cacheRows ?? s.op.spec.serving !== undefined) ? store.openStepCache(s.id, fingerprints[i] as string) : undefined,
+        (s.op.spec.cacheRows ?? s.op.spec.serving !== undefined)
+          ? store.openStepCache(s.id, fingerprints[i] as string)
+          : undefined,
       ),
     );
     // Rejects are recomputed each run: every step's old rejects file is replaced now.
-    const rejects: [string, Promise<RejectSink>][] = ["source", ...ids].map((id) => [id, store.openRejects(id)]);
+    const rejects: [string, Promise<RejectSink>][] = ["source", ...ids].map((id) => [
+      id,
+      store.openRejects(id),
+    ]);
     const now = new Date().toISOString();
     const manifest: RunManifest = {
       pipeline: plan.name,
@@ -385,10 +400,12 @@ export class PipelineRun {
           this.stats.written++;
           if (chain) {
             this.gate.hold(1);
-            const mine: Promise<void> = chain.then(() => sink.write(record)).then(() => {
-              this.gate.release(1);
-              if (chain === mine) chain = undefined;
-            });
+            const mine: Promise<void> = chain
+              .then(() => sink.write(record))
+              .then(() => {
+                this.gate.release(1);
+                if (chain === mine) chain = undefined;
+              });
             chain = mine;
             mine.catch(fail);
             return;

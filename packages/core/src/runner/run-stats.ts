@@ -1,5 +1,5 @@
-import type { Distribution, DistributionSummary } from "./distribution.js";
 import type { UsageTotals } from "../llm-serving.js";
+import type { Distribution, DistributionSummary } from "./distribution.js";
 
 export interface StepStats {
   id: string;
@@ -31,7 +31,20 @@ export interface RunStats {
 }
 
 export function newStepStats(id: string, op: string): StepStats {
-  return { id, op, in: 0, out: 0, filtered: 0, rejected: 0, expandedExtra: 0, replayed: 0, filteredBy: {}, rejectedBy: {}, counters: {}, distributions: {} };
+  return {
+    id,
+    op,
+    in: 0,
+    out: 0,
+    filtered: 0,
+    rejected: 0,
+    expandedExtra: 0,
+    replayed: 0,
+    filteredBy: {},
+    rejectedBy: {},
+    counters: {},
+    distributions: {},
+  };
 }
 
 export function bump(map: Record<string, number>, key: string, by = 1): void {

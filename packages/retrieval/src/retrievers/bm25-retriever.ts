@@ -1,0 +1,105 @@
+import {
+  type Logger,
+  type RetrievedPassage,
+  type RetrieveOptions,
+  RetrieverABC,
+  silentLogger,
+} from "@dataflow/core";
+import { buildBm25Engine } from "../bm25/build-engine.js";
+import { type Bm25Engine, type Bm25EngineKind, resolveBm25Params } from "../bm25/engine.js";
+import { Corpus, type CorpusSource, corpusIdentity } from "../corpus/corpus.js";
+import { LazyOpen } from "./lazy-open.js";
+
+export interface Bm25RetrieverOptions {
+  name: string;
+  corpus: CorpusSource;
+  k1?: number;
+  b?: number;
+  /** `compact` (default) scales to millions of passages; `lunr` is the small-corpus reference. */
+  engine?: Bm25EngineKind;
+  logger?: Logger;
+}
+
+/** Sparse retrieval: lunr's English analysis and Lucene BM25 over the compact index (or lunr's own). */
+export class Bm25Retriever extends RetrieverABC {
+  readonly name: string;
+  readonly kind = "bm25";
+  private readonly options: Bm25RetrieverOptions;
+  private readonly lazy: LazyOpen;
+  private corpus: Corpus = new Corpus([], []);
+  private engine: Bm25Engine | undefined;
+
+  constructor(options: Bm25RetrieverOptions) {
+    super();
+    // Bad k1/b fail here, when the pipeline is set up, not at the first search.
+    resolveBm25Params({
+      ...(options.k1 !== undefined ? { k1: options.k1 } : {}),
+      ...(options.b !== undefined ? { b: options.b } : {}),
+    });
+    this.name = options.name;
+    this.options = options;
+    this.lazy = new LazyOpen(({ signal }) => this.build(signal));
+  }
+
+  get size(): number {
+    return this.corpus.size;
+  }
+
+  open(options?: { signal?: AbortSignal; tag?: string }): Promise<void> {
+    return this.lazy.open(options);
+  }
+
+  async search(query: string, k: number, options: RetrieveOptions = {}): Promise<RetrievedPassage[]> {
+    await this.open(options);
+    const engine = this.engine as Bm25Engine;
+    const hits = engine.search(query, k, options.exclude ? { exclude: options.exclude } : {});
+    return hits.map((h) => ({
+      docId: h.docId,
+      id: this.corpus.ids[h.docId] as string,
+      text: this.corpus.texts[h.docId] as string,
+      score: h.score,
+    }));
+  }
+
+  passage(docId: number): { id: string; text: string } | undefined {
+    return this.corpus.passage(docId);
+  }
+
+  docIdOf(id: string): number | undefined {
+    return this.corpus.docIdOf(id);
+  }
+
+  fingerprint(): Record<string, unknown> {
+    const o = this.options;
+    return {
+      kind: this.kind,
+      corpus: corpusIdentity(o.corpus),
+      engine: o.engine ?? "compact",
+      ...resolveBm25Params({
+        ...(o.k1 !== undefined ? { k1: o.k1 } : {}),
+        ...(o.b !== undefined ? { b: o.b } : {}),
+      }),
+    };
+  }
+
+  private async build(signal: AbortSignal | undefined): Promise<void> {
+    const o = this.options;
+    const logger = o.logger ?? silentLogger;
+    const corpus = await Corpus.load(o.corpus, signal);
+    const started = performance.now();
+    const engine = o.engine ?? "compact";
+    this.engine = buildBm25Engine(corpus.texts, {
+      engine,
+      ...(o.k1 !== undefined ? { k1: o.k1 } : {}),
+      ...(o.b !== undefined ? { b: o.b } : {}),
+      // lunr scores only the lunr way.
+      ...(engine === "lunr" ? { scoring: "lunr" as const } : {}),
+    });
+    this.corpus = corpus;
+    if (corpus.skipped)
+      logger.warn(`retriever "${this.name}": ${corpus.skipped} corpus records had no text and were skipped`);
+    logger.info(
+      `retriever "${this.name}": ${engine} BM25 index over ${corpus.size} passages in ${Math.round(performance.now() - started)} ms`,
+    );
+  }
+}
