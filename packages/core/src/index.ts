@@ -26,6 +26,7 @@ export * from "./runner/flow-gate.js";
 export * from "./runner/run-pipeline.js";
 export * from "./runner/run-stats.js";
 export * from "./secrets.js";
+export * from "./seeded-shuffle.js";
 export type * from "./step-cache.js";
 export * from "./step-context.js";
 export type * from "./storage.js";

@@ -8,6 +8,5 @@ export {
 } from "./prompts/reason-distill.js";
 export { ReasonDistillOperator, type ReasonDistillParams } from "./reason-distill.js";
 export { register } from "./register.js";
-export { seededPermutation, seededShuffle } from "./seeded-shuffle.js";
 export { findSourceReference } from "./source-reference.js";
 export { type SplitAnswer, splitAnswer } from "./split-answer.js";

@@ -6,6 +6,7 @@ import {
   type RowContext,
   RowError,
   RowOperator,
+  seededPermutation,
 } from "@dataflow/core";
 import { describeValue } from "./describe-value.js";
 import {
@@ -16,7 +17,6 @@ import {
 } from "./generation-params.js";
 import { generateWithAttempts, unusable } from "./llm-attempts.js";
 import { reasonDistillMessages, reasonDistillRetryNote } from "./prompts/reason-distill.js";
-import { seededPermutation } from "./seeded-shuffle.js";
 import { splitAnswer } from "./split-answer.js";
 
 export interface ReasonDistillParams extends GenerationParams {

@@ -7,9 +7,9 @@ import { createHash } from "node:crypto";
  */
 export function seededPermutation(n: number, key: string): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
-  const next = xoshiro128(createHash("sha256").update(key).digest());
+  const random = seededRandom(key);
   for (let i = n - 1; i > 0; i--) {
-    const j = uniformBelow(next, i + 1);
+    const j = random.below(i + 1);
     const t = order[i] as number;
     order[i] = order[j] as number;
     order[j] = t;
@@ -20,6 +20,20 @@ export function seededPermutation(n: number, key: string): number[] {
 /** `items` in the order of `seededPermutation(items.length, key)`. */
 export function seededShuffle<T>(items: readonly T[], key: string): T[] {
   return seededPermutation(items.length, key).map((i) => items[i] as T);
+}
+
+/** A reproducible random source: the same key gives the same sequence on every machine and run. */
+export interface SeededRandom {
+  /** An unbiased integer in [0, bound); bound ≥ 1. */
+  below(bound: number): number;
+  /** A float in [0, 1) with 32 bits of randomness. */
+  float(): number;
+}
+
+/** xoshiro128** seeded with the SHA-256 of `key`. */
+export function seededRandom(key: string): SeededRandom {
+  const next = xoshiro128(createHash("sha256").update(key).digest());
+  return { below: (bound) => uniformBelow(next, bound), float: () => next() / 2 ** 32 };
 }
 
 function xoshiro128(seed: Buffer): () => number {
