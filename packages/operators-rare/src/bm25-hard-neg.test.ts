@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { runOperator } from "@dataflow/core";
-import { analyze } from "@dataflow/retrieval";
+import { analyze, Bm25Retriever } from "@dataflow/retrieval";
 import { afterAll, describe, expect, it } from "vitest";
 import { Bm25HardNegOperator } from "./bm25-hard-neg.js";
 
@@ -223,6 +223,20 @@ describe("rare/bm25-hard-neg on a small corpus", () => {
     // "rhythm" is the row's own id in the corpus; "valve-copy" repeats a chosen negative; the rest share no term.
     expect(r.rows[0]?.negative_ids).toEqual(["valve"]);
     expect(r.counters.excluded_duplicate).toBe(1);
+  });
+
+  it("mines from the step's retriever when it names one, and refuses a retriever together with params.corpus", async () => {
+    const retriever = new Bm25Retriever({
+      name: "docs",
+      corpus: { ids: docs.map((d) => d.id), texts: docs.map((d) => d.text) },
+    });
+    // One row only: the retriever's corpus, not the dataset, is where negatives come from.
+    const r = await runOperator(Bm25HardNegOperator, rows.slice(0, 1), { params: { numNeg: 2 }, retriever });
+    expect(r.rows[0]?.negative_ids).toEqual(["kidney", "rhythm"]);
+    expect(r.counters.excluded_identical).toBeGreaterThanOrEqual(1);
+    await expect(
+      runOperator(Bm25HardNegOperator, rows.slice(0, 1), { params: { corpus: "x.jsonl" }, retriever }),
+    ).rejects.toThrow(/both a retriever \("docs"\) and params.corpus/);
   });
 
   it("rejects rows without a question or text, and refuses minNeg above numNeg", async () => {

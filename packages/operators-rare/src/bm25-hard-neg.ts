@@ -4,21 +4,20 @@ import {
   type OperatorContext,
   type OperatorSpec,
   type ProcessResult,
+  type RetrievedPassage,
+  type RetrieverABC,
   type Row,
   type RowContext,
   RowError,
   type RowRecord,
 } from "@dataflow/core";
 import {
-  type Bm25Engine,
-  type Bm25Hit,
-  buildBm25Engine,
+  Bm25Retriever,
   DEFAULT_BM25_PARAMS,
   DEFAULT_OVERLAP_RULE,
   OverlapDetector,
   type OverlapRule,
   type PreparedText,
-  readJsonlCorpus,
 } from "@dataflow/retrieval";
 import { describeValue } from "./describe-value.js";
 
@@ -35,13 +34,6 @@ export interface Bm25HardNegParams {
   corpus?: string;
   corpusTextField: string;
   corpusIdField: string;
-}
-
-/** The corpus the negatives come from: texts by docId, their ids, and the docId of each row id. */
-interface Corpus {
-  texts: readonly string[];
-  ids: readonly string[];
-  docOf: Map<string, number>;
 }
 
 /**
@@ -61,7 +53,9 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
       "by row id and by content: identical text, or overlap under `overlap` (a shared run of minSharedChars " +
       "characters, or shingle containment ≥ maxContainment); exclusions are counted. Takes `numNeg` negatives " +
       "after skipping the `skipTop` best; only documents sharing a query term (and scoring ≥ minScore) qualify. " +
-      "A row with fewer than `minNeg` is rejected; fewer than numNeg but at least minNeg is kept and counted.",
+      "A row with fewer than `minNeg` is rejected; fewer than numNeg but at least minNeg is kept and counted. " +
+      "With a step `retriever:` (bm25, dense or hybrid, declared under `retrievers:`) the negatives come from " +
+      "that retriever's corpus and ranking instead; the positive is the passage whose id is the row id.",
     params: {
       type: "object",
       additionalProperties: false,
@@ -188,17 +182,17 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
       },
       negative_scores: {
         column: "negative_scores",
-        description: "The negatives' BM25 scores for the query",
+        description: "The negatives' retrieval scores for the query (BM25, or the step retriever's)",
         schema: { type: "array", items: { type: "number" } },
       },
     },
+    retriever: "optional",
     // A row's negatives depend on every other row: never replay them from a row cache.
     cacheRows: false,
     inputFiles: (p) => (p.corpus === undefined ? [] : [p.corpus]),
   };
 
-  private engine: Bm25Engine | undefined;
-  private corpus: Corpus = { texts: [], ids: [], docOf: new Map() };
+  private retriever: RetrieverABC | undefined;
   private detector = new OverlapDetector();
 
   async prepare(records: readonly RowRecord[], ctx: OperatorContext<Bm25HardNegParams>): Promise<void> {
@@ -207,36 +201,33 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
       throw new Error(`step "${ctx.stepId}": minNeg (${p.minNeg}) is greater than numNeg (${p.numNeg})`);
     }
     this.detector = new OverlapDetector(p.overlap);
-    if (p.corpus !== undefined) {
-      const file = await readJsonlCorpus(resolve(ctx.baseDir, p.corpus), {
-        textField: p.corpusTextField,
-        idField: p.corpusIdField,
-        signal: ctx.signal,
-      });
-      if (file.skipped) ctx.count("corpus_records_without_text", file.skipped);
-      this.corpus = { texts: file.texts, ids: file.ids, docOf: firstIndexOf(file.ids) };
+    if (ctx.retriever) {
+      if (p.corpus !== undefined) {
+        throw new Error(
+          `step "${ctx.stepId}": both a retriever ("${ctx.retriever.name}") and params.corpus are given; ` +
+            "mine from one: remove params.corpus, or the step's retriever line",
+        );
+      }
+      this.retriever = ctx.retriever;
     } else {
-      const column = ctx.inputs.text as string;
-      // A row without text is indexed as empty (it matches nothing) and rejected in process().
-      const texts = records.map((r) => (typeof r.row[column] === "string" ? (r.row[column] as string) : ""));
-      const ids = records.map((r) => r.id);
-      this.corpus = { texts, ids, docOf: firstIndexOf(ids) };
+      const bm25 = { engine: p.engine === "lunr" ? ("lunr" as const) : ("compact" as const), k1: p.k1, b: p.b, logger: ctx.logger };
+      if (p.corpus !== undefined) {
+        const corpus = { file: resolve(ctx.baseDir, p.corpus), textField: p.corpusTextField, idField: p.corpusIdField };
+        this.retriever = new Bm25Retriever({ name: `${ctx.stepId}.corpus`, corpus, ...bm25 });
+      } else {
+        const column = ctx.inputs.text as string;
+        // A row without text is indexed as empty (it matches nothing) and rejected in process().
+        const texts = records.map((r) => (typeof r.row[column] === "string" ? (r.row[column] as string) : ""));
+        this.retriever = new Bm25Retriever({ name: `${ctx.stepId}.rows`, corpus: { ids: records.map((r) => r.id), texts }, ...bm25 });
+      }
     }
-    const started = performance.now();
-    this.engine = buildBm25Engine(this.corpus.texts, {
-      engine: p.engine === "lunr" ? "lunr" : "compact",
-      k1: p.k1,
-      b: p.b,
-    });
-    ctx.logger.info(
-      `step "${ctx.stepId}": ${this.engine.kind} BM25 index over ${this.engine.size} documents in ${Math.round(performance.now() - started)} ms`,
-    );
+    await this.retriever.open({ signal: ctx.signal, tag: ctx.stepId });
   }
 
-  override process(_row: Row, ctx: RowContext<Bm25HardNegParams>): ProcessResult {
+  override async process(_row: Row, ctx: RowContext<Bm25HardNegParams>): Promise<ProcessResult> {
     const p = ctx.params;
-    const engine = this.engine;
-    if (!engine) throw new Error("rare/bm25-hard-neg: process() before prepare()");
+    const retriever = this.retriever;
+    if (!retriever) throw new Error("rare/bm25-hard-neg: process() before prepare()");
     const question = ctx.input("question");
     if (typeof question !== "string" || !question.trim()) {
       throw new RowError(
@@ -257,15 +248,15 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
       if (typeof scenario === "string" && scenario.trim()) query = `${scenario}\n${question}`;
     }
 
-    const self = this.corpus.docOf.get(ctx.rowId);
-    const { chosen, positiveScore } = this.mine(engine, query, self, this.detector.prepare(text), ctx);
+    const self = retriever.docIdOf(ctx.rowId);
+    const { chosen, positiveScore } = await this.mine(retriever, query, self, this.detector.prepare(text), ctx);
 
     ctx.observe("negatives_per_row", chosen.length);
     if (chosen.length < p.minNeg) {
       throw new RowError(
         "too-few-negatives",
         `found ${chosen.length} negative${chosen.length === 1 ? "" : "s"}, fewer than minNeg ${p.minNeg}: ` +
-          `too few of the ${engine.size} corpus documents share a term with the query` +
+          `too few of the ${retriever.size} corpus documents ${retriever.kind === "bm25" ? "share a term with the query" : "were retrieved"}` +
           (p.minScore !== undefined ? ` and score at least minScore ${p.minScore}` : "") +
           " without overlapping the positive",
       );
@@ -274,40 +265,41 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     const best = chosen[0];
     if (best && positiveScore !== undefined) {
       const margin = positiveScore - best.score;
-      ctx.observe("bm25_margin", margin);
+      ctx.observe(retriever.kind === "bm25" ? "bm25_margin" : "score_margin", margin);
       if (margin < 0) ctx.count("negative_outscores_positive", 1);
     }
     return ctx.output({
-      negatives: chosen.map((h) => this.corpus.texts[h.docId] as string),
-      negative_ids: chosen.map((h) => this.corpus.ids[h.docId] as string),
+      negatives: chosen.map((h) => h.text),
+      negative_ids: chosen.map((h) => h.id),
       negative_scores: chosen.map((h) => h.score),
     });
   }
 
-  /**
-   * Walks the ranking best first, widening the search until numNeg negatives are found or the
-   * candidates run out. Rankings are a total order (score, then docId), so a wider search extends
-   * the narrower one and every candidate is judged, and counted, once.
-   */
-  private mine(
-    engine: Bm25Engine,
+  /** Walks the ranking best first, widening the search until numNeg negatives are found or the candidates run out. */
+  private async mine(
+    retriever: RetrieverABC,
     query: string,
     self: number | undefined,
     positive: PreparedText,
     ctx: RowContext<Bm25HardNegParams>,
-  ): { chosen: Bm25Hit[]; positiveScore: number | undefined } {
+  ): Promise<{ chosen: RetrievedPassage[]; positiveScore: number | undefined }> {
     const { numNeg, skipTop, minScore } = ctx.params;
-    const chosen: Bm25Hit[] = [];
+    const options = { signal: ctx.signal, tag: ctx.stepId };
+    const chosen: RetrievedPassage[] = [];
     const chosenTexts = new Set<string>();
     let positiveScore: number | undefined;
     let skipped = 0;
-    let walked = 0;
+    // Judged docIds: a wider search re-ranks nothing for BM25, but a fusion's ranking may shift, so
+    // every candidate is judged (and counted) once by identity rather than by position.
+    const judged = new Set<number>();
     let done = false;
-    let k = Math.min(engine.size, skipTop + numNeg + 16);
+    let k = Math.min(retriever.size, skipTop + numNeg + 16);
     while (!done) {
-      const hits = engine.search(query, k);
-      for (; walked < hits.length && !done; walked++) {
-        const hit = hits[walked] as Bm25Hit;
+      const hits = await retriever.search(query, k, options);
+      for (const hit of hits) {
+        if (done) break;
+        if (judged.has(hit.docId)) continue;
+        judged.add(hit.docId);
         if (hit.docId === self) {
           positiveScore = hit.score;
           continue;
@@ -316,7 +308,7 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
           done = true;
           break;
         }
-        const candidate = this.detector.prepare(this.corpus.texts[hit.docId] as string);
+        const candidate = this.detector.prepare(hit.text);
         const verdict = this.detector.check(positive, candidate);
         if (verdict.overlapping) {
           ctx.count(verdict.reason === "identical" ? "excluded_identical" : "excluded_overlap", 1);
@@ -334,23 +326,15 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
         chosenTexts.add(candidate.text);
         if (chosen.length >= numNeg) done = true;
       }
-      if (hits.length < k || k >= engine.size) done = true;
-      k = Math.min(engine.size, k * 4);
+      if (hits.length < k || k >= retriever.size) done = true;
+      k = Math.min(retriever.size, k * 4);
     }
     if (positiveScore === undefined && self !== undefined) {
       // The positive ranked below the candidates walked: score it alone.
-      positiveScore = engine.search(query, 1, { exclude: (d) => d !== self })[0]?.score ?? 0;
+      positiveScore = (await retriever.search(query, 1, { ...options, exclude: (d) => d !== self }))[0]?.score ?? 0;
     }
     return { chosen, positiveScore };
   }
-}
-
-function firstIndexOf(ids: readonly string[]): Map<string, number> {
-  const map = new Map<string, number>();
-  ids.forEach((id, i) => {
-    if (!map.has(id)) map.set(id, i);
-  });
-  return map;
 }
 
 function describeQuestion(value: unknown): string {

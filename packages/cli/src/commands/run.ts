@@ -1,6 +1,14 @@
 import type { OperatorRegistry, PipelinePlan } from "@dataflow/core";
-import { didYouMean, type LLMServingABC, type ServingConfig, startRun, streamLogger } from "@dataflow/core";
+import {
+  didYouMean,
+  type LLMServingABC,
+  type RetrieverABC,
+  type ServingConfig,
+  startRun,
+  streamLogger,
+} from "@dataflow/core";
 import { createServing } from "@dataflow/llm-serving";
+import { createRetriever } from "@dataflow/retrieval";
 import { FileRunStore, FileStorage } from "@dataflow/storage";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -27,7 +35,13 @@ export function describePlan(plan: PipelinePlan, cwd = process.cwd()): string {
     const ins = Object.entries(s.inputs).map(([p, c]) => (p === c ? p : `${p}←${c}`));
     const outs = Object.entries(s.outputs).map(([p, c]) => (p === c ? p : `${p}→${c}`));
     lines.push(
-      `  ${s.id}: ${s.op.spec.name}${s.serving ? ` [serving ${s.serving}]` : ""}${ins.length ? ` in(${ins.join(", ")})` : ""}${outs.length ? ` out(${outs.join(", ")})` : ""}`,
+      `  ${s.id}: ${s.op.spec.name}${s.serving ? ` [serving ${s.serving}]` : ""}${s.retriever ? ` [retriever ${s.retriever}]` : ""}${ins.length ? ` in(${ins.join(", ")})` : ""}${outs.length ? ` out(${outs.join(", ")})` : ""}`,
+    );
+  }
+  for (const [name, r] of Object.entries(plan.retrievers)) {
+    if (!plan.steps.some((s) => s.retriever === name)) continue;
+    lines.push(
+      `  retriever ${name}: ${r.type} over ${displayPath(r.corpus, cwd)}${r.serving ? ` (embeddings: serving ${r.serving})` : ""}`,
     );
   }
   lines.push(`  output: ${displayPath(plan.output.path, cwd)} — columns: ${plan.columns.join(", ")}`);
@@ -52,14 +66,26 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
   }
 
   const servings: Record<string, LLMServingABC> = {};
+  const retrievers: Record<string, RetrieverABC> = {};
+  const retrieverNames = new Set(plan.steps.flatMap((s) => (s.retriever ? [s.retriever] : [])));
   try {
-    for (const name of new Set(plan.steps.flatMap((s) => (s.serving ? [s.serving] : [])))) {
+    // Servings that steps use, and those that compute a used retriever's embeddings.
+    const servingNames = new Set([
+      ...plan.steps.flatMap((s) => (s.serving ? [s.serving] : [])),
+      ...[...retrieverNames].flatMap((r) => plan.retrievers[r]?.serving ?? []),
+    ]);
+    for (const name of servingNames) {
       servings[name] = createServing(name, plan.servings[name] as ServingConfig, {
         env: io.env,
         cacheDir: join(plan.cache.dir, "responses"),
         logger: streamLogger("serving", io.stderr),
         progressStream: io.stderr,
       });
+    }
+    for (const name of retrieverNames) {
+      const config = plan.retrievers[name];
+      if (!config) continue;
+      retrievers[name] = createRetriever(name, config, { servings, logger: streamLogger("retrieval", io.stderr) });
     }
   } catch (err) {
     io.stderr.write(`error: ${(err as Error).message}\n`);
@@ -78,6 +104,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
     storage,
     runStore,
     servings,
+    retrievers,
     sourceIdentity: { path: plan.source.path, ...(sourceStat ? { size: sourceStat.size, mtimeMs: sourceStat.mtimeMs } : {}) },
     ...(flags.fresh ? { fresh: true } : {}),
     ...(flags.fromStep !== undefined ? { fromStep: flags.fromStep } : {}),
@@ -113,6 +140,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
     return EXIT_RUN_FAILED;
   } finally {
     removeHandler();
+    for (const retriever of Object.values(retrievers)) await retriever.close();
     for (const serving of Object.values(servings)) await serving.close();
   }
 }

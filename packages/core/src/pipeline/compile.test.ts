@@ -53,11 +53,27 @@ class Ask extends RowOperator {
   }
 }
 
+class Search extends RowOperator {
+  static readonly spec = {
+    name: "test/search",
+    version: "1.0.0",
+    description: "needs a retriever",
+    params: { type: "object" },
+    inputs: {},
+    outputs: {},
+    retriever: "required" as const,
+  };
+  process() {
+    return undefined;
+  }
+}
+
 function registry(): OperatorRegistry {
   const r = new OperatorRegistry();
   r.register(Upper, "test");
   r.register(DropCol, "test");
   r.register(Ask, "test");
+  r.register(Search, "test");
   return r;
 }
 
@@ -160,6 +176,58 @@ steps:
         severity: "warning",
         message: 'step "up" overwrites column "text" (from the source)',
       }),
+    ]);
+  });
+
+  it("compiles retrievers: defaults filled, corpus resolved, steps bound", async () => {
+    const { plan, diagnostics } = await compile(`name: r
+source: { path: in.jsonl }
+servings:
+  emb: { model: e }
+retrievers:
+  docs: { type: hybrid, corpus: data/docs.jsonl, serving: emb, weights: { dense: 2 } }
+steps:
+  - { id: s, op: test/search, retriever: docs }
+`);
+    expect(errors(diagnostics)).toEqual([]);
+    expect(plan?.retrievers.docs).toEqual({
+      type: "hybrid",
+      corpus: "/tmp/p/data/docs.jsonl",
+      textField: "text",
+      idField: "id",
+      serving: "emb",
+      bm25: { k1: 0.9, b: 0.4 },
+      rrfK: 60,
+      depth: 50,
+      weights: { bm25: 1, dense: 2 },
+    });
+    expect(plan?.steps[0]?.retriever).toBe("docs");
+  });
+
+  it("checks retrievers and the steps that name them", async () => {
+    const { plan, diagnostics } = await compile(`name: r
+source: { path: in.jsonl }
+servings:
+  emb: { model: e }
+retrievers:
+  dense: { type: dense, corpus: docs.jsonl }
+  other: { type: hybrid, corpus: docs.jsonl, serving: embb }
+  sparse: { type: bm25, corpus: docs.txt, serving: emb }
+steps:
+  - { id: a, op: test/search }
+  - { id: b, op: test/search, retriever: dens }
+  - { id: c, op: test/upper, retriever: dense }
+`);
+    expect(plan).toBeUndefined();
+    const messages = diagnostics.map((d) => `${d.severity} ${d.location?.line} ${d.message} | ${d.hint}`);
+    expect(messages).toEqual([
+      expect.stringMatching(/^error 8 pipeline: .*retrievers.sparse.corpus/),
+      "error 6 retriever \"dense\": a dense retriever needs a serving to compute embeddings | add \"serving: <name>\" naming one of: emb",
+      "error 7 retriever \"other\": serving \"embb\" is not defined | did you mean \"emb\"?",
+      "warning 8 retriever \"sparse\": a bm25 retriever computes no embeddings; \"serving: emb\" is ignored | remove the serving line, or use type dense or hybrid",
+      "error 10 step \"a\": test/search needs a retriever | add \"retriever: <name>\" naming one of: dense, other, sparse",
+      "error 11 step \"b\": retriever \"dens\" is not defined | did you mean \"dense\"?",
+      "warning 12 step \"c\": test/upper does not use a retriever; \"retriever: dense\" is ignored | remove the retriever line",
     ]);
   });
 
