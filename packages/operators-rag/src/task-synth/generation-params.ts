@@ -1,0 +1,37 @@
+import type { GenerationSettings, JSONSchema } from "@dataflow/core";
+
+/** Sampling settings an LLM operator may override; unset ones fall back to the serving's. */
+export interface GenerationParams {
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  generationSeed?: number;
+}
+
+/** The params-schema properties for `GenerationParams`. */
+export const generationParamsSchema: Record<string, JSONSchema> = {
+  temperature: {
+    type: "number",
+    minimum: 0,
+    maximum: 2,
+    description: "Sampling temperature (default: the serving's)",
+  },
+  topP: {
+    type: "number",
+    exclusiveMinimum: 0,
+    maximum: 1,
+    description: "Nucleus sampling (default: the serving's)",
+  },
+  maxTokens: { type: "integer", minimum: 1, description: "Most tokens per answer (default: the serving's)" },
+  generationSeed: { type: "integer", description: "Sampling seed sent to the serving" },
+};
+
+/** Only the settings that are set, so the serving's own defaults stay in force for the rest. */
+export function generationSettings(params: GenerationParams): GenerationSettings {
+  const settings: GenerationSettings = {};
+  if (params.temperature !== undefined) settings.temperature = params.temperature;
+  if (params.topP !== undefined) settings.topP = params.topP;
+  if (params.maxTokens !== undefined) settings.maxTokens = params.maxTokens;
+  if (params.generationSeed !== undefined) settings.seed = params.generationSeed;
+  return settings;
+}

@@ -1,0 +1,35 @@
+import type { LLMServingABC } from "@dataflow/core";
+import { createServing } from "@dataflow/llm-serving";
+import { type ChatServer, type ChatServerOptions, startChatServer } from "@dataflow/llm-serving/testing";
+
+/** A real OpenAI serving against the loopback chat server, with retries tuned short for tests. */
+export async function loopbackServing(
+  options: ChatServerOptions,
+): Promise<{ server: ChatServer; serving: LLMServingABC }> {
+  const server = await startChatServer(options);
+  const serving = createServing(
+    "teacher",
+    {
+      type: "openai",
+      model: "test-model",
+      baseURL: server.url,
+      apiKeyEnv: "OPENAI_API_KEY",
+      maxConcurrency: 4,
+      timeoutMs: 5_000,
+      maxRetries: 2,
+    },
+    { env: {}, retry: { baseDelayMs: 5, maxDelayMs: 20 } },
+  );
+  return { server, serving };
+}
+
+/** The chat-completion requests the server answered, in arrival order. */
+export function chatRequests(server: ChatServer) {
+  return server.requests.filter((r) => r.path.endsWith("/chat/completions"));
+}
+
+/** The last user message of a chat-completion request body. */
+export function lastUserMessage(body: unknown): string {
+  const messages = (body as { messages?: { role: string; content: string }[] }).messages ?? [];
+  return [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
+}
