@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { ErrorObject } from "ajv";
 import { createAjv } from "./ajv.js";
 import type { LLMServingABC } from "./llm-serving.js";
@@ -57,6 +58,11 @@ export interface StepContextOptions<P> {
 }
 
 export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<P> {
+  const signal = o.signal ?? new AbortController().signal;
+  const stopping = o.stopping ?? signal;
+  // Every in-flight row may wait on these (a serving slot, a backoff, a rate bucket): hundreds of
+  // listeners are expected, not a leak, so Node's warning at 11 would only be noise.
+  setMaxListeners(0, signal, stopping);
   return {
     stepId: o.stepId,
     baseDir: o.baseDir ?? process.cwd(),
@@ -66,8 +72,8 @@ export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<
     serving: o.serving,
     retriever: o.retriever,
     logger: o.logger ?? silentLogger,
-    signal: o.signal ?? new AbortController().signal,
-    stopping: o.stopping ?? o.signal ?? new AbortController().signal,
+    signal,
+    stopping,
     // Rows backing off from a 429 give up their serving slot; more rows in flight than slots keep it busy.
     concurrency: o.concurrency ?? o.spec.concurrency ?? (o.serving ? 4 * o.serving.maxConcurrency : 8),
     report: o.report,
