@@ -1,5 +1,7 @@
 import { OperatorRegistry, registerCoreOperators } from "@dataflow/core";
+import * as exportsPlugin from "@dataflow/exports";
 import * as llmServing from "@dataflow/llm-serving";
+import * as rag from "@dataflow/operators-rag";
 import * as rare from "@dataflow/operators-rare";
 
 /** A registry with the operators that ship with the framework. */
@@ -8,5 +10,7 @@ export function createDefaultRegistry(): OperatorRegistry {
   registerCoreOperators(registry);
   registry.use(llmServing, "@dataflow/llm-serving");
   registry.use(rare, "@dataflow/operators-rare");
+  registry.use(rag, "@dataflow/operators-rag");
+  registry.use(exportsPlugin, "@dataflow/exports");
   return registry;
 }

@@ -1,1 +1,100 @@
-export {};
+export { ExportError, type ExportErrorKind } from "./export-error.js";
+export {
+  EXPORT_INPUTS,
+  ExportOperator,
+  type ExportParams,
+  exportColumns,
+  exportParamsSchema,
+} from "./export-operator.js";
+export {
+  type CommonExportOptions,
+  checkExportOptions,
+  type OptionRules,
+  type UserContent,
+} from "./export-options.js";
+export {
+  type OpenAIChatMessage,
+  type OpenAIChatObservationAs,
+  type OpenAIChatOptions,
+  type OpenAIChatRecord,
+  type OpenAITool,
+  type OpenAIToolCall,
+  openAIChatFromExample,
+  REARAG_TOOLS,
+  toOpenAIChat,
+} from "./openai-chat.js";
+export { OpenAIChatExportOperator, type OpenAIChatExportParams } from "./openai-chat-operator.js";
+export { checkOpenAIChatRecord, OPENAI_CHAT_SCHEMA } from "./openai-chat-schema.js";
+export {
+  DEFAULT_REFUSAL,
+  documentLabel,
+  NOISY_CONTEXT_INSTRUCTION,
+  noisyContextPrompt,
+  RARE_INSTRUCTION,
+  rarePrompt,
+  rareTarget,
+} from "./prompts.js";
+export { PythonLiteralError, parsePythonLiteral } from "./python-literal.js";
+export {
+  REARAG_DEFAULT_MAX_STEPS,
+  type ReaRagMessage,
+  type ReaRagOptions,
+  type ReaRagRecord,
+  reaRagFromExample,
+  toReaRag,
+} from "./rearag.js";
+export { ReaRagExportOperator, type ReaRagExportParams } from "./rearag-operator.js";
+export { checkReaRagRecord, REARAG_SCHEMA } from "./rearag-schema.js";
+export {
+  bareQuestion,
+  type ParseTrajectoryOptions,
+  parseReaRagStep,
+  parseReaRagTrajectory,
+  type ReaRagAction,
+  type ReaRagStep,
+  type ReaRagTrajectory,
+  TrajectoryError,
+} from "./rearag-trajectory.js";
+export { register } from "./register.js";
+export {
+  type Example,
+  KIND_PORTS,
+  plainRowSource,
+  type ReadOptions,
+  ROW_KINDS,
+  type RowKind,
+  type RowSource,
+  readExample,
+  type SingleTurnExample,
+  type TrajectoryExample,
+} from "./row-kinds.js";
+export {
+  type ShareGptObservationAs,
+  type ShareGptOptions,
+  type ShareGptRecord,
+  type ShareGptTurn,
+  shareGptFromExample,
+  toShareGpt,
+} from "./sharegpt.js";
+export { ShareGptExportOperator, type ShareGptExportParams } from "./sharegpt-operator.js";
+export { checkShareGptRecord, SHAREGPT_SCHEMA } from "./sharegpt-schema.js";
+export {
+  type TrlLayout,
+  type TrlMessage,
+  type TrlObservationAs,
+  type TrlOptions,
+  type TrlRecord,
+  toTrl,
+  trlFromExample,
+  trlLayoutFor,
+} from "./trl.js";
+export { TrlExportOperator, type TrlExportParams } from "./trl-operator.js";
+export { checkTrlRecord, TRL_SCHEMA } from "./trl-schema.js";
+export {
+  assertValidExport,
+  EXPORT_FORMATS,
+  EXPORT_SCHEMAS,
+  type ExportFormat,
+  type ExportValidation,
+  validateExport,
+} from "./validate.js";
