@@ -1,5 +1,5 @@
-import type { ServingConfig } from "@dataflow/core";
 import { existsSync } from "node:fs";
+import type { ServingConfig } from "@dataflow/core";
 import { describe, expect, it, vi } from "vitest";
 import { AiSdkServing } from "./ai-sdk/ai-sdk-serving.js";
 import { createServing } from "./create-serving.js";
@@ -126,5 +126,49 @@ describe("createServing", () => {
       logger: log,
     });
     expect(log.info.mock.calls[0]?.[0]).toContain("127.0.0.1:1");
+  });
+
+  it("wires the embedding settings into every serving type", () => {
+    const env = { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" };
+    const embedding = { embeddingModel: "embed-small", embeddingBatchSize: 16, embeddingDimensions: 256 };
+    for (const type of ["openai", "ai-sdk"] as const) {
+      const serving = createServing("s", config({ type, ...embedding }), { env });
+      expect(serving).toMatchObject({ embeddingModel: "embed-small", embeddingBatchSize: 16 });
+      expect(serving.fingerprint()).toEqual({
+        model: "m",
+        settings: {},
+        embeddingModel: "embed-small",
+        embeddingDimensions: 256,
+      });
+    }
+    const local = createServing(
+      "s",
+      config({ type: "local", model: "/m/chat.gguf", embeddingModel: "embed.gguf", embeddingBatchSize: 8 }),
+      { env: {}, cwd: "/m" },
+    ) as LocalServing;
+    expect(local).toMatchObject({ embeddingModel: "embed.gguf", embeddingBatchSize: 8 });
+    expect(local.embeddingReference).toMatchObject({ kind: "file", path: "/m/embed.gguf" });
+    // Unset: the chat model embeds, in batches of 64, and the fingerprint is as it was.
+    const plain = createServing("s", config({ type: "openai" }), { env });
+    expect(plain).toMatchObject({ embeddingModel: "m", embeddingBatchSize: 64 });
+    expect(plain.fingerprint()).toEqual({ model: "m", settings: {} });
+  });
+
+  it("auto → local ignores an API embedding model name, and says so", () => {
+    const log = logger();
+    const serving = createServing(
+      "s",
+      config({ model: "/m/chat.gguf", embeddingModel: "text-embedding-3-small" }),
+      { env: {}, logger: log },
+    ) as LocalServing;
+    expect(serving.embeddingModel).toBe("/m/chat.gguf");
+    expect(serving.embeddingReference).toBe(serving.reference);
+    expect(log.info).toHaveBeenCalledWith(
+      'serving "s": embeddingModel text-embedding-3-small is not a GGUF file or model URI; the local model embeds instead',
+    );
+    const named = createServing("s", config({ model: "/m/chat.gguf", embeddingModel: "/m/e.gguf" }), {
+      env: {},
+    });
+    expect(named.embeddingModel).toBe("/m/e.gguf");
   });
 });

@@ -4,11 +4,11 @@ import type { Logger, ServingConfig } from "@dataflow/core";
 import { silentLogger } from "@dataflow/core";
 import { AiSdkServing } from "./ai-sdk/ai-sdk-serving.js";
 import type { ProgressStream } from "./local/download-progress.js";
-import { localEnvSettings } from "./local/local-settings.js";
 import { LocalServing } from "./local/local-serving.js";
+import { localEnvSettings } from "./local/local-settings.js";
 import { DEFAULT_LOCAL_MODEL, isLocalModelReference } from "./local/model-reference.js";
 import { OpenAIServing } from "./openai/openai-serving.js";
-import { OPENAI_DEFAULT_BASE_URL, endpointLabel, isLoopback, resolveApiKey } from "./serving/endpoint.js";
+import { endpointLabel, isLoopback, OPENAI_DEFAULT_BASE_URL, resolveApiKey } from "./serving/endpoint.js";
 import type { RetryTuning } from "./serving/retry-policy.js";
 import type { ServingBase, ServingBaseOptions } from "./serving/serving-base.js";
 
@@ -69,13 +69,13 @@ export function createServing(
         : (local.model ?? DEFAULT_LOCAL_MODEL.uri);
       const keys = apiKeyEnv === "OPENAI_API_KEY" ? "OPENAI_API_KEY" : `${apiKeyEnv} or OPENAI_API_KEY`;
       logger.info(`serving "${name}": auto → local, model ${model} (no OPENAI_BASE_URL or ${keys} set)`);
-      return createLocal(name, config, model, options, env, logger);
+      return createLocal(name, config, model, options, env, logger, true);
     }
     type = "openai";
   }
   if (type === "local") {
     logger.info(`serving "${name}": local, model ${config.model}`);
-    return createLocal(name, config, config.model, options, env, logger);
+    return createLocal(name, config, config.model, options, env, logger, false);
   }
 
   const baseURL = configured ?? OPENAI_DEFAULT_BASE_URL;
@@ -103,6 +103,7 @@ function createLocal(
   options: CreateServingOptions,
   env: Record<string, string | undefined>,
   logger: Logger,
+  auto: boolean,
 ): LocalServing {
   // The pipeline's settings win; the DATAFLOW_LOCAL_* variables fill what it leaves out.
   const fromEnv = localEnvSettings(env);
@@ -117,8 +118,17 @@ function createLocal(
     (options.cacheDir !== undefined
       ? join(dirname(options.cacheDir), "models")
       : join(homedir(), ".cache", "dataflow", "models"));
+  const shared = sharedOptions(name, config, options, logger);
+  const embeddingModel = config.embeddingModel;
+  if (auto && embeddingModel !== undefined && !isLocalModelReference(embeddingModel)) {
+    // An API embedding model (text-embedding-3-small) means nothing here, as an API chat model does not.
+    delete shared.embeddingModel;
+    logger.info(
+      `serving "${name}": embeddingModel ${embeddingModel} is not a GGUF file or model URI; the local model embeds instead`,
+    );
+  }
   return new LocalServing({
-    ...sharedOptions(name, config, options, logger),
+    ...shared,
     model,
     modelsDir,
     env,
@@ -153,6 +163,9 @@ function sharedOptions(
       stop: config.stop,
     },
     ...(config.prices ? { prices: config.prices } : {}),
+    ...(config.embeddingModel !== undefined ? { embeddingModel: config.embeddingModel } : {}),
+    ...(config.embeddingBatchSize !== undefined ? { embeddingBatchSize: config.embeddingBatchSize } : {}),
+    ...(config.embeddingDimensions !== undefined ? { embeddingDimensions: config.embeddingDimensions } : {}),
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
     logger,

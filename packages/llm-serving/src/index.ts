@@ -1,6 +1,22 @@
+export * from "./ai-sdk/ai-sdk-serving.js";
+export * from "./create-serving.js";
+export { LocalModelUnavailableError } from "./local/local-errors.js";
+export type { LocalGpu } from "./local/local-runtime.js";
+export * from "./local/local-serving.js";
+export { type LocalEnvSettings, localEnvSettings } from "./local/local-settings.js";
+export {
+  DEFAULT_LOCAL_MODEL,
+  isLocalModelReference,
+  type ModelReference,
+  parseModelReference,
+} from "./local/model-reference.js";
+export { defaultThreadCount } from "./local/thread-count.js";
+export * from "./openai/openai-serving.js";
+export * from "./operators/generate.js";
 export * from "./output/extract-json.js";
 export * from "./output/parse-structured.js";
 export * from "./output/split-reasoning.js";
+export * from "./plugin.js";
 export * from "./serving/concurrency-limiter.js";
 export * from "./serving/endpoint.js";
 export * from "./serving/llm-errors.js";
@@ -9,19 +25,4 @@ export * from "./serving/retry-policy.js";
 export * from "./serving/serving-base.js";
 export * from "./serving/token-bucket.js";
 export * from "./serving/usage-meter.js";
-export * from "./openai/openai-serving.js";
-export * from "./ai-sdk/ai-sdk-serving.js";
-export * from "./local/local-serving.js";
-export { LocalModelUnavailableError } from "./local/local-errors.js";
-export type { LocalGpu } from "./local/local-model.js";
-export { localEnvSettings, type LocalEnvSettings } from "./local/local-settings.js";
-export {
-  DEFAULT_LOCAL_MODEL,
-  isLocalModelReference,
-  parseModelReference,
-  type ModelReference,
-} from "./local/model-reference.js";
-export { defaultThreadCount } from "./local/thread-count.js";
-export * from "./create-serving.js";
-export * from "./operators/generate.js";
-export * from "./plugin.js";
+export * from "./serving/vector-codec.js";

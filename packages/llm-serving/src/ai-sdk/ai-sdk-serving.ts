@@ -1,14 +1,18 @@
-import { type OpenAIProvider, createOpenAI } from "@ai-sdk/openai";
-import type { JSONSchema, LLMError } from "@dataflow/core";
+import { createOpenAI, type OpenAIProvider } from "@ai-sdk/openai";
+import { type JSONSchema, LLMError } from "@dataflow/core";
 import {
+  APICallError,
+  embedMany,
+  generateText,
+  jsonSchema,
   type LanguageModel,
   type ModelMessage,
   Output,
   type OutputInterface,
-  generateText,
-  jsonSchema,
+  TypeValidationError,
 } from "ai";
 import {
+  type EmbedTransportResult,
   ServingBase,
   type ServingBaseOptions,
   type TransportRequest,
@@ -25,15 +29,17 @@ export interface AiSdkServingOptions extends ServingBaseOptions {
  * `generateText` of the Vercel AI SDK with the chat-completions model of
  * `@ai-sdk/openai` (`provider.chat(model)`): local servers speak
  * /chat/completions, not the Responses API that `provider(model)` targets.
+ * Embeddings go through `embedMany` with the provider's embedding model (`/embeddings`).
  * Same config surface and behaviour as the `openai` serving.
  */
 export class AiSdkServing extends ServingBase {
+  private readonly provider: OpenAIProvider;
   private readonly languageModel: LanguageModel;
 
   constructor(options: AiSdkServingOptions) {
     super({ ...options, secrets: [...(options.secrets ?? []), options.apiKey] });
-    const provider: OpenAIProvider = createOpenAI({ baseURL: options.baseURL, apiKey: options.apiKey });
-    this.languageModel = provider.chat(options.model);
+    this.provider = createOpenAI({ baseURL: options.baseURL, apiKey: options.apiKey });
+    this.languageModel = this.provider.chat(options.model);
   }
 
   protected async transport(request: TransportRequest, signal: AbortSignal): Promise<TransportResult> {
@@ -74,6 +80,50 @@ export class AiSdkServing extends ServingBase {
         completionTokens: result.usage.outputTokens ?? 0,
       },
       ...(result.response.modelId ? { model: result.response.modelId } : {}),
+    };
+  }
+
+  protected override async embedTransport(
+    model: string,
+    texts: readonly string[],
+    signal: AbortSignal,
+  ): Promise<EmbedTransportResult> {
+    const dimensions = this.embeddingDimensions;
+    let result: Awaited<ReturnType<typeof embedMany>>;
+    try {
+      result = await embedMany({
+        model: this.provider.embedding(model),
+        values: [...texts],
+        // ServingBase owns retries and batching: one call, one request.
+        maxRetries: 0,
+        maxParallelCalls: 1,
+        abortSignal: signal,
+        ...(dimensions !== undefined ? { providerOptions: { openai: { dimensions } } } : {}),
+      });
+    } catch (err) {
+      // A well-formed response whose vectors fail the provider's schema (a null for a NaN): bad output, not a torn body.
+      if (APICallError.isInstance(err) && TypeValidationError.isInstance(err.cause)) {
+        const status = err.statusCode;
+        if (status === undefined || (status >= 200 && status < 300)) {
+          const detail = err.cause.message.slice(0, 300);
+          throw new LLMError(
+            "bad-output",
+            `the embeddings answer is not a list of numeric vectors: ${detail}`,
+            {
+              cause: err,
+            },
+          );
+        }
+      }
+      throw err;
+    }
+    const body = result.responses?.[0]?.body as { model?: unknown } | undefined;
+    const tokens = result.usage.tokens;
+    return {
+      vectors: result.embeddings,
+      // No usage in the answer is NaN here.
+      ...(Number.isFinite(tokens) ? { promptTokens: tokens } : {}),
+      ...(typeof body?.model === "string" && body.model ? { model: body.model } : {}),
     };
   }
 

@@ -10,39 +10,26 @@ import type {
   LlamaChat,
   LlamaContext,
   LlamaContextSequence,
-  LlamaGrammar,
   LlamaGpuType,
+  LlamaGrammar,
   LlamaModel,
 } from "node-llama-cpp";
 import { withJsonInstruction } from "../serving/json-instruction.js";
 import type { TransportResult } from "../serving/serving-base.js";
 import { toChatHistory } from "./chat-history.js";
-import type { ProgressStream } from "./download-progress.js";
 import { toGrammarSchema } from "./grammar-schema.js";
-import { LocalModelUnavailableError, insteadHint } from "./local-errors.js";
-import { obtainModelFile } from "./model-file.js";
+import type { LocalRuntime } from "./local-runtime.js";
 import type { ModelReference } from "./model-reference.js";
 import { SequencePool } from "./sequence-pool.js";
-import { defaultThreadCount } from "./thread-count.js";
-
-export type LocalGpu = "auto" | LlamaGpuType;
 
 export interface LocalModelOptions {
   servingName: string;
   reference: ModelReference;
-  modelsDir: string;
   /** Parallel sequences in the one context: requests generated at once. */
   sequences: number;
-  /** CPU threads; default: the cores available (see defaultThreadCount). */
-  threads?: number;
   /** Tokens per sequence; default: what the model was trained on, at most 8,192, less when memory is short. */
   contextSize?: number;
-  /** "auto": a GPU when one works (Metal, CUDA or Vulkan), else the CPU. */
-  gpu?: LocalGpu;
-  env: Record<string, string | undefined>;
   logger: Logger;
-  progressStream?: ProgressStream;
-  signal?: AbortSignal;
 }
 
 export interface GenerateLocalOptions {
@@ -61,8 +48,18 @@ interface Slot {
 const MAX_DEFAULT_CONTEXT = 8_192;
 const MIN_DEFAULT_CONTEXT = 2_048;
 
+/** A context size: the one asked for, else what the model was trained on within [2,048, 8,192]. */
+export function contextSizeFor(
+  model: LlamaModel,
+  asked: number | undefined,
+): number | { min: number; max: number } {
+  if (asked !== undefined) return asked;
+  const trained = model.trainContextSize;
+  return { min: Math.min(MIN_DEFAULT_CONTEXT, trained), max: Math.min(MAX_DEFAULT_CONTEXT, trained) };
+}
+
 /**
- * One GGUF model loaded in-process by node-llama-cpp: one context with a few sequences, a pool
+ * A GGUF model's chat side in-process, through node-llama-cpp: one context with a few sequences, a pool
  * handing free ones to concurrent requests, chat formatting by the model's own template (or the
  * wrapper node-llama-cpp falls back to), and grammars from JSON schemas, made once per schema.
  */
@@ -86,75 +83,28 @@ export class LocalModel {
     return this.llama.gpu;
   }
 
-  static async load(o: LocalModelOptions): Promise<LocalModel> {
-    const path = await obtainModelFile(o.reference, {
-      servingName: o.servingName,
-      modelsDir: o.modelsDir,
-      env: o.env,
-      logger: o.logger,
-      ...(o.progressStream ? { progressStream: o.progressStream } : {}),
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
+  /** The chat context on the runtime's copy of the model (loaded, and downloaded, on first use). */
+  static async create(runtime: LocalRuntime, o: LocalModelOptions): Promise<LocalModel> {
+    const { nlc, llama, model, threads, loadMs } = await runtime.load(o.reference);
     const startedAt = performance.now();
-    // Loaded here, on first use only: a pipeline without a local serving never loads the addon.
-    const nlc = await import("node-llama-cpp");
-    const llama = await nlc.getLlama({
-      gpu: o.gpu ?? "auto",
-      // Prebuilt binaries only: never build llama.cpp or download its sources.
-      build: "never",
-      skipDownload: true,
-      progressLogs: false,
-      maxThreads: o.threads ?? defaultThreadCount(),
-      logLevel: nlc.LlamaLogLevel.error,
-      logger: (_level, message) => o.logger.warn(`serving "${o.servingName}": llama.cpp: ${message.trim()}`),
+    const context = await model.createContext({
+      sequences: o.sequences,
+      threads,
+      contextSize: contextSizeFor(model, o.contextSize),
     });
-    let model: LlamaModel | undefined;
-    try {
-      if (o.threads === undefined) llama.maxThreads = defaultThreadCount(llama.cpuMathCores);
-      const threads = llama.maxThreads;
-      try {
-        model = await llama.loadModel({ modelPath: path });
-      } catch (err) {
-        throw new LocalModelUnavailableError(
-          `serving "${o.servingName}": llama.cpp cannot load the model file ${path}: ${(err as Error).message}. ${insteadHint(o.servingName)}`,
-          { cause: err },
-        );
-      }
-      const trained = model.trainContextSize;
-      const context = await model.createContext({
-        sequences: o.sequences,
-        threads,
-        contextSize:
-          o.contextSize ??
-          ({
-            min: Math.min(MIN_DEFAULT_CONTEXT, trained),
-            max: Math.min(MAX_DEFAULT_CONTEXT, trained),
-          } as const),
-      });
-      const slots: Slot[] = [];
-      for (let i = 0; i < o.sequences; i++) {
-        const sequence = context.getSequence();
-        slots.push({ sequence, chat: new nlc.LlamaChat({ contextSequence: sequence }) });
-      }
-      const loaded = new LocalModel(
-        llama,
-        model,
-        context,
-        new SequencePool(slots),
-        o.reference.label,
-        threads,
-      );
-      o.logger.info(
-        `serving "${o.servingName}": local model ${o.reference.label} ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s ` +
-          `(${llama.gpu === false ? "CPU" : `GPU: ${llama.gpu}`}, ${threads} thread${threads === 1 ? "" : "s"}, ` +
-          `${o.sequences} × ${context.contextSize} tokens of context, chat format ${slots[0]?.chat.chatWrapper.wrapperName ?? "?"})`,
-      );
-      return loaded;
-    } catch (err) {
-      await model?.dispose().catch(() => {});
-      await llama.dispose().catch(() => {});
-      throw err;
+    const slots: Slot[] = [];
+    for (let i = 0; i < o.sequences; i++) {
+      const sequence = context.getSequence();
+      slots.push({ sequence, chat: new nlc.LlamaChat({ contextSequence: sequence }) });
     }
+    const loaded = new LocalModel(llama, model, context, new SequencePool(slots), o.reference.label, threads);
+    const seconds = (loadMs + performance.now() - startedAt) / 1000;
+    o.logger.info(
+      `serving "${o.servingName}": local model ${o.reference.label} ready in ${seconds.toFixed(1)} s ` +
+        `(${llama.gpu === false ? "CPU" : `GPU: ${llama.gpu}`}, ${threads} thread${threads === 1 ? "" : "s"}, ` +
+        `${o.sequences} × ${context.contextSize} tokens of context, chat format ${slots[0]?.chat.chatWrapper.wrapperName ?? "?"})`,
+    );
+    return loaded;
   }
 
   /** One answer on a free sequence; waits for one while all are busy. */
@@ -227,10 +177,9 @@ export class LocalModel {
     }
   }
 
+  /** Frees the context; the model and the runtime are the LocalRuntime's. */
   async dispose(): Promise<void> {
     await this.context.dispose().catch(() => {});
-    await this.model.dispose().catch(() => {});
-    await this.llama.dispose().catch(() => {});
   }
 
   /** The grammar for a schema, made once; undefined when the schema is beyond what a grammar expresses. */

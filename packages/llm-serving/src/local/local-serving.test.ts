@@ -168,6 +168,83 @@ describe.skipIf(!haveModel)("LocalServing on stories260K.gguf", () => {
   });
 });
 
+describe.skipIf(!haveModel)("LocalServing embeddings on stories260K.gguf", () => {
+  it("embeds lazily with the chat model: one vector per text, deterministic, sharing the chat model's file", async () => {
+    const log = logger();
+    const serving = local({ logger: log, embeddingBatchSize: 2 });
+    expect(serving.embeddingModel).toBe(tinyModel);
+    expect(log.info).not.toHaveBeenCalled();
+    const texts = [
+      "The cat sat on the mat.",
+      "A dog ran in the park.",
+      "The cat sat on the mat.",
+      "Birds sing.",
+    ];
+    const result = await serving.embed(texts, { tag: "docs" });
+    expect(result.vectors).toHaveLength(4);
+    for (const v of result.vectors) {
+      expect(v).toBeInstanceOf(Float32Array);
+      expect(v).toHaveLength(64);
+      expect(v.every(Number.isFinite)).toBe(true);
+    }
+    expect(result.vectors[2]).toEqual(result.vectors[0]);
+    expect(result.vectors[1]).not.toEqual(result.vectors[0]);
+    expect(result).toMatchObject({ model: tinyModel, cached: 0 });
+    expect(result.promptTokens).toBeGreaterThan(4);
+    // Three distinct texts, two to a batch.
+    expect(serving.usage().byTag.docs).toMatchObject({ requests: 2, promptTokens: result.promptTokens });
+    expect(log.info).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /local embedding model .*stories260K\.gguf ready .*\(CPU, 1 thread, 64 dimensions\)/,
+      ),
+    );
+    // Chat on the same serving shares the loaded model file.
+    await serving.generate({ messages: [{ role: "user", content: "Once upon a time" }] });
+    const again = await serving.embed(["Birds sing."]);
+    expect(again.vectors[0]).toEqual(result.vectors[3]);
+  });
+
+  it("answers repeated texts from the cache; a text past the context is a bad-request", async () => {
+    const cacheDir = join(tmp, "embed-cache");
+    const serving = local({ cacheDir, contextSize: 64 });
+    const first = await serving.embed(["Once upon a time."]);
+    const next = local({ cacheDir, contextSize: 64 });
+    const cached = await next.embed(["Once upon a time."]);
+    expect(cached).toMatchObject({ cached: 1, promptTokens: 0 });
+    expect(cached.vectors).toEqual(first.vectors);
+    expect(next.usage().total.requests).toBe(0);
+
+    const long = "The cat sat on the mat and looked at the big red ball. ".repeat(20);
+    const err = await serving.embed(["short", long]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LLMError);
+    expect(err).toMatchObject({ kind: "bad-request" });
+    expect((err as Error).message).toMatch(
+      /a text of \d+ tokens .* is longer than the embedding model's context/,
+    );
+  });
+
+  it("loads a separate embeddingModel on its own, and fails one that is missing with what to set", async () => {
+    const serving = local({ embeddingModel: join(tmp, "absent-embedder.gguf") });
+    expect(serving.embeddingModel).toBe(join(tmp, "absent-embedder.gguf"));
+    expect(serving.fingerprint()).toMatchObject({ embeddingModel: join(tmp, "absent-embedder.gguf") });
+    const err = await serving.embed(["x"]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LocalModelUnavailableError);
+    expect((err as Error).message).toMatch(/no model file at .*absent-embedder\.gguf/);
+    // Chat still works: the chat model is another file.
+    const ok = await serving.generate({ messages: [{ role: "user", content: "hi" }] });
+    expect(ok.text.length).toBeGreaterThan(0);
+  });
+
+  it("stops as cancelled when the caller aborts before the model is ready", async () => {
+    const serving = local();
+    const controller = new AbortController();
+    controller.abort();
+    const err = await serving.embed(["x"], { signal: controller.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RowError);
+    expect(err).toMatchObject({ kind: "cancelled" });
+  });
+});
+
 describe("LocalServing when the model cannot be had", () => {
   it("every request fails at once with an error saying what to set; logged once; nothing reaches beyond 127.0.0.1", async () => {
     const closed = createServer();

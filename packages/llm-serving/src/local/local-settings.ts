@@ -1,4 +1,4 @@
-import type { LocalGpu } from "./local-model.js";
+import type { LocalGpu } from "./local-runtime.js";
 
 /** Settings of the local serving that the pipeline's serving config has no field for yet. */
 export interface LocalEnvSettings {

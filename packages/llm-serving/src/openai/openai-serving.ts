@@ -5,11 +5,13 @@ import type {
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import {
+  type EmbedTransportResult,
   ServingBase,
   type ServingBaseOptions,
   type TransportRequest,
   type TransportResult,
 } from "../serving/serving-base.js";
+import { decodeVector } from "../serving/vector-codec.js";
 import { openaiError } from "./openai-errors.js";
 
 export interface OpenAIServingOptions extends ServingBaseOptions {
@@ -18,7 +20,7 @@ export interface OpenAIServingOptions extends ServingBaseOptions {
 }
 
 /**
- * Chat completions through the `openai` SDK, against OpenAI or any
+ * Chat completions and embeddings through the `openai` SDK, against OpenAI or any
  * OpenAI-compatible server (vLLM, SGLang, Ollama, llama.cpp, LM Studio).
  * The SDK's own retries are off: ServingBase owns retries, so a backoff never holds a slot.
  */
@@ -81,6 +83,41 @@ export class OpenAIServing extends ServingBase {
           }
         : {}),
       ...(typeof completion.model === "string" && completion.model ? { model: completion.model } : {}),
+    };
+  }
+
+  protected override async embedTransport(
+    model: string,
+    texts: readonly string[],
+    signal: AbortSignal,
+  ): Promise<EmbedTransportResult> {
+    const dimensions = this.embeddingDimensions;
+    // "float" asked for explicitly: the SDK's default (base64) is not spoken by every compatible server.
+    const response = await this.client.embeddings.create(
+      {
+        model,
+        input: [...texts],
+        encoding_format: "float",
+        ...(dimensions !== undefined ? { dimensions } : {}),
+      },
+      { signal, maxRetries: 0 },
+    );
+    const data = (response as { data?: unknown }).data;
+    if (!Array.isArray(data)) throw new LLMError("transport", "the embeddings response has no data list");
+    const items = data as { index?: unknown; embedding?: unknown }[];
+    // Servers may answer out of order; `index` says where each vector belongs.
+    const ordered = items.every((d) => typeof d?.index === "number")
+      ? [...items].sort((a, b) => (a.index as number) - (b.index as number))
+      : items;
+    const promptTokens = response.usage?.prompt_tokens;
+    return {
+      vectors: ordered.map((d) => {
+        const e = d?.embedding;
+        // A server that sends base64 anyway: the float32 values it encoded.
+        return (typeof e === "string" ? (decodeVector(e) ?? []) : e) as number[];
+      }),
+      ...(typeof promptTokens === "number" ? { promptTokens } : {}),
+      ...(typeof response.model === "string" && response.model ? { model: response.model } : {}),
     };
   }
 

@@ -1,6 +1,7 @@
-import { LLMError, errorKind } from "@dataflow/core";
+import { errorKind, LLMError } from "@dataflow/core";
 import { describe, expect, it } from "vitest";
 import {
+  type EmbedTransportResult,
   ServingBase,
   type ServingBaseOptions,
   type TransportRequest,
@@ -108,5 +109,138 @@ describe("ServingBase", () => {
     const serving = new FakeServing(async () => ({ text: "ok" }), { settings: { temperature: 0, seed: 1 } });
     await serving.generate({ ...ask, settings: { temperature: 0.7, seed: undefined } });
     expect(serving.calls[0]?.settings).toEqual({ temperature: 0.7, seed: 1 });
+  });
+});
+
+/** A serving that embeds through a function. */
+class EmbeddingFake extends FakeServing {
+  batches: string[][] = [];
+
+  constructor(
+    private readonly vectors: (
+      texts: readonly string[],
+      call: number,
+      signal: AbortSignal,
+    ) => Promise<EmbedTransportResult>,
+    options: Partial<ServingBaseOptions> = {},
+  ) {
+    super(async () => ({ text: "unused" }), options);
+  }
+
+  protected override embedTransport(
+    _model: string,
+    texts: readonly string[],
+    signal: AbortSignal,
+  ): Promise<EmbedTransportResult> {
+    this.batches.push([...texts]);
+    return this.vectors(texts, this.batches.length, signal);
+  }
+}
+
+const lengthVectors = async (texts: readonly string[]): Promise<EmbedTransportResult> => ({
+  vectors: texts.map((t) => [t.length, 1]),
+  promptTokens: texts.length,
+});
+
+describe("ServingBase.embed", () => {
+  it("says which serving cannot embed, before sending anything", async () => {
+    const serving = new FakeServing(async () => ({ text: "ok" }));
+    const err = await serving.embed(["a"]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LLMError);
+    expect(err).toMatchObject({ kind: "bad-request" });
+    expect((err as Error).message).toMatch(/serving "fake" \(FakeServing\) cannot compute embeddings/);
+    expect(serving.usage().total.requests).toBe(0);
+  });
+
+  it("refuses empty texts and non-strings, naming the index", async () => {
+    const serving = new EmbeddingFake(lengthVectors);
+    await expect(serving.embed(["a", ""])).rejects.toThrow(/texts\[1\] to embed is empty/);
+    await expect(serving.embed(["a", 3 as unknown as string])).rejects.toThrow(
+      /texts\[1\] to embed is a number/,
+    );
+    expect(serving.batches).toEqual([]);
+    expect(await serving.embed([])).toEqual({ vectors: [], model: "m", promptTokens: 0, cached: 0 });
+  });
+
+  it("sends each distinct text once, in batches, and answers in input order", async () => {
+    const serving = new EmbeddingFake(lengthVectors, { embeddingBatchSize: 2 });
+    const result = await serving.embed(["aaa", "b", "aaa", "cc", "dddd"], { tag: "r" });
+    expect(serving.batches).toEqual([
+      ["aaa", "b"],
+      ["cc", "dddd"],
+    ]);
+    expect(result.vectors.map((v) => v[0])).toEqual([3, 1, 3, 2, 4]);
+    expect(result.vectors[0]).toBeInstanceOf(Float32Array);
+    expect(result).toMatchObject({ model: "m", promptTokens: 4, cached: 0 });
+    expect(serving.usage().byTag.r).toEqual({ requests: 2, cached: 0, promptTokens: 4, completionTokens: 0 });
+  });
+
+  it("retries a batch like a chat request, and fails bad output typed, without retrying it", async () => {
+    const flaky = new EmbeddingFake(async (texts, call) => {
+      if (call === 1) throw new LLMError("transport", "HTTP 503", { status: 503, retryAfterMs: 1 });
+      return lengthVectors(texts);
+    });
+    expect((await flaky.embed(["x"])).vectors).toHaveLength(1);
+    expect(flaky.batches).toHaveLength(2);
+
+    const short = new EmbeddingFake(async () => ({ vectors: [[1]] }));
+    await expect(short.embed(["x", "y"])).rejects.toMatchObject({
+      kind: "bad-output",
+      message: "the embeddings answer has 1 vectors for 2 texts",
+    });
+    expect(short.batches).toHaveLength(1);
+  });
+
+  it("stops the other batches when one fails, and waits for them before failing", async () => {
+    let running = 0;
+    const serving = new EmbeddingFake(
+      (texts, _call, signal) => {
+        if (texts[0] === "bad")
+          return Promise.reject(new LLMError("bad-request", "HTTP 400: no", { status: 400 }));
+        running++;
+        return new Promise((_resolve, reject) =>
+          signal.addEventListener("abort", () => {
+            running--;
+            reject(new Error("aborted"));
+          }),
+        );
+      },
+      { embeddingBatchSize: 1, maxConcurrency: 4, timeoutMs: 60_000 },
+    );
+    const err = await serving.embed(["slow 1", "bad", "slow 2"]).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: "bad-request", message: "HTTP 400: no" });
+    expect(running).toBe(0);
+  });
+
+  it("is cancelled when the caller aborts", async () => {
+    const serving = new EmbeddingFake(() => new Promise<EmbedTransportResult>(() => {}), {
+      timeoutMs: 60_000,
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const err = await serving.embed(["a", "b"], { signal: controller.signal }).catch((e: unknown) => e);
+    expect(errorKind(err)).toBe("cancelled");
+  });
+
+  it("checks the vectors' length against embeddingDimensions", async () => {
+    const serving = new EmbeddingFake(lengthVectors, { embeddingDimensions: 3 });
+    await expect(serving.embed(["a"])).rejects.toThrow(/asked for vectors of 3 dimensions .* but got 2/);
+  });
+
+  it("names the embedding model, and fingerprints it only when configured", () => {
+    const plain = new EmbeddingFake(lengthVectors);
+    expect(plain.embeddingModel).toBe("m");
+    expect(plain.fingerprint()).toEqual({ model: "m", settings: {} });
+    const configured = new EmbeddingFake(lengthVectors, { embeddingModel: "e", embeddingDimensions: 8 });
+    expect(configured.embeddingModel).toBe("e");
+    expect(configured.fingerprint()).toEqual({
+      model: "m",
+      settings: {},
+      embeddingModel: "e",
+      embeddingDimensions: 8,
+    });
+    expect(() => new EmbeddingFake(lengthVectors, { embeddingBatchSize: 0 })).toThrow(
+      /embeddingBatchSize must be a whole number ≥ 1, got 0/,
+    );
   });
 });

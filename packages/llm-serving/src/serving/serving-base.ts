@@ -1,5 +1,8 @@
+import { setMaxListeners } from "node:events";
 import {
   type ChatMessage,
+  type EmbeddingResult,
+  type EmbedOptions,
   type GenerateOptions,
   type GenerationSettings,
   type JSONSchema,
@@ -16,10 +19,11 @@ import { parseStructured } from "../output/parse-structured.js";
 import { splitReasoning } from "../output/split-reasoning.js";
 import { ABORTED, cancelledError, raceAbort, sleep, throwIfCancelled } from "./abort.js";
 import { ConcurrencyLimiter } from "./concurrency-limiter.js";
+import { toVectors } from "./embedding-vectors.js";
 import { withJsonInstruction } from "./json-instruction.js";
 import { redactError } from "./llm-errors.js";
-import { type CachedResponse, ResponseCache, cacheKey } from "./response-cache.js";
-import { DEFAULT_MAX_DELAY_MS, type RetryTuning, backoffDelay, isRetryable } from "./retry-policy.js";
+import { type CachedResponse, cacheKey, embeddingCacheKey, ResponseCache } from "./response-cache.js";
+import { backoffDelay, DEFAULT_MAX_DELAY_MS, isRetryable, type RetryTuning } from "./retry-policy.js";
 import { TokenBucket } from "./token-bucket.js";
 import { type Prices, UsageMeter } from "./usage-meter.js";
 
@@ -43,6 +47,20 @@ export interface TransportResult {
   model?: string;
 }
 
+/** One embeddings request's answer, as a transport got it: a vector per text, in order. */
+export interface EmbedTransportResult {
+  vectors: readonly (readonly number[] | Float32Array)[];
+  /** Input tokens the endpoint billed, when it said. */
+  promptTokens?: number;
+  /** The model that answered, as the endpoint names it. */
+  model?: string;
+}
+
+/** What a serving is preparing for: a chat answer, or embeddings. */
+export type PreparePurpose = "generate" | "embed";
+
+export const DEFAULT_EMBEDDING_BATCH_SIZE = 64;
+
 export interface ServingBaseOptions {
   name: string;
   model: string;
@@ -65,6 +83,12 @@ export interface ServingBaseOptions {
   cacheDir?: string;
   logger?: Logger;
   retry?: RetryTuning;
+  /** The model `embed` uses; `model` by default. */
+  embeddingModel?: string;
+  /** Texts per embeddings request; 64 by default. */
+  embeddingBatchSize?: number;
+  /** The vector length to ask the endpoint for (OpenAI `dimensions`); vectors of another length are bad output. */
+  embeddingDimensions?: number;
   /** Values that must never appear in errors or logs (the API key). */
   secrets?: readonly string[];
   /**
@@ -76,21 +100,46 @@ export interface ServingBaseOptions {
 
 type ResponseFormatSupport = "unknown" | "supported" | "unsupported";
 
+/** One attempt of a call, as the retry loop makes it. */
+interface Attempt<T> {
+  /** Tokens it is expected to use: taken from the tokens-per-minute budget before it goes out. */
+  estimate: number;
+  send(signal: AbortSignal): Promise<T>;
+  /** The tokens its answer reports: metered, and the budget corrected by them. */
+  usage(result: T): Usage | undefined;
+}
+
+interface RetryPlan<T> {
+  /** The attempt to make now; asked before each one. */
+  next(): Attempt<T>;
+  /** Whether a failure is answered by asking differently: not a retry (no backoff, not counted). */
+  reroute?(err: LLMError): boolean;
+}
+
+// Cache files `embed` reads at once, and writes at once per batch: a corpus of thousands of
+// texts must not exhaust file handles.
+const CACHE_READS_AT_ONCE = 64;
+const CACHE_WRITES_AT_ONCE = 8;
+
 /**
  * The shared middleware of every serving, one owner per concern: the response
  * cache, the concurrency limit (a slot is held only while a request is on the
  * wire, never during a retry backoff), request and token rate limits, retries
  * with backoff and Retry-After, per-attempt timeouts and the caller's abort,
  * output handling (reasoning split, JSON extraction and validation) and usage
- * accounting. A transport only turns one request into one raw answer.
+ * accounting, for chat answers and embeddings alike. A transport only turns one
+ * request into one raw answer.
  */
 export abstract class ServingBase extends LLMServingABC {
   readonly name: string;
   readonly model: string;
   readonly maxConcurrency: number;
+  readonly embeddingBatchSize: number;
+  protected readonly embeddingDimensions: number | undefined;
   protected readonly logger: Logger;
   protected readonly secrets: readonly string[];
   private readonly settings: GenerationSettings;
+  private readonly configuredEmbeddingModel: string | undefined;
   private readonly timeoutMs: number;
   private readonly transportTimesOut: boolean;
   private readonly maxRetries: number;
@@ -109,6 +158,15 @@ export abstract class ServingBase extends LLMServingABC {
     this.name = options.name;
     this.model = options.model;
     this.maxConcurrency = options.maxConcurrency;
+    this.configuredEmbeddingModel = options.embeddingModel;
+    this.embeddingBatchSize = positiveWhole(
+      options.embeddingBatchSize ?? DEFAULT_EMBEDDING_BATCH_SIZE,
+      "embeddingBatchSize",
+    );
+    this.embeddingDimensions =
+      options.embeddingDimensions === undefined
+        ? undefined
+        : positiveWhole(options.embeddingDimensions, "embeddingDimensions");
     this.logger = options.logger ?? silentLogger;
     this.secrets = options.secrets ?? [];
     this.settings = definedSettings(options.settings ?? {});
@@ -130,16 +188,30 @@ export abstract class ServingBase extends LLMServingABC {
   /** Send one request and return the raw answer; throw anything (toLLMError maps it). */
   protected abstract transport(request: TransportRequest, signal: AbortSignal): Promise<TransportResult>;
 
-  /** Map what `transport` threw to a typed LLMError. */
+  /**
+   * Embed one batch (at most `embeddingBatchSize` texts) with `model`; throw anything (toLLMError
+   * maps it). Servings without it cannot embed: `embed` fails with a bad-request saying so.
+   */
+  protected embedTransport?(
+    model: string,
+    texts: readonly string[],
+    signal: AbortSignal,
+  ): Promise<EmbedTransportResult>;
+
+  /** Map what `transport` or `embedTransport` threw to a typed LLMError. */
   protected abstract toLLMError(err: unknown): LLMError;
 
   /**
-   * Runs once per request that the cache did not answer, before any attempt, outside the
-   * concurrency slots and timeouts: where a serving loads what it needs (a local model), so a
-   * download is neither timed out nor retried. What it throws fails the request as it is.
+   * Runs once per request (or `embed` call) that the cache did not answer, before any attempt,
+   * outside the concurrency slots and timeouts: where a serving loads what it needs (a local
+   * model), so a download is neither timed out nor retried. What it throws fails the request as it is.
    */
-  protected prepare(_signal: AbortSignal | undefined): Promise<void> {
+  protected prepare(_signal: AbortSignal | undefined, _purpose: PreparePurpose): Promise<void> {
     return Promise.resolve();
+  }
+
+  override get embeddingModel(): string {
+    return this.configuredEmbeddingModel ?? this.model;
   }
 
   async generate(request: LLMRequest, options: GenerateOptions = {}): Promise<LLMResult> {
@@ -165,16 +237,109 @@ export abstract class ServingBase extends LLMServingABC {
       }
     }
 
-    await this.prepareOrCancel(signal);
-    const raw = await this.send(request.messages, settings, options);
+    await this.prepareOrCancel(signal, "generate");
+    const raw = await this.sendChat(request.messages, settings, options);
     const result = this.finish(raw, schema, startedAt, false);
     if (key !== undefined) await this.store(key, raw);
     return result;
   }
 
+  /**
+   * Vectors for `texts`, in order. Each distinct text is looked up in the response cache and
+   * only the misses are sent, `embeddingBatchSize` to a request, the batches in parallel, each
+   * through the same slots, rate limits, retries and timeouts as a chat request. The first batch
+   * that fails stops the others and fails the call (batches already answered stay cached).
+   */
+  override async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<EmbeddingResult> {
+    const { signal, tag } = options;
+    throwIfCancelled(signal);
+    const model = this.embeddingModel;
+    if (!this.embedTransport) {
+      throw new LLMError(
+        "bad-request",
+        `serving "${this.name}" (${this.constructor.name}) cannot compute embeddings; use a serving of type openai, ai-sdk or local`,
+      );
+    }
+    checkTexts(texts, this.name);
+    // Each distinct text once: a corpus with repeated passages pays for each once.
+    const positions = new Map<string, number[]>();
+    for (const [i, text] of texts.entries()) {
+      const at = positions.get(text);
+      if (at) at.push(i);
+      else positions.set(text, [i]);
+    }
+    const vectors: Float32Array[] = new Array(texts.length);
+    const put = (text: string, vector: Float32Array) => {
+      for (const i of positions.get(text) ?? []) vectors[i] = vector;
+    };
+    const keyOf = (text: string) => embeddingCacheKey({ model, dimensions: this.embeddingDimensions, text });
+
+    let cached = 0;
+    let misses = [...positions.keys()];
+    if (this.cache) {
+      const cache = this.cache;
+      const left: string[] = [];
+      for (let i = 0; i < misses.length; i += CACHE_READS_AT_ONCE) {
+        const chunk = misses.slice(i, i + CACHE_READS_AT_ONCE);
+        const hits = await Promise.all(chunk.map((text) => cache.getEmbedding(keyOf(text))));
+        for (const [j, text] of chunk.entries()) {
+          const hit = hits[j];
+          // A vector of another length than asked for (an entry written before) is a miss.
+          const fits = hit && (this.embeddingDimensions ?? hit.vector.length) === hit.vector.length;
+          if (hit && fits) {
+            put(text, hit.vector);
+            cached += positions.get(text)?.length ?? 0;
+          } else left.push(text);
+        }
+      }
+      misses = left;
+      if (cached > 0) this.meter.cached(tag, cached);
+    }
+
+    let promptTokens = 0;
+    if (misses.length > 0) {
+      await this.prepareOrCancel(signal, "embed");
+      const batches: string[][] = [];
+      for (let i = 0; i < misses.length; i += this.embeddingBatchSize)
+        batches.push(misses.slice(i, i + this.embeddingBatchSize));
+      const answers = await this.allOrNothing(
+        batches.map((batch) => (inner: AbortSignal) => this.embedBatch(model, batch, inner, tag)),
+        signal,
+      );
+      for (const [b, answer] of answers.entries()) {
+        promptTokens += answer.promptTokens;
+        for (const [j, text] of (batches[b] ?? []).entries()) {
+          const vector = answer.vectors[j];
+          if (vector) put(text, vector);
+        }
+      }
+    }
+
+    const length = vectors[0]?.length;
+    const odd = vectors.findIndex((v) => v?.length !== length);
+    if (odd >= 0) {
+      throw new LLMError(
+        "bad-output",
+        `embeddings of different lengths in one call: ${length} (texts[0]) and ${vectors[odd]?.length} (texts[${odd}])` +
+          (cached > 0
+            ? "; the response cache may hold vectors of an earlier version of the model: clear it"
+            : ""),
+      );
+    }
+    return { vectors, model, promptTokens, cached };
+  }
+
   override fingerprint(): Record<string, unknown> {
     // The endpoint and the serving type stay out: a moved server gives the same answers.
-    return { model: this.model, settings: { ...this.settings } };
+    // Embedding settings only when configured, so chat fingerprints stay as they were.
+    return {
+      model: this.model,
+      settings: { ...this.settings },
+      ...(this.configuredEmbeddingModel !== undefined
+        ? { embeddingModel: this.configuredEmbeddingModel }
+        : {}),
+      ...(this.embeddingDimensions !== undefined ? { embeddingDimensions: this.embeddingDimensions } : {}),
+    };
   }
 
   override usage(): { total: UsageTotals; byTag: Record<string, UsageTotals> } {
@@ -182,54 +347,179 @@ export abstract class ServingBase extends LLMServingABC {
   }
 
   /** `prepare`, given up at once (as cancelled) when the caller's signal aborts. */
-  private async prepareOrCancel(signal: AbortSignal | undefined): Promise<void> {
-    if (!signal) return this.prepare(undefined);
+  private async prepareOrCancel(signal: AbortSignal | undefined, purpose: PreparePurpose): Promise<void> {
+    if (!signal) return this.prepare(undefined, purpose);
     try {
-      await raceAbort(this.prepare(signal), signal);
+      await raceAbort(this.prepare(signal, purpose), signal);
     } catch (err) {
       if (err === ABORTED) throw cancelledError(signal);
       throw err;
     }
   }
 
-  /** The retry loop: one attempt per iteration, the slot given back before any backoff. */
-  private async send(
+  /** One chat request through the retry loop, falling back to JSON in the prompt once if the server refuses response_format. */
+  private async sendChat(
     messages: ChatMessage[],
     settings: GenerationSettings,
     options: GenerateOptions,
   ): Promise<TransportResult> {
-    const { signal, schema, tag } = options;
+    const { schema } = options;
     const schemaName = responseFormatName(options.schemaName);
-    let retries = 0;
     let plain = false;
+    let request: TransportRequest | undefined;
+    const raw = await this.sendWithRetries<TransportResult>(
+      {
+        next: () => {
+          const prompted = schema !== undefined && (plain || this.responseFormat === "unsupported");
+          const sent: TransportRequest = {
+            model: this.model,
+            messages: prompted && schema ? withJsonInstruction(messages, schema) : messages,
+            settings,
+            ...(schema && !prompted ? { responseFormat: { name: schemaName, schema } } : {}),
+          };
+          request = sent;
+          let chars = 0;
+          for (const m of sent.messages) chars += m.content.length;
+          return {
+            estimate: Math.ceil(chars / 4) + (settings.maxTokens ?? 0),
+            send: (signal) => this.transport(sent, signal),
+            usage: (result) => result.usage,
+          };
+        },
+        reroute: (err) => {
+          if (!request || !this.shouldFallBack(request, err)) return false;
+          // Not a retry: the same question, asked the way this server understands.
+          plain = true;
+          return true;
+        },
+      },
+      options,
+    );
+    if (request) this.noteResponseFormat(request, plain);
+    return raw;
+  }
+
+  /** One batch of texts through the retry loop; the answer checked, cached per text. */
+  private async embedBatch(
+    model: string,
+    texts: string[],
+    signal: AbortSignal,
+    tag: string | undefined,
+  ): Promise<{ vectors: Float32Array[]; promptTokens: number }> {
+    const transport = this.embedTransport;
+    if (!transport) throw new LLMError("bad-request", `serving "${this.name}" cannot compute embeddings`);
+    let chars = 0;
+    for (const t of texts) chars += t.length;
+    const raw = await this.sendWithRetries<EmbedTransportResult>(
+      {
+        next: () => ({
+          estimate: Math.ceil(chars / 4),
+          send: (s) => transport.call(this, model, texts, s),
+          usage: (result) =>
+            result.promptTokens !== undefined && Number.isFinite(result.promptTokens)
+              ? { promptTokens: result.promptTokens, completionTokens: 0 }
+              : undefined,
+        }),
+      },
+      { signal, tag },
+    );
+    const vectors = toVectors(raw.vectors, texts.length, this.embeddingDimensions);
+    const cache = this.cache;
+    if (cache) {
+      const stored = raw.model ?? model;
+      // A few files at a time: many batches finish together, and together must not exhaust file handles.
+      await this.storeSafely(async () => {
+        for (let i = 0; i < texts.length; i += CACHE_WRITES_AT_ONCE) {
+          await Promise.all(
+            texts.slice(i, i + CACHE_WRITES_AT_ONCE).map((text, j) =>
+              cache.setEmbedding(embeddingCacheKey({ model, dimensions: this.embeddingDimensions, text }), {
+                model: stored,
+                vector: vectors[i + j] as Float32Array,
+              }),
+            ),
+          );
+        }
+      });
+    }
+    const promptTokens = raw.promptTokens;
+    return {
+      vectors,
+      promptTokens: promptTokens !== undefined && Number.isFinite(promptTokens) ? promptTokens : 0,
+    };
+  }
+
+  /**
+   * Runs every job on a signal of its own that aborts with the caller's; the first failure
+   * aborts the rest and, once all have settled (nothing runs on after the call), fails the call.
+   */
+  private async allOrNothing<T>(
+    jobs: ((signal: AbortSignal) => Promise<T>)[],
+    signal: AbortSignal | undefined,
+  ): Promise<T[]> {
+    const inner = new AbortController();
+    // Every job listens on it (slot, backoff, attempt): a large corpus is hundreds of jobs.
+    setMaxListeners(0, inner.signal);
+    const onAbort = () => inner.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let failed = false;
+    let first: unknown;
+    try {
+      const settled = await Promise.allSettled(
+        jobs.map((job) =>
+          job(inner.signal).catch((err: unknown) => {
+            if (!failed) {
+              failed = true;
+              first = err;
+              inner.abort(err);
+            }
+            throw err;
+          }),
+        ),
+      );
+      if (failed) {
+        if (signal?.aborted) throw cancelledError(signal);
+        throw first;
+      }
+      return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /**
+   * The retry loop shared by chat and embeddings: one attempt per iteration, each holding a
+   * concurrency slot only while on the wire (given back before any backoff), within the
+   * request and token rates, the per-attempt timeout, the call's deadline and the caller's abort.
+   */
+  private async sendWithRetries<T>(
+    plan: RetryPlan<T>,
+    options: { signal?: AbortSignal | undefined; tag?: string | undefined },
+  ): Promise<T> {
+    const { signal, tag } = options;
+    let retries = 0;
+    let again = false;
     let deadline = Number.POSITIVE_INFINITY;
     let last: LLMError | undefined;
     for (;;) {
-      const prompted = schema !== undefined && (plain || this.responseFormat === "unsupported");
-      const request: TransportRequest = {
-        model: this.model,
-        messages: prompted && schema ? withJsonInstruction(messages, schema) : messages,
-        settings,
-        ...(schema && !prompted ? { responseFormat: { name: schemaName, schema } } : {}),
-      };
+      const attempt = plan.next();
       // Requests back from a backoff go first: they were admitted before the ones still queued.
-      const release = await this.limiter.acquire(signal, retries > 0 || plain);
+      const release = await this.limiter.acquire(signal, again);
       let failure: unknown;
       try {
-        const estimate = await this.waitForRate(request, signal);
+        const estimate = await this.waitForRate(attempt.estimate, signal);
         if (deadline === Number.POSITIVE_INFINITY) deadline = performance.now() + this.totalTimeoutMs;
         const left = deadline - performance.now();
         if (last && left <= 0)
           throw new Final(gaveUp(last, retries, "its deadline passed while it waited for a slot"));
         const budget = Math.min(this.timeoutMs, left);
         this.meter.request(tag);
-        const raw = await this.attempt(request, budget, signal);
-        if (raw.usage) {
-          this.meter.tokens(tag, raw.usage);
-          this.tokenBucket?.adjust(raw.usage.promptTokens + raw.usage.completionTokens - estimate);
+        const result = await this.attempt(attempt.send, budget, signal);
+        const usage = attempt.usage(result);
+        if (usage) {
+          this.meter.tokens(tag, usage);
+          this.tokenBucket?.adjust(usage.promptTokens + usage.completionTokens - estimate);
         }
-        this.noteResponseFormat(request, plain);
-        return raw;
+        return result;
       } catch (err) {
         failure = err;
       } finally {
@@ -238,11 +528,8 @@ export abstract class ServingBase extends LLMServingABC {
       if (failure instanceof Final) throw failure.error;
       if (!(failure instanceof LLMError)) throw failure;
       last = failure;
-      if (this.shouldFallBack(request, failure)) {
-        // Not a retry: the same question, asked the way this server understands.
-        plain = true;
-        continue;
-      }
+      again = true;
+      if (plan.reroute?.(failure)) continue;
       if (!isRetryable(failure) || retries >= this.maxRetries) throw gaveUp(failure, retries);
       const delay = backoffDelay(retries, failure.retryAfterMs, this.retry);
       if (performance.now() + delay >= deadline) throw gaveUp(failure, retries, "its deadline would pass");
@@ -259,14 +546,14 @@ export abstract class ServingBase extends LLMServingABC {
    * the SDK does: the first of answer, timeout and abort settles the attempt
    * (and aborts the request), so an SDK stuck reading a body cannot hang the caller.
    */
-  private attempt(
-    request: TransportRequest,
+  private attempt<T>(
+    send: (signal: AbortSignal) => Promise<T>,
     ms: number,
     signal: AbortSignal | undefined,
-  ): Promise<TransportResult> {
+  ): Promise<T> {
     throwIfCancelled(signal);
     const controller = new AbortController();
-    return new Promise<TransportResult>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       let settled = false;
       const settle = (then: () => void) => {
         if (settled) return;
@@ -291,9 +578,9 @@ export abstract class ServingBase extends LLMServingABC {
           reject(cancelledError(signal as AbortSignal));
         });
       signal?.addEventListener("abort", onAbort, { once: true });
-      let pending: Promise<TransportResult>;
+      let pending: Promise<T>;
       try {
-        pending = this.transport(request, controller.signal);
+        pending = send(controller.signal);
       } catch (err) {
         pending = Promise.reject(err);
       }
@@ -307,13 +594,10 @@ export abstract class ServingBase extends LLMServingABC {
     });
   }
 
-  /** Wait for the request and token budgets; returns the tokens taken (an estimate, corrected later). */
-  private async waitForRate(request: TransportRequest, signal: AbortSignal | undefined): Promise<number> {
+  /** Wait for the request and token budgets; returns the tokens taken (the estimate, corrected later). */
+  private async waitForRate(estimate: number, signal: AbortSignal | undefined): Promise<number> {
     if (this.requestBucket) await this.requestBucket.take(1, signal);
     if (!this.tokenBucket) return 0;
-    let chars = 0;
-    for (const m of request.messages) chars += m.content.length;
-    const estimate = Math.ceil(chars / 4) + (request.settings.maxTokens ?? 0);
     await this.tokenBucket.take(estimate, signal);
     return estimate;
   }
@@ -384,8 +668,13 @@ export abstract class ServingBase extends LLMServingABC {
       ...(raw.reasoningContent ? { reasoningContent: raw.reasoningContent } : {}),
       usage: raw.usage ?? { promptTokens: 0, completionTokens: 0 },
     };
+    const cache = this.cache;
+    if (cache) await this.storeSafely(() => cache.set(key, entry));
+  }
+
+  private async storeSafely(write: () => Promise<unknown>): Promise<void> {
     try {
-      await this.cache?.set(key, entry);
+      await write();
     } catch (err) {
       // A cache that cannot be written costs money on the next run, but must not fail this row.
       if (!this.cacheWriteWarned) {
@@ -403,6 +692,33 @@ function definedSettings(settings: GenerationSettings): GenerationSettings {
   const out: GenerationSettings = {};
   for (const [k, v] of Object.entries(settings)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
+}
+
+function positiveWhole(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a whole number ≥ 1, got ${value}`);
+  return value;
+}
+
+/** Texts `embed` can send: strings, none empty (endpoints refuse them; a local model has no vector for one). */
+function checkTexts(texts: readonly string[], serving: string): void {
+  if (!Array.isArray(texts)) {
+    throw new LLMError("bad-request", `serving "${serving}": embed takes an array of strings`);
+  }
+  for (const [i, text] of texts.entries()) {
+    if (typeof text !== "string") {
+      throw new LLMError(
+        "bad-request",
+        `serving "${serving}": texts[${i}] to embed is a ${typeof text}, not a string`,
+      );
+    }
+    if (text.length === 0) {
+      throw new LLMError(
+        "bad-request",
+        `serving "${serving}": texts[${i}] to embed is empty; leave empty passages or queries out before embedding`,
+      );
+    }
+  }
 }
 
 /** OpenAI requires ^[a-zA-Z0-9_-]{1,64}$ for the response_format name. */

@@ -11,7 +11,7 @@ const zero = (): UsageTotals => ({ requests: 0, cached: 0, promptTokens: 0, comp
 /**
  * Requests and tokens, overall and per tag (step id). `requests` counts HTTP
  * requests sent, retries included; `cached` counts answers served from the
- * response cache, which spend no tokens and so add none. Cost is derived from
+ * response cache (for embeddings: texts), which spend no tokens and so add none. Cost is derived from
  * the token totals when prices are configured.
  */
 export class UsageMeter {
@@ -24,8 +24,9 @@ export class UsageMeter {
     for (const t of this.targets(tag)) t.requests++;
   }
 
-  cached(tag: string | undefined): void {
-    for (const t of this.targets(tag)) t.cached++;
+  /** `count` answers (or embedded texts) served from the cache. */
+  cached(tag: string | undefined, count = 1): void {
+    for (const t of this.targets(tag)) t.cached += count;
   }
 
   tokens(tag: string | undefined, usage: Usage): void {

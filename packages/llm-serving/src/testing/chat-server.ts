@@ -3,16 +3,26 @@ import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { completionBody, errorBody, modelsBody } from "./chat-completion.js";
 import {
+  type EmbeddingRequestInfo,
+  EmbeddingScript,
+  type EmbeddingScriptOptions,
+  embeddingsBody,
+  readInput,
+} from "./embedding-script.js";
+import {
   type ChatRequestInfo,
+  type Fault,
   type ReceivedMessage,
   ReplyScript,
   type ReplyScriptOptions,
   type ScriptedReply,
 } from "./reply-script.js";
 
-export interface ChatServerOptions extends ReplyScriptOptions {
+export interface ChatServerOptions extends ReplyScriptOptions, EmbeddingScriptOptions {
   /** Delay before each chat-completion reply (faults included, hangs aside); 0 by default. */
   latencyMs?: number | ((req: ChatRequestInfo) => number);
+  /** Delay before each embeddings reply (faults included, hangs aside); 0 by default. */
+  embeddingLatencyMs?: number;
   /** Listed by GET /v1/models; defaults to ["test-model"]. Any model name is accepted in requests. */
   models?: string[];
 }
@@ -35,7 +45,10 @@ export interface ReceivedRequest {
   headers: Record<string, string>;
   /** The parsed JSON body; the raw text when it is not JSON; undefined when empty. */
   body: unknown;
-  /** Set for chat completions: the index matchers and reply functions saw. */
+  /**
+   * Set for chat completions and embeddings: the index their matchers and reply functions saw
+   * (counted apart for each endpoint).
+   */
   index?: number;
   /** `performance.now()` when the request arrived. */
   receivedAt: number;
@@ -70,11 +83,12 @@ const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "api-key
 
 /**
  * A real HTTP server on 127.0.0.1 (a free port) speaking the OpenAI
- * chat-completions protocol with scripted replies, latency and injected
- * faults, for testing servings and operators without a model or a network.
+ * chat-completions and embeddings protocols with scripted replies, latency and
+ * injected faults, for testing servings and operators without a model or a network.
  */
 export async function startChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
   const script = new ReplyScript(options);
+  const embeddings = new EmbeddingScript(options);
   const models = options.models ?? ["test-model"];
   const requests: ReceivedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -82,6 +96,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
   // Settle when each response closes, so close() returns with the log final.
   const open = new Set<Promise<void>>();
   let chatIndex = 0;
+  let embeddingIndex = 0;
   let inFlight = 0;
   let maxInFlight = 0;
   let closed: Promise<void> | undefined;
@@ -147,6 +162,8 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
       send(res, entry, 200, modelsBody(models));
     } else if (path === "/v1/chat/completions" && entry.method === "POST") {
       await chat(text, entry, res, gone.signal);
+    } else if (path === "/v1/embeddings" && entry.method === "POST") {
+      await embed(text, entry, res, gone.signal);
     } else {
       entry.outcome = "not-found";
       send(res, entry, 404, errorBody(404, `the test server has no ${entry.method} ${url.pathname}`));
@@ -187,13 +204,77 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     if (scripted.rule !== undefined) entry.rule = scripted.rule;
     if (scripted.randomFault) entry.randomFault = true;
 
-    if (spec.fault === "hang") {
+    const latency = () =>
+      spec.latencyMs ??
+      (typeof options.latencyMs === "function" ? options.latencyMs(info) : (options.latencyMs ?? 0));
+    await answer(entry, res, signal, spec.fault, latency, () =>
+      JSON.stringify(
+        completionBody({ id: `chatcmpl-test-${info.index}`, model: info.model, prompt: info.prompt, spec }),
+      ),
+    );
+  }
+
+  async function embed(text: string, entry: ReceivedRequest, res: ServerResponse, signal: AbortSignal) {
+    const body = entry.body;
+    const badRequest = (message: string) => {
+      entry.outcome = "bad-request";
+      send(res, entry, 400, errorBody(400, message));
+    };
+    if (!isRecord(body)) return badRequest(`request body is not a JSON object: ${text.slice(0, 80)}`);
+    const input = readInput(body.input);
+    if (typeof input === "string") return badRequest(input);
+    const encoding = body.encoding_format ?? "float";
+    if (encoding !== "float" && encoding !== "base64") {
+      return badRequest(`encoding_format must be "float" or "base64", got ${JSON.stringify(encoding)}`);
+    }
+    const dimensions = body.dimensions;
+    if (dimensions !== undefined && !(Number.isInteger(dimensions) && (dimensions as number) > 0)) {
+      return badRequest(`dimensions must be a positive integer, got ${JSON.stringify(dimensions)}`);
+    }
+    const info: EmbeddingRequestInfo = {
+      index: embeddingIndex++,
+      model: typeof body.model === "string" ? body.model : "",
+      input,
+      ...(typeof dimensions === "number" ? { dimensions } : {}),
+      body,
+    };
+    entry.index = info.index;
+    const faulted = embeddings.fault(info);
+    if (faulted) entry.rule = faulted.rule;
+    const fault = faulted?.fault;
+    let vectors: number[][] = [];
+    if (fault === undefined || typeof fault === "string") {
+      try {
+        vectors = embeddings.vectors(info);
+      } catch (err) {
+        entry.outcome = "error-status";
+        return send(res, entry, 500, errorBody(500, `test server embed function threw: ${String(err)}`));
+      }
+    }
+    await answer(
+      entry,
+      res,
+      signal,
+      fault,
+      () => options.embeddingLatencyMs ?? 0,
+      () => JSON.stringify(embeddingsBody(info, vectors, encoding)),
+    );
+  }
+
+  /** Sends a successful body, or the fault in its place, after the latency (a hang never answers). */
+  async function answer(
+    entry: ReceivedRequest,
+    res: ServerResponse,
+    signal: AbortSignal,
+    fault: Fault | undefined,
+    latencyMs: () => number,
+    body: () => string,
+  ): Promise<void> {
+    if (fault === "hang") {
       entry.outcome = "hang";
       return; // never answered: the client's timeout or close() ends it
     }
-    const latency =
-      spec.latencyMs ??
-      (typeof options.latencyMs === "function" ? options.latencyMs(info) : (options.latencyMs ?? 0));
+    const latency = latencyMs();
     if (latency > 0) {
       try {
         await delay(latency, undefined, { signal });
@@ -203,7 +284,6 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     }
     if (res.destroyed) return;
 
-    const fault = spec.fault;
     if (typeof fault === "object") {
       entry.outcome = "error-status";
       const headers: Record<string, string> = {};
@@ -212,14 +292,12 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
       return send(res, entry, fault.status, errorBody(fault.status, message), headers);
     }
 
-    const completion = JSON.stringify(
-      completionBody({ id: `chatcmpl-test-${info.index}`, model: info.model, prompt: info.prompt, spec }),
-    );
+    const text = body();
     if (fault === "truncated") {
       // Headers promise the whole body; half of it is sent and the connection is cut.
       entry.outcome = "truncated";
       entry.status = 200;
-      const bytes = Buffer.from(completion);
+      const bytes = Buffer.from(text);
       res.writeHead(200, { "content-type": "application/json", "content-length": bytes.length });
       res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => {
         entry.repliedAt = performance.now();
@@ -230,10 +308,10 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     if (fault === "malformed") {
       // A complete HTTP response whose body is cut-off JSON.
       entry.outcome = "malformed";
-      return sendText(res, entry, 200, completion.slice(0, Math.floor(completion.length / 2)));
+      return sendText(res, entry, 200, text.slice(0, Math.floor(text.length / 2)));
     }
     entry.outcome = "reply";
-    sendText(res, entry, 200, completion);
+    sendText(res, entry, 200, text);
   }
 
   await new Promise<void>((resolve, reject) => {

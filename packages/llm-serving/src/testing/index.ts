@@ -1,4 +1,10 @@
 export { estimateTokens } from "./chat-completion.js";
 export * from "./chat-server.js";
+export type {
+  EmbeddingFaultRule,
+  EmbeddingRequestInfo,
+  EmbeddingScriptOptions,
+} from "./embedding-script.js";
+export { hashEmbedding } from "./hash-embedding.js";
 export * from "./reply-script.js";
 export * from "./seeded-random.js";
