@@ -8,6 +8,7 @@ import {
 import { buildBm25Engine } from "../bm25/build-engine.js";
 import { type Bm25Engine, type Bm25EngineKind, resolveBm25Params } from "../bm25/engine.js";
 import { Corpus, type CorpusSource, corpusIdentity } from "../corpus/corpus.js";
+import type { CorpusLoader } from "../corpus/shared-corpus.js";
 import { LazyOpen } from "./lazy-open.js";
 
 export interface Bm25RetrieverOptions {
@@ -18,6 +19,8 @@ export interface Bm25RetrieverOptions {
   /** `compact` (default) scales to millions of passages; `lunr` is the small-corpus reference. */
   engine?: Bm25EngineKind;
   logger?: Logger;
+  /** Loads `corpus` when it is shared with another retriever (a hybrid's); a load of its own by default. */
+  loadCorpus?: CorpusLoader;
 }
 
 /** Sparse retrieval: lunr's English analysis and Lucene BM25 over the compact index (or lunr's own). */
@@ -85,7 +88,7 @@ export class Bm25Retriever extends RetrieverABC {
   private async build(signal: AbortSignal | undefined): Promise<void> {
     const o = this.options;
     const logger = o.logger ?? silentLogger;
-    const corpus = await Corpus.load(o.corpus, signal);
+    const corpus = await (o.loadCorpus ?? ((s) => Corpus.load(o.corpus, s)))(signal);
     const started = performance.now();
     const engine = o.engine ?? "compact";
     this.engine = buildBm25Engine(corpus.texts, {
