@@ -1,5 +1,6 @@
 export * from "./ajv.js";
 export * from "./dataset-operator.js";
+export * from "./describe-value.js";
 export * from "./did-you-mean.js";
 export * from "./errors.js";
 export type * from "./json-schema.js";

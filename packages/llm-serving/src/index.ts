@@ -13,6 +13,9 @@ export {
 export { defaultThreadCount } from "./local/thread-count.js";
 export * from "./openai/openai-serving.js";
 export * from "./operators/generate.js";
+export * from "./operator-kit/generation-params.js";
+export * from "./operator-kit/llm-attempts.js";
+export * from "./operator-kit/source-reference.js";
 export * from "./output/extract-json.js";
 export * from "./output/parse-structured.js";
 export * from "./output/split-reasoning.js";

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import {
   DatasetOperator,
+  describeValue,
   type OperatorContext,
   type OperatorSpec,
   type ProcessResult,
@@ -19,7 +20,6 @@ import {
   type OverlapRule,
   type PreparedText,
 } from "@dataflow/retrieval";
-import { describeValue } from "./describe-value.js";
 
 export interface Bm25HardNegParams {
   numNeg: number;
@@ -210,15 +210,30 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
       }
       this.retriever = ctx.retriever;
     } else {
-      const bm25 = { engine: p.engine === "lunr" ? ("lunr" as const) : ("compact" as const), k1: p.k1, b: p.b, logger: ctx.logger };
+      const bm25 = {
+        engine: p.engine === "lunr" ? ("lunr" as const) : ("compact" as const),
+        k1: p.k1,
+        b: p.b,
+        logger: ctx.logger,
+      };
       if (p.corpus !== undefined) {
-        const corpus = { file: resolve(ctx.baseDir, p.corpus), textField: p.corpusTextField, idField: p.corpusIdField };
+        const corpus = {
+          file: resolve(ctx.baseDir, p.corpus),
+          textField: p.corpusTextField,
+          idField: p.corpusIdField,
+        };
         this.retriever = new Bm25Retriever({ name: `${ctx.stepId}.corpus`, corpus, ...bm25 });
       } else {
         const column = ctx.inputs.text as string;
         // A row without text is indexed as empty (it matches nothing) and rejected in process().
-        const texts = records.map((r) => (typeof r.row[column] === "string" ? (r.row[column] as string) : ""));
-        this.retriever = new Bm25Retriever({ name: `${ctx.stepId}.rows`, corpus: { ids: records.map((r) => r.id), texts }, ...bm25 });
+        const texts = records.map((r) =>
+          typeof r.row[column] === "string" ? (r.row[column] as string) : "",
+        );
+        this.retriever = new Bm25Retriever({
+          name: `${ctx.stepId}.rows`,
+          corpus: { ids: records.map((r) => r.id), texts },
+          ...bm25,
+        });
       }
     }
     await this.retriever.open({ signal: ctx.signal, tag: ctx.stepId });
@@ -249,7 +264,13 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     }
 
     const self = retriever.docIdOf(ctx.rowId);
-    const { chosen, positiveScore } = await this.mine(retriever, query, self, this.detector.prepare(text), ctx);
+    const { chosen, positiveScore } = await this.mine(
+      retriever,
+      query,
+      self,
+      this.detector.prepare(text),
+      ctx,
+    );
 
     ctx.observe("negatives_per_row", chosen.length);
     if (chosen.length < p.minNeg) {
@@ -331,7 +352,8 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     }
     if (positiveScore === undefined && self !== undefined) {
       // The positive ranked below the candidates walked: score it alone.
-      positiveScore = (await retriever.search(query, 1, { ...options, exclude: (d) => d !== self }))[0]?.score ?? 0;
+      positiveScore =
+        (await retriever.search(query, 1, { ...options, exclude: (d) => d !== self }))[0]?.score ?? 0;
     }
     return { chosen, positiveScore };
   }

@@ -1,4 +1,5 @@
 import {
+  describeValue,
   drop,
   type JSONSchema,
   type OperatorContext,
@@ -9,16 +10,16 @@ import {
   RowError,
   RowOperator,
 } from "@dataflow/core";
-import { describeValue } from "./describe-value.js";
 import {
+  findSourceReference,
   type GenerationParams,
+  generateWithAttempts,
   generationParamsSchema,
   generationSettings,
   maxAttemptsSchema,
-} from "./generation-params.js";
-import { generateWithAttempts, unusable } from "./llm-attempts.js";
+  unusable,
+} from "@dataflow/llm-serving";
 import { doc2QueryMessages, doc2QueryRetryNote } from "./prompts/doc2query.js";
-import { findSourceReference } from "./source-reference.js";
 
 export interface Doc2QueryParams extends GenerationParams {
   maxAttempts: number;
@@ -133,7 +134,7 @@ export class Doc2QueryOperator extends RowOperator<Doc2QueryParams> {
         language: p.language,
         ...(p.domain !== undefined ? { domain: p.domain } : {}),
       }),
-      settings: generationSettings(p, p.seed),
+      settings: generationSettings(p, { seed: p.seed }),
       schema: DOC2QUERY_SCHEMA,
       schemaName: "rare_doc2query",
       maxAttempts: p.maxAttempts,

@@ -8,5 +8,4 @@ export {
 } from "./prompts/reason-distill.js";
 export { ReasonDistillOperator, type ReasonDistillParams } from "./reason-distill.js";
 export { register } from "./register.js";
-export { findSourceReference } from "./source-reference.js";
 export { type SplitAnswer, splitAnswer } from "./split-answer.js";

@@ -1,4 +1,5 @@
 import {
+  describeValue,
   type OperatorContext,
   type OperatorSpec,
   type ProcessResult,
@@ -8,14 +9,14 @@ import {
   RowOperator,
   seededPermutation,
 } from "@dataflow/core";
-import { describeValue } from "./describe-value.js";
 import {
   type GenerationParams,
+  generateWithAttempts,
   generationParamsSchema,
   generationSettings,
   maxAttemptsSchema,
-} from "./generation-params.js";
-import { generateWithAttempts, unusable } from "./llm-attempts.js";
+  unusable,
+} from "@dataflow/llm-serving";
 import { reasonDistillMessages, reasonDistillRetryNote } from "./prompts/reason-distill.js";
 import { splitAnswer } from "./split-answer.js";
 
@@ -140,7 +141,7 @@ export class ReasonDistillOperator extends RowOperator<ReasonDistillParams> {
         language: p.language,
         ...(typeof scenario === "string" ? { scenario } : {}),
       }),
-      settings: generationSettings(p, p.generationSeed),
+      settings: generationSettings(p, { seed: p.generationSeed }),
       maxAttempts: p.maxAttempts,
       retryNote: reasonDistillRetryNote,
       accept: (result) => {

@@ -7,7 +7,7 @@ export interface GenerationParams {
   maxTokens?: number;
 }
 
-/** The params-schema properties for `GenerationParams`, shared by the RARE LLM operators. */
+/** The params-schema properties for `GenerationParams`, for LLM operators to spread into their params schema. */
 export const generationParamsSchema: Record<string, JSONSchema> = {
   temperature: {
     type: "number",
@@ -32,12 +32,19 @@ export const maxAttemptsSchema: JSONSchema = {
     "Total LLM calls per row when the answer is unusable; a row that still fails is rejected with the raw output",
 };
 
-/** Only the settings that are set, so the serving's own defaults stay in force for the rest. */
-export function generationSettings(params: GenerationParams, seed?: number): GenerationSettings {
+/**
+ * Only the settings that are set, so the serving's own defaults stay in force for the rest. `seed`
+ * and `stop` come from the operator (each names its own params for them).
+ */
+export function generationSettings(
+  params: GenerationParams,
+  extra: { seed?: number | undefined; stop?: readonly string[] | undefined } = {},
+): GenerationSettings {
   const settings: GenerationSettings = {};
   if (params.temperature !== undefined) settings.temperature = params.temperature;
   if (params.topP !== undefined) settings.topP = params.topP;
   if (params.maxTokens !== undefined) settings.maxTokens = params.maxTokens;
-  if (seed !== undefined) settings.seed = seed;
+  if (extra.seed !== undefined) settings.seed = extra.seed;
+  if (extra.stop?.length) settings.stop = [...extra.stop];
   return settings;
 }

@@ -1,5 +1,4 @@
-import { type RetrieverABC, RowError } from "@dataflow/core";
-import { describeValue } from "../task-synth/describe-value.js";
+import { describeValue, type RetrieverABC, RowError } from "@dataflow/core";
 import { sameTextKey } from "../task-synth/same-text.js";
 
 /** A gold passage of a row: its corpus id when known, its docId when the retriever has it, its text. */

@@ -1,5 +1,6 @@
 import {
   DatasetOperator,
+  describeValue,
   type OperatorContext,
   type OperatorSpec,
   type ProcessResult,
@@ -9,7 +10,6 @@ import {
   RowError,
   type RowRecord,
 } from "@dataflow/core";
-import { describeValue } from "../task-synth/describe-value.js";
 import { weightEntries } from "../task-synth/weighted-choice.js";
 import {
   buildContext,

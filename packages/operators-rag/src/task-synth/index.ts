@@ -1,5 +1,4 @@
 export { type TaskSynthPromptInput, taskSynthMessages, type Verdict } from "./prompts.js";
-export { findSourceReference } from "./source-reference.js";
 export { TASK_SYNTH_SCHEMA, TaskSynthOperator, type TaskSynthParams } from "./task-synth.js";
 export {
   ANSWER_FORMAT_INFO,

@@ -1,4 +1,5 @@
 import {
+  describeValue,
   drop,
   type JSONSchema,
   type LLMResult,
@@ -12,12 +13,16 @@ import {
   RowOperator,
   seededRandom,
 } from "@dataflow/core";
-import { describeValue } from "./describe-value.js";
-import { type GenerationParams, generationParamsSchema, generationSettings } from "./generation-params.js";
-import { generateWithAttempts, unusable } from "./llm-attempts.js";
+import {
+  findSourceReference,
+  type GenerationParams,
+  generateWithAttempts,
+  generationParamsSchema,
+  generationSettings,
+  unusable,
+} from "@dataflow/llm-serving";
 import { taskSynthMessages, taskSynthRetryNote, type Verdict } from "./prompts.js";
 import { sameTextKey } from "./same-text.js";
-import { findSourceReference } from "./source-reference.js";
 import {
   ANSWER_FORMATS,
   type AnswerFormat,
@@ -29,6 +34,7 @@ import {
 import { weightedChoice } from "./weighted-choice.js";
 
 export interface TaskSynthParams extends GenerationParams {
+  generationSeed?: number;
   taskMix: Partial<Record<TaskType, number>>;
   answerFormat?: Partial<Record<AnswerFormat, number>>;
   supportedShare: number;
@@ -157,6 +163,7 @@ export class TaskSynthOperator extends RowOperator<TaskSynthParams> {
           description: "Characters of the document used as the query for its second document",
         },
         ...generationParamsSchema,
+        generationSeed: { type: "integer", description: "Sampling seed sent to the serving" },
       },
     },
     inputs: {
@@ -261,7 +268,7 @@ export class TaskSynthOperator extends RowOperator<TaskSynthParams> {
         language: p.language,
         ...(p.domain !== undefined ? { domain: p.domain } : {}),
       }),
-      settings: generationSettings(p),
+      settings: generationSettings(p, { seed: p.generationSeed }),
       schema: TASK_SYNTH_SCHEMA,
       schemaName: "rag_task",
       maxAttempts: p.maxAttempts,
