@@ -25,7 +25,10 @@ function taskReply(req: ChatRequestInfo): string {
     type === "unanswerable"
       ? "That is not something the maintenance notes cover."
       : `${verdict ? `${verdict}. ` : ""}${openings.join("; ")}.`;
-  return JSON.stringify({ query: `For a ${type} request: what should a mechanic know about ${subject}?`, answer });
+  return JSON.stringify({
+    query: `For a ${type} request: what should a mechanic know about ${subject}?`,
+    answer,
+  });
 }
 
 let server: ChatServer;
@@ -41,7 +44,11 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const env = () => ({ OPENAI_BASE_URL: server.url, DATAFLOW_MODEL: "test-model", DATAFLOW_EMBEDDING_MODEL: "test-embed" });
+const env = () => ({
+  OPENAI_BASE_URL: server.url,
+  DATAFLOW_MODEL: "test-model",
+  DATAFLOW_EMBEDDING_MODEL: "test-embed",
+});
 const requests = (path: string) => server.requests.filter((r) => r.path.endsWith(path)).length;
 
 async function run(file: string, ...args: string[]) {
@@ -116,23 +123,28 @@ describe("pipelines/rag-tuning.yaml end to end against the loopback server", () 
     ["export/trl", "trl"],
     ["export/openai-chat", "openai-chat"],
     ["export/sharegpt", "sharegpt"],
-  ] as const)("exports the contexts with %s, refusals where the gold was dropped", async (op, format) => {
-    const out = join(tmp, `rag-tuning.${format}.jsonl`);
-    const r = await run(
-      "export.yaml",
-      "--input",
-      output,
-      "--output",
-      out,
-      "--set",
-      `steps.export.op=${op}`,
-      "--set",
-      "steps.export.params.from=noisy-context",
-    );
-    expect(r.code, r.stderr).toBe(0);
-    const rows = readJsonl(output);
-    const records = readJsonl(out);
-    expect(records).toHaveLength(rows.length);
-    for (const record of records) expect(validateExport(format, record)).toEqual({ valid: true, errors: [] });
-  }, 60_000);
+  ] as const)(
+    "exports the contexts with %s, refusals where the gold was dropped",
+    async (op, format) => {
+      const out = join(tmp, `rag-tuning.${format}.jsonl`);
+      const r = await run(
+        "export.yaml",
+        "--input",
+        output,
+        "--output",
+        out,
+        "--set",
+        `steps.export.op=${op}`,
+        "--set",
+        "steps.export.params.from=noisy-context",
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const rows = readJsonl(output);
+      const records = readJsonl(out);
+      expect(records).toHaveLength(rows.length);
+      for (const record of records)
+        expect(validateExport(format, record)).toEqual({ valid: true, errors: [] });
+    },
+    60_000,
+  );
 });

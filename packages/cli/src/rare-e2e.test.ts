@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { validateExport } from "@dataflow/exports";
 import { type ChatRequestInfo, type ChatServer, startChatServer } from "@dataflow/llm-serving/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIO } from "./cli-test-io.js";
@@ -103,4 +104,52 @@ describe("pipelines/rare.yaml end to end against the loopback server", () => {
     expect(readFileSync(output, "utf8")).toBe(firstOutput);
     expect(second.stdout).toMatch(/doc2query\s+rare\/doc2query\s+30\s+30\s+0\s+0\s+0\s+30/);
   });
+
+  it.each([
+    ["export/openai-chat", "openai-chat"],
+    ["export/sharegpt", "sharegpt"],
+    ["export/trl", "trl"],
+  ] as const)(
+    "exports the rows with %s: prompt = scenario, question and the documents as shown; target = the reasoning",
+    async (op, format) => {
+      const out = join(tmp, `rare.${format}.jsonl`);
+      const c = captureIO({});
+      const code = await runCli(
+        [
+          "run",
+          join(repoRoot, "pipelines", "export.yaml"),
+          "--input",
+          output,
+          "--output",
+          out,
+          "--set",
+          `cache.dir=${cacheDir}`,
+          "--set",
+          `steps.export.op=${op}`,
+          "--set",
+          "steps.export.params.from=rare",
+        ],
+        c.io,
+      );
+      expect(code, c.stderr()).toBe(0);
+      const rows = readFileSync(output, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const records = readFileSync(out, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(records).toHaveLength(rows.length);
+      records.forEach((record, i) => {
+        expect(validateExport(format, record)).toEqual({ valid: true, errors: [] });
+        const text = JSON.stringify(record);
+        // The prompt holds every document in the order the teacher saw them; the target is the reasoning.
+        for (const doc of rows[i]?.documents as string[])
+          expect(text).toContain(JSON.stringify(doc).slice(1, 60));
+        expect(text).toContain("First pin down the essential problem");
+      });
+    },
+    60_000,
+  );
 });

@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { validateExport } from "@dataflow/exports";
-import { type ChatRequestInfo, type ChatServer, type Reply, startChatServer } from "@dataflow/llm-serving/testing";
+import {
+  type ChatRequestInfo,
+  type ChatServer,
+  type Reply,
+  startChatServer,
+} from "@dataflow/llm-serving/testing";
 import { OBSERVATION_SYSTEM_PROMPT, validateReaRagMessages } from "@dataflow/operators-rag";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIO } from "./cli-test-io.js";
@@ -50,7 +55,8 @@ function teacher(req: ChatRequestInfo): Reply {
   if (question === MALFORMED || (question === FIXED_ON_RETRY && n === 1 && !isRetry(req))) {
     return `Thought ${n}: I should look this up.\nAction ${n}: search for it in the notes`;
   }
-  if (question === RUNAWAY) return step(n, "I need more detail.", "search", "query", `pinch flat detail ${n}`);
+  if (question === RUNAWAY)
+    return step(n, "I need more detail.", "search", "query", `pinch flat detail ${n}`);
   if (n === 1) return step(1, "I need the relevant maintenance note.", "search", "query", question);
   const answer = question === WRONG ? "loosen every spoke" : (goldOf.get(question) ?? "unknown");
   return step(n, "The observation answers the question.", "finish", "answer", answer);
@@ -67,7 +73,10 @@ beforeAll(async () => {
   server = await startChatServer({
     rules: [
       { match: isAnswerCall, reply: observationAnswer },
-      { match: (req) => /^Question: /.test(req.messages.find((m) => m.role === "user")?.content ?? ""), reply: teacher },
+      {
+        match: (req) => /^Question: /.test(req.messages.find((m) => m.role === "user")?.content ?? ""),
+        reply: teacher,
+      },
     ],
     defaultReply: { fault: { status: 400, message: "unexpected prompt" } },
   });
@@ -99,7 +108,9 @@ describe("pipelines/rearag.yaml end to end against the loopback server", () => {
     expect(first.code, first.stderr).toBe(0);
 
     const rows = readJsonl(output);
-    expect(rows.map((r) => r.id)).toEqual(questions.map((q) => q.id).filter((id) => !["q08", "q11", "q13"].includes(id)));
+    expect(rows.map((r) => r.id)).toEqual(
+      questions.map((q) => q.id).filter((id) => !["q08", "q11", "q13"].includes(id)),
+    );
     for (const row of rows) {
       const messages = row.messages as { role: string; content?: string; reasoning?: string }[];
       expect(validateReaRagMessages(messages, row.answer as string)).toEqual([]);
@@ -117,11 +128,16 @@ describe("pipelines/rearag.yaml end to end against the loopback server", () => {
     const sent = chatRequests().map((r) => JSON.stringify(r.body));
     const answerCall = JSON.stringify(OBSERVATION_SYSTEM_PROMPT);
     expect(sent.filter((b) => b.includes(RUNAWAY.slice(0, 40)))).toHaveLength(MAX_STEPS);
-    expect(sent.filter((b) => b.includes("pinch flat detail") && b.includes(answerCall))).toHaveLength(MAX_STEPS - 1);
+    expect(sent.filter((b) => b.includes("pinch flat detail") && b.includes(answerCall))).toHaveLength(
+      MAX_STEPS - 1,
+    );
 
     const rejects = await (async () => {
       const c = captureIO(env());
-      const code = await runCli(["rejects", join(pipelines, "rearag.yaml"), "--set", `cache.dir=${cacheDir}`, "--json"], c.io);
+      const code = await runCli(
+        ["rejects", join(pipelines, "rearag.yaml"), "--set", `cache.dir=${cacheDir}`, "--json"],
+        c.io,
+      );
       expect(code, c.stderr()).toBe(0);
       return c.stdout();
     })();
@@ -151,22 +167,27 @@ describe("pipelines/rearag.yaml end to end against the loopback server", () => {
     ["export/sharegpt", "sharegpt"],
     ["export/openai-chat", "openai-chat"],
     ["export/trl", "trl"],
-  ] as const)("exports the trajectories with %s, every record valid", async (op, format) => {
-    const out = join(tmp, `rearag.${format}.jsonl`);
-    const r = await run(
-      "export.yaml",
-      "--input",
-      output,
-      "--output",
-      out,
-      "--set",
-      `steps.export.op=${op}`,
-      "--set",
-      "steps.export.params.from=trajectory",
-    );
-    expect(r.code, r.stderr).toBe(0);
-    const records = readJsonl(out);
-    expect(records).toHaveLength(readJsonl(output).length);
-    for (const record of records) expect(validateExport(format, record)).toEqual({ valid: true, errors: [] });
-  }, 60_000);
+  ] as const)(
+    "exports the trajectories with %s, every record valid",
+    async (op, format) => {
+      const out = join(tmp, `rearag.${format}.jsonl`);
+      const r = await run(
+        "export.yaml",
+        "--input",
+        output,
+        "--output",
+        out,
+        "--set",
+        `steps.export.op=${op}`,
+        "--set",
+        "steps.export.params.from=trajectory",
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const records = readJsonl(out);
+      expect(records).toHaveLength(readJsonl(output).length);
+      for (const record of records)
+        expect(validateExport(format, record)).toEqual({ valid: true, errors: [] });
+    },
+    60_000,
+  );
 });

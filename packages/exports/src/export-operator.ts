@@ -2,6 +2,7 @@ import {
   type ColumnEffects,
   type JSONSchema,
   type OperatorContext,
+  type OperatorSpec,
   type PortSpec,
   type ProcessResult,
   type Row,
@@ -10,15 +11,9 @@ import {
   RowOperator,
   rows,
 } from "@dataflow/core";
+import type { ExportFormatDefinition } from "./export-format.js";
 import { checkExportOptions, type OptionRules, type UserContent } from "./export-options.js";
-import {
-  type Example,
-  KIND_PORTS,
-  ROW_KINDS,
-  type RowKind,
-  type RowSource,
-  readExample,
-} from "./row-kinds.js";
+import { KIND_PORTS, ROW_KINDS, type RowKind, type RowSource, readExample } from "./row-kinds.js";
 import { assertValidExport, type ExportFormat } from "./validate.js";
 
 /** Params every export operator takes. */
@@ -182,28 +177,54 @@ function portSource(ctx: RowContext<unknown>): RowSource {
   return { get: (port) => ctx.input(port), column: (port) => ctx.inputs[port] ?? port };
 }
 
+/** What an export operator's spec says beside its format. */
+export interface ExportOperatorInfo {
+  name: string;
+  version: string;
+  description: string;
+  /** The row kinds it takes (default all). */
+  kinds?: readonly RowKind[];
+  /** The format's own params, beside the shared ones. */
+  params?: Record<string, JSONSchema>;
+  /** Default EXPORT_INPUTS. */
+  inputs?: Record<string, PortSpec>;
+}
+
+/** The spec of a format's export operator: shared params and inputs, no outputs, columns from the format's fields. */
+export function exportOperatorSpec<P extends ExportParams>(
+  definition: ExportFormatDefinition<P, object>,
+  info: ExportOperatorInfo,
+): OperatorSpec<P> {
+  return {
+    name: info.name,
+    version: info.version,
+    description: info.description,
+    params: exportParamsSchema(info.kinds ?? ROW_KINDS, info.params ?? {}),
+    inputs: info.inputs ?? EXPORT_INPUTS,
+    outputs: {},
+    columns: (p) => exportColumns(definition.format, p, definition.rules, definition.fields(p)),
+  };
+}
+
 /**
  * Base of the export operators: read the row's kind, build the format's record, validate it
  * against the format's schema (an invalid record is rejected with the validator's errors, never
  * written), and emit the record plus the `keep` columns as the whole row.
  */
 export abstract class ExportOperator<P extends ExportParams> extends RowOperator<P> {
-  protected abstract readonly format: ExportFormat;
-  protected abstract readonly rules: OptionRules;
-  /** The record's top-level fields for these params. */
-  protected abstract fields(params: P): string[];
-  protected abstract fromExample(example: Example, params: P): object;
+  protected abstract readonly definition: ExportFormatDefinition<P, object>;
 
   override setup(ctx: OperatorContext<P>): void {
-    checkExportOptions(this.format, ctx.params, this.rules);
-    checkKeep(this.format, ctx.params.keep, this.fields(ctx.params));
+    const definition = this.definition;
+    checkExportOptions(definition.format, ctx.params, definition.rules);
+    checkKeep(definition.format, ctx.params.keep, definition.fields(ctx.params));
   }
 
   process(row: Row, ctx: RowContext<P>): ProcessResult {
     const p = ctx.params;
     const example = readExample(portSource(ctx), p);
-    const record = this.fromExample(example, p);
-    assertValidExport(this.format, record);
+    const record = this.definition.fromExample(example, p);
+    assertValidExport(this.definition.format, record);
     const out: Row = { ...(record as Row) };
     const missing = p.keep.filter((column) => !Object.hasOwn(row, column));
     if (missing.length) {

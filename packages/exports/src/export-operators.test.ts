@@ -18,6 +18,12 @@ const trajectory = read("trajectory.input.json") as { messages: Record<string, s
 const noisy = read("noisy-context.input.json") as Record<string, unknown>;
 const unanswerable = read("noisy-context-unanswerable.input.json") as Record<string, unknown>;
 
+/** The run wrote nothing and rejected its one row as bad input with `message`. */
+function expectBadInput(r: { rows: unknown[]; rejected: unknown[] }, message: string): void {
+  expect(r.rows).toEqual([]);
+  expect(r.rejected).toEqual([{ id: "1", type: "bad-input", message }]);
+}
+
 describe("export operators: bad rows are rejected with the reason", () => {
   it("names every missing or mistyped column of the row's kind", async () => {
     const r = await runOperator(
@@ -27,17 +33,12 @@ describe("export operators: bad rows are rejected with the reason", () => {
         params: { from: "rare" },
       },
     );
-    expect(r.rows).toEqual([]);
-    expect(r.rejected).toEqual([
-      {
-        id: "1",
-        type: "bad-input",
-        message:
-          'column "documents" must be a non-empty list of texts (the documents in the order the teacher saw them), got a string; ' +
-          'column "reasoning" is missing: it should hold the teacher\'s reasoning; ' +
-          'column "answer" must be a non-empty string or null (the teacher\'s answer, or null when it marked none), got a number',
-      },
-    ]);
+    expectBadInput(
+      r,
+      'column "documents" must be a non-empty list of texts (the documents in the order the teacher saw them), got a string; ' +
+        'column "reasoning" is missing: it should hold the teacher\'s reasoning; ' +
+        'column "answer" must be a non-empty string or null (the teacher\'s answer, or null when it marked none), got a number',
+    );
   });
 
   it("reads bound ports and names the bound column when it is missing", async () => {
@@ -92,16 +93,11 @@ describe("export operators: bad rows are rejected with the reason", () => {
       ReaRagExportOperator,
     ]) {
       const r = await runOperator(op, [broken], { params: { from: "trajectory" } });
-      expect(r.rows).toEqual([]);
-      expect(r.rejected).toEqual([
-        {
-          id: "1",
-          type: "bad-input",
-          message:
-            'column "messages": the trajectory breaks ReaRAG\'s rules: message 4 is an observation after another observation; ' +
-            'observations only follow a search; message 5 is "Thought 3" where step 2 was expected (numbers run 1, 2, 3… without gaps)',
-        },
-      ]);
+      expectBadInput(
+        r,
+        'column "messages": the trajectory breaks ReaRAG\'s rules: message 4 is an observation after another observation; ' +
+          'observations only follow a search; message 5 is "Thought 3" where step 2 was expected (numbers run 1, 2, 3… without gaps)',
+      );
     }
   });
 

@@ -1,9 +1,12 @@
 export { ExportError, type ExportErrorKind } from "./export-error.js";
+export { type ExportFormatDefinition, exportRow } from "./export-format.js";
 export {
   EXPORT_INPUTS,
   ExportOperator,
+  type ExportOperatorInfo,
   type ExportParams,
   exportColumns,
+  exportOperatorSpec,
   exportParamsSchema,
 } from "./export-operator.js";
 export {
@@ -34,27 +37,54 @@ export {
   rarePrompt,
   rareTarget,
 } from "./prompts.js";
-export { PythonLiteralError, parsePythonLiteral } from "./python-literal.js";
+export {
+  PythonLiteralError,
+  type PythonLiteralOptions,
+  type PyValue,
+  parsePythonLiteral,
+  parsePythonLiteralPrefix,
+} from "./python-literal.js";
+export { pythonRepr, pythonStringRepr } from "./python-repr.js";
 export {
   REARAG_DEFAULT_MAX_STEPS,
-  type ReaRagMessage,
   type ReaRagOptions,
   type ReaRagRecord,
   reaRagFromExample,
   toReaRag,
 } from "./rearag.js";
+export { type ActionProblemCode, type ActionRead, renderAction, toReaRagAction } from "./rearag-action.js";
+export { toReaRagMessages } from "./rearag-messages.js";
 export { ReaRagExportOperator, type ReaRagExportParams } from "./rearag-operator.js";
 export { checkReaRagRecord, REARAG_SCHEMA } from "./rearag-schema.js";
 export {
+  parseReaRagStep,
+  type ReadStep,
+  type ReadStepOptions,
+  ReaRagStepError,
+  readReaRagStep,
+  renderStep,
+  type StepProblemCode,
+  type StepRead,
+} from "./rearag-step.js";
+export {
   bareQuestion,
   type ParseTrajectoryOptions,
-  parseReaRagStep,
   parseReaRagTrajectory,
-  type ReaRagAction,
-  type ReaRagStep,
-  type ReaRagTrajectory,
+  type ReaRagProblem,
+  type ReaRagRule,
   TrajectoryError,
+  type ValidateReaRagOptions,
+  validateReaRagMessages,
 } from "./rearag-trajectory.js";
+export type {
+  ActionStyle,
+  ReaRagAction,
+  ReaRagMessage,
+  ReaRagStep,
+  ReaRagStepContent,
+  ReaRagStepParts,
+  ReaRagTrajectory,
+} from "./rearag-types.js";
 export { register } from "./register.js";
 export {
   type Example,
@@ -78,6 +108,7 @@ export {
 } from "./sharegpt.js";
 export { ShareGptExportOperator, type ShareGptExportParams } from "./sharegpt-operator.js";
 export { checkShareGptRecord, SHAREGPT_SCHEMA } from "./sharegpt-schema.js";
+export { answerTokens, maxTokenF1, normalizeAnswer, tokenF1 } from "./token-f1.js";
 export {
   type TrlLayout,
   type TrlMessage,

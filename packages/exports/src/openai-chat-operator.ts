@@ -1,29 +1,13 @@
-import type { OperatorSpec } from "@dataflow/core";
-import {
-  EXPORT_INPUTS,
-  ExportOperator,
-  type ExportParams,
-  exportColumns,
-  exportParamsSchema,
-} from "./export-operator.js";
-import type { OptionRules } from "./export-options.js";
-import {
-  OPENAI_CHAT_OPTION_RULES,
-  type OpenAIChatObservationAs,
-  openAIChatFromExample,
-} from "./openai-chat.js";
-import { type Example, ROW_KINDS } from "./row-kinds.js";
+import { ExportOperator, type ExportParams, exportOperatorSpec } from "./export-operator.js";
+import { OPENAI_CHAT_FORMAT, type OpenAIChatObservationAs } from "./openai-chat.js";
 
 export interface OpenAIChatExportParams extends ExportParams {
   observationAs?: OpenAIChatObservationAs;
 }
 
-const fields = (p: OpenAIChatExportParams) =>
-  p.from === "trajectory" && p.observationAs === "tool" ? ["messages", "tools"] : ["messages"];
-
 /** Rows → OpenAI chat fine-tuning examples, the loss mask as `weight` on assistant messages. */
 export class OpenAIChatExportOperator extends ExportOperator<OpenAIChatExportParams> {
-  static readonly spec: OperatorSpec<OpenAIChatExportParams> = {
+  static readonly spec = exportOperatorSpec<OpenAIChatExportParams>(OPENAI_CHAT_FORMAT, {
     name: "export/openai-chat",
     version: "1.0.0",
     description:
@@ -34,26 +18,14 @@ export class OpenAIChatExportOperator extends ExportOperator<OpenAIChatExportPar
       "thought + search/finish tool calls answered by tool messages, with a tools list (observationAs: tool). " +
       "Every record is checked against the format's JSON Schema; a row that fails is rejected with the errors. " +
       "The output row holds only the format's fields plus `keep`.",
-    params: exportParamsSchema(ROW_KINDS, {
+    params: {
       observationAs: {
         enum: ["user", "tool"],
         description:
           'trajectory: observations as user messages "Observation: …" ("user", the default) or as tool messages answering tool calls ("tool")',
       },
-    }),
-    inputs: EXPORT_INPUTS,
-    outputs: {},
-    columns: (p) => exportColumns("openai-chat", p, OPENAI_CHAT_OPTION_RULES, fields(p)),
-  };
+    },
+  });
 
-  protected readonly format = "openai-chat";
-  protected readonly rules: OptionRules = OPENAI_CHAT_OPTION_RULES;
-
-  protected fields(p: OpenAIChatExportParams): string[] {
-    return fields(p);
-  }
-
-  protected fromExample(example: Example, p: OpenAIChatExportParams): object {
-    return openAIChatFromExample(example, p);
-  }
+  protected readonly definition = OPENAI_CHAT_FORMAT;
 }

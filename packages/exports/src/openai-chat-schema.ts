@@ -1,7 +1,6 @@
 import type { JSONSchema } from "@dataflow/core";
-import { when } from "./schema-when.js";
+import { messageList, messagesRecord, roleMessage, TEXT } from "./message-schemas.js";
 
-const TEXT: JSONSchema = { type: "string", minLength: 1 };
 const NAME: JSONSchema = { type: "string", pattern: "^[a-zA-Z0-9_-]{1,64}$" };
 
 const ROLE_SCHEMAS: Record<string, JSONSchema> = {
@@ -81,22 +80,7 @@ export const OPENAI_CHAT_SCHEMA: JSONSchema = {
   description:
     "One line of an OpenAI chat fine-tuning JSONL file. The fine-tune learns assistant messages; weight 0 marks an assistant message as context only.",
   type: "object",
-  required: ["messages"],
-  additionalProperties: false,
-  properties: {
-    messages: {
-      type: "array",
-      minItems: 2,
-      items: {
-        type: "object",
-        required: ["role"],
-        properties: { role: { enum: Object.keys(ROLE_SCHEMAS) } },
-        allOf: Object.entries(ROLE_SCHEMAS).map(([role, schema]) =>
-          when({ required: ["role"], properties: { role: { const: role } } }, schema),
-        ),
-      },
-      contains: TRAINED_ASSISTANT,
-    },
+  ...messagesRecord(messageList(roleMessage(ROLE_SCHEMAS), { contains: TRAINED_ASSISTANT }), {
     tools: {
       type: "array",
       minItems: 1,
@@ -121,7 +105,7 @@ export const OPENAI_CHAT_SCHEMA: JSONSchema = {
       },
     },
     parallel_tool_calls: { type: "boolean" },
-  },
+  }),
 };
 
 interface ToolCall {

@@ -1,13 +1,7 @@
-import {
-  type CommonExportOptions,
-  checkExportOptions,
-  type OptionRules,
-  observationAsUserText,
-  trajectoryUserText,
-} from "./export-options.js";
-import type { ReaRagStep } from "./rearag-trajectory.js";
-import { type Example, plainRowSource, readExample } from "./row-kinds.js";
-import { assertValidExport } from "./validate.js";
+import { type ExportFormatDefinition, exportRow } from "./export-format.js";
+import { type CommonExportOptions, observationAsUserText, trajectoryUserText } from "./export-options.js";
+import type { ReaRagStep } from "./rearag-types.js";
+import type { Example } from "./row-kinds.js";
 
 export type OpenAIChatObservationAs = "user" | "tool";
 
@@ -40,11 +34,6 @@ export interface OpenAIChatRecord {
   messages: OpenAIChatMessage[];
   tools?: OpenAITool[];
 }
-
-export const OPENAI_CHAT_OPTION_RULES: OptionRules = {
-  trajectoryOnly: ["observationAs"],
-  values: { observationAs: ["user", "tool"] },
-};
 
 /** The two ReaRAG functions as OpenAI tools, for `observationAs: "tool"`. */
 export const REARAG_TOOLS: readonly OpenAITool[] = [
@@ -83,12 +72,11 @@ function callId(step: ReaRagStep): string {
 
 function toolStep(step: ReaRagStep): OpenAIChatMessage[] {
   const id = callId(step);
-  const args =
-    step.action.function === "search" ? { query: step.action.query } : { answer: step.action.answer };
+  const args = step.action.type === "search" ? { query: step.action.query } : { answer: step.action.answer };
   const call: OpenAIToolCall = {
     id,
     type: "function",
-    function: { name: step.action.function, arguments: JSON.stringify(args) },
+    function: { name: step.action.type, arguments: JSON.stringify(args) },
   };
   const assistant: OpenAIChatMessage = {
     role: "assistant",
@@ -124,13 +112,18 @@ export function openAIChatFromExample(example: Example, options: OpenAIChatOptio
   return { messages };
 }
 
+export const OPENAI_CHAT_FORMAT: ExportFormatDefinition<OpenAIChatOptions, OpenAIChatRecord> = {
+  format: "openai-chat",
+  rules: { trajectoryOnly: ["observationAs"], values: { observationAs: ["user", "tool"] } },
+  fields: (o) =>
+    o.from === "trajectory" && o.observationAs === "tool" ? ["messages", "tools"] : ["messages"],
+  fromExample: openAIChatFromExample,
+};
+
 /**
  * Export one row (default column names) as an OpenAI chat fine-tuning example, validated against
  * OPENAI_CHAT_SCHEMA. Throws ExportError naming what is wrong.
  */
 export function toOpenAIChat(row: Record<string, unknown>, options: OpenAIChatOptions): OpenAIChatRecord {
-  checkExportOptions("openai-chat", options, OPENAI_CHAT_OPTION_RULES);
-  const record = openAIChatFromExample(readExample(plainRowSource(row), options), options);
-  assertValidExport("openai-chat", record);
-  return record;
+  return exportRow(OPENAI_CHAT_FORMAT, row, options);
 }

@@ -1,20 +1,70 @@
+/** A value a Python literal can spell here: the shapes of a ReaRAG action dict and a little more. */
+export type PyValue = string | number | boolean | null | PyValue[] | { [key: string]: PyValue };
+
+export interface PythonLiteralOptions {
+  /**
+   * Also read what models write by mistake (default false, which reads what Python's `eval`
+   * reads): JSON's true/false/null, `\/` as a slash, and an unescaped apostrophe between a letter
+   * or digit and a letter inside a single-quoted string (`'Pell's loom'`), since no valid literal
+   * has a letter right after a closing quote.
+   */
+  lenient?: boolean;
+}
+
+/** The text is not a literal this parser reads; `offset` is the 0-based position of the problem. */
+export class PythonLiteralError extends SyntaxError {
+  override readonly name = "PythonLiteralError";
+
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(`${message} at offset ${offset}`);
+  }
+}
+
 /**
- * Parse a Python literal the way ReaRAG reads its actions (the original code calls `eval` on the
- * fenced dict): dicts, lists, tuples, strings (single or double quotes, escapes, adjacent literals
- * joined), numbers, True, False and None. Anything else, including JSON's true/false/null (a
- * NameError under `eval`), is a syntax error with its offset.
+ * Reads one Python literal the way ReaRAG reads its actions (the original code calls `eval` on
+ * the fenced dict), without evaluating code: dicts with string or number keys, lists, tuples (as
+ * arrays), strings (single, double or triple quotes, `u`/`r` prefixes, Python escapes, adjacent
+ * literals joined), numbers, True/False/None; comments and line continuations between tokens.
+ * The whole text, bar surrounding whitespace, must be the literal.
  */
-export function parsePythonLiteral(text: string): unknown {
-  const parser = new LiteralParser(text);
-  const value = parser.value();
+export function parsePythonLiteral(text: string, options: PythonLiteralOptions = {}): PyValue {
+  const parser = new LiteralParser(text, options.lenient === true);
+  const value = parser.value(0);
   parser.skipSpace();
-  if (!parser.atEnd()) parser.fail("unexpected text after the literal");
+  if (parser.pos < text.length) parser.fail("unexpected text after the literal");
   return value;
 }
 
-export class PythonLiteralError extends SyntaxError {
-  override readonly name = "PythonLiteralError";
+/** Reads one literal starting at `start` (after whitespace); `end` is the offset just past it. */
+export function parsePythonLiteralPrefix(
+  text: string,
+  start: number,
+  options: PythonLiteralOptions = {},
+): { value: PyValue; end: number } {
+  const parser = new LiteralParser(text, options.lenient === true);
+  parser.pos = start;
+  const value = parser.value(0);
+  return { value, end: parser.pos };
 }
+
+// Bounds recursion on hostile input; real actions nest two levels.
+const MAX_DEPTH = 64;
+
+const SINGLE = 39; // '
+const DOUBLE = 34; // "
+const BACKSLASH = 92;
+const LF = 10;
+const CR = 13;
+const HASH = 35;
+
+const NUMBER = /[-+]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][-+]?\d(?:_?\d)*)?/y;
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const OCTAL = /[0-7]{1,3}/y;
+const WORD_BEFORE = /[\p{L}\p{N}]/u;
+const LETTER_AFTER = /\p{L}/u;
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   "\\": "\\",
@@ -29,204 +79,249 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   v: "\v",
 };
 
-// Bounds recursion on hostile input; real actions nest two levels.
-const MAX_DEPTH = 64;
+const CONSTANTS: Record<string, PyValue> = { True: true, False: false, None: null };
+const JSON_CONSTANTS: Record<string, { value: PyValue; python: string }> = {
+  true: { value: true, python: "True" },
+  false: { value: false, python: "False" },
+  null: { value: null, python: "None" },
+};
 
-/** Python's whitespace between tokens: space, tab, line breaks, form feed. */
+/** Python's whitespace between tokens: space, tab, line breaks, vertical tab, form feed. */
 function isSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13);
 }
 
+function isQuote(code: number): boolean {
+  return code === SINGLE || code === DOUBLE;
+}
+
 class LiteralParser {
-  private pos = 0;
-  private depth = 0;
+  pos = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly lenient: boolean,
+  ) {}
 
-  atEnd(): boolean {
-    return this.pos >= this.text.length;
-  }
-
-  fail(message: string): never {
-    throw new PythonLiteralError(`${message} at offset ${this.pos}`);
+  fail(message: string, at = this.pos): never {
+    throw new PythonLiteralError(message, at);
   }
 
   skipSpace(): void {
-    while (this.pos < this.text.length && isSpace(this.text.charCodeAt(this.pos))) this.pos++;
+    const text = this.text;
+    let i = this.pos;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (isSpace(c)) i++;
+      else if (c === HASH) {
+        // A comment runs to the end of the line, as inside a multi-line Python dict.
+        while (i < text.length && text.charCodeAt(i) !== LF) i++;
+      } else if (c === BACKSLASH && text.charCodeAt(i + 1) === LF) i += 2;
+      else if (c === BACKSLASH && text.charCodeAt(i + 1) === CR) i += text.charCodeAt(i + 2) === LF ? 3 : 2;
+      else break;
+    }
+    this.pos = i;
   }
 
   /** A string literal starts here: a quote, or a u/r prefix and a quote. */
   private atString(): boolean {
-    const c = this.text[this.pos];
-    if (c === "'" || c === '"') return true;
-    const next = this.text[this.pos + 1];
-    return (c === "u" || c === "U" || c === "r" || c === "R") && (next === "'" || next === '"');
+    const c = this.text.charCodeAt(this.pos);
+    if (isQuote(c)) return true;
+    // u U r R
+    return (c === 117 || c === 85 || c === 114 || c === 82) && isQuote(this.text.charCodeAt(this.pos + 1));
   }
 
-  value(): unknown {
+  value(depth: number): PyValue {
     this.skipSpace();
     const c = this.text[this.pos];
-    if (c === undefined) this.fail("unexpected end of text");
+    if (c === undefined) this.fail("expected a value, found the end of the text");
     if (c === "{" || c === "[" || c === "(") {
-      if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
-      const v = c === "{" ? this.dict() : c === "[" ? this.sequence("[", "]") : this.sequence("(", ")");
-      this.depth--;
-      return v;
+      if (depth >= MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
+      return c === "{" ? this.dict(depth + 1) : this.sequence(c === "[" ? "]" : ")", depth + 1);
     }
     if (this.atString()) return this.strings();
     if (c === "-" || c === "+" || c === "." || (c >= "0" && c <= "9")) return this.number();
-    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.pos))?.[0];
-    if (word === "True" || word === "False" || word === "None") {
+    NAME.lastIndex = this.pos;
+    const word = NAME.exec(this.text)?.[0];
+    if (word === undefined) return this.fail(`unexpected character ${JSON.stringify(c)}`);
+    if (Object.hasOwn(CONSTANTS, word)) {
       this.pos += word.length;
-      return word === "True" ? true : word === "False" ? false : null;
+      return CONSTANTS[word] as PyValue;
     }
-    if (word === "true" || word === "false" || word === "null") {
-      this.fail(
-        `"${word}" is JSON, not Python (write ${word === "null" ? "None" : word[0]?.toUpperCase() + word.slice(1)})`,
-      );
+    const json = Object.hasOwn(JSON_CONSTANTS, word) ? JSON_CONSTANTS[word] : undefined;
+    if (json && this.lenient) {
+      this.pos += word.length;
+      return json.value;
     }
-    return this.fail(word ? `unexpected name "${word}"` : `unexpected character "${c}"`);
+    if (json) this.fail(`"${word}" is JSON, not Python (write ${json.python})`);
+    return this.fail(
+      `"${word}" is not a literal (only strings, numbers, dicts, lists, tuples, True, False and None are)`,
+    );
   }
 
-  private expect(char: string): void {
-    this.skipSpace();
-    if (this.text[this.pos] !== char) this.fail(`expected "${char}"`);
+  private dict(depth: number): { [key: string]: PyValue } {
+    const out: { [key: string]: PyValue } = {};
     this.pos++;
-  }
-
-  /** Consume `char` if it is next (after spaces). */
-  private take(char: string): boolean {
     this.skipSpace();
-    if (this.text[this.pos] !== char) return false;
-    this.pos++;
-    return true;
-  }
-
-  private dict(): Record<string, unknown> {
-    this.expect("{");
-    const out: Record<string, unknown> = {};
-    while (!this.take("}")) {
-      const key = this.value();
-      if (typeof key !== "string" && typeof key !== "number")
-        this.fail("dict keys must be strings or numbers");
-      this.expect(":");
+    while (this.text[this.pos] !== "}") {
+      if (this.pos >= this.text.length) this.fail("the dict is not closed with '}'");
+      const keyAt = this.pos;
+      const key = this.value(depth);
+      if (typeof key !== "string" && typeof key !== "number") {
+        this.fail("dict keys must be strings or numbers", keyAt);
+      }
+      this.skipSpace();
+      if (this.text[this.pos] !== ":") this.fail("expected ':' after a dict key");
+      this.pos++;
       const name = String(key);
-      const value = this.value();
-      // A plain assignment to "__proto__" would set the prototype instead of a key.
+      const value = this.value(depth);
+      // A plain assignment to "__proto__" would set the prototype instead of a key; later duplicates win, as in Python.
       if (name === "__proto__") {
         Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
       } else {
         out[name] = value;
       }
-      if (!this.take(",")) {
-        this.expect("}");
-        break;
-      }
+      this.separator("}", "the dict is not closed with '}'", "expected ',' or '}' in a dict");
     }
+    this.pos++;
     return out;
   }
 
-  private sequence(open: string, close: string): unknown[] {
-    this.expect(open);
-    const out: unknown[] = [];
-    while (!this.take(close)) {
-      out.push(this.value());
-      if (!this.take(",")) {
-        this.expect(close);
-        break;
-      }
+  /** A list, or a tuple (read as an array); `(x)` without a comma is just x, as in Python. */
+  private sequence(close: "]" | ")", depth: number): PyValue {
+    const out: PyValue[] = [];
+    const what = close === "]" ? "list" : "tuple";
+    let comma = false;
+    this.pos++;
+    this.skipSpace();
+    while (this.text[this.pos] !== close) {
+      if (this.pos >= this.text.length) this.fail(`the ${what} is not closed with '${close}'`);
+      out.push(this.value(depth));
+      comma = this.separator(
+        close,
+        `the ${what} is not closed with '${close}'`,
+        `expected ',' or '${close}' in a ${what}`,
+      );
     }
-    return out;
+    this.pos++;
+    return close === ")" && out.length === 1 && !comma ? (out[0] as PyValue) : out;
+  }
+
+  /** After an item: a comma (returns true) or the closing bracket (left in place). */
+  private separator(close: string, unclosed: string, unexpected: string): boolean {
+    this.skipSpace();
+    const c = this.text[this.pos];
+    if (c === ",") {
+      this.pos++;
+      this.skipSpace();
+      return true;
+    }
+    if (c === undefined) this.fail(unclosed);
+    if (c !== close) this.fail(unexpected);
+    return false;
   }
 
   private number(): number {
-    const match = /^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?/.exec(
-      this.text.slice(this.pos),
-    );
-    if (!match) this.fail("malformed number");
-    this.pos += match[0].length;
-    return Number(match[0].replaceAll("_", ""));
+    NUMBER.lastIndex = this.pos;
+    const match = NUMBER.exec(this.text)?.[0];
+    if (match === undefined) this.fail("malformed number");
+    this.pos += match.length;
+    return Number(match.includes("_") ? match.replaceAll("_", "") : match);
   }
 
   /** One or more adjacent string literals, joined as Python does. */
   private strings(): string {
     let out = this.string();
     for (;;) {
-      const save = this.pos;
+      const end = this.pos;
       this.skipSpace();
-      if (this.atString()) {
-        out += this.string();
-      } else {
-        this.pos = save;
+      if (!this.atString()) {
+        this.pos = end;
         return out;
       }
+      out += this.string();
     }
   }
 
   private string(): string {
+    const text = this.text;
+    let i = this.pos;
     let raw = false;
-    const prefix = this.text[this.pos];
-    if (prefix !== "'" && prefix !== '"') {
-      raw = prefix === "r" || prefix === "R";
-      this.pos++;
+    if (!isQuote(text.charCodeAt(i))) {
+      raw = text[i] === "r" || text[i] === "R";
+      i++;
     }
-    const quote = this.text[this.pos] as string;
-    const triple = this.text.startsWith(quote.repeat(3), this.pos);
-    const end = triple ? quote.repeat(3) : quote;
-    this.pos += end.length;
+    const quoteAt = i;
+    const quote = text.charCodeAt(i);
+    const triple = text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote;
+    i += triple ? 3 : 1;
     let out = "";
+    // Plain text is copied in runs, not a character at a time.
+    let run = i;
     for (;;) {
-      if (this.atEnd()) this.fail("unterminated string");
-      if (this.text.startsWith(end, this.pos)) {
-        this.pos += end.length;
-        return out;
+      if (i >= text.length) this.fail("the string is not closed", quoteAt);
+      const c = text.charCodeAt(i);
+      if (c === quote) {
+        if (triple) {
+          if (text.charCodeAt(i + 1) !== quote || text.charCodeAt(i + 2) !== quote) {
+            i++;
+            continue;
+          }
+        } else if (this.lenient && quote === SINGLE && this.apostrophe(i)) {
+          i++;
+          continue;
+        }
+        this.pos = i + (triple ? 3 : 1);
+        return out + text.slice(run, i);
       }
-      const c = this.text[this.pos] as string;
-      if (c === "\n" && !triple) this.fail("line break inside a string");
-      if (c !== "\\") {
-        out += c;
-        this.pos++;
+      if ((c === LF || c === CR) && !triple) this.fail("a line break inside a string (write \\n instead)", i);
+      if (c !== BACKSLASH) {
+        i++;
         continue;
       }
-      const next = this.text[this.pos + 1];
-      if (next === undefined) this.fail("unterminated string");
+      if (i + 1 >= text.length) this.fail("the string is not closed", quoteAt);
+      out += text.slice(run, i);
       if (raw) {
-        // A raw string keeps the backslash; it still cannot end on an escaped quote.
-        out += c + next;
-        this.pos += 2;
-        continue;
+        // A raw string keeps the backslash; it still keeps the next character from ending the string.
+        out += text.slice(i, i + 2);
+        i += 2;
+      } else {
+        const escaped = this.escape(i);
+        out += escaped.text;
+        i = escaped.end;
       }
-      out += this.escape(next);
+      run = i;
     }
   }
 
-  /** Decode the escape at `pos` (a backslash followed by `next`), advancing past it. */
-  private escape(next: string): string {
-    const simple = SIMPLE_ESCAPES[next];
-    if (simple !== undefined) {
-      this.pos += 2;
-      return simple;
-    }
-    if (next === "\n") {
-      this.pos += 2;
-      return "";
-    }
-    const hexLength = next === "x" ? 2 : next === "u" ? 4 : next === "U" ? 8 : 0;
-    if (hexLength) {
-      const hex = this.text.slice(this.pos + 2, this.pos + 2 + hexLength);
-      if (!new RegExp(`^[0-9a-fA-F]{${hexLength}}$`).test(hex)) this.fail(`malformed \\${next} escape`);
+  /** An apostrophe between a letter or digit and a letter: a model's unescaped `'Pell's'`, kept as text. */
+  private apostrophe(at: number): boolean {
+    return WORD_BEFORE.test(this.text[at - 1] ?? "") && LETTER_AFTER.test(this.text[at + 1] ?? "");
+  }
+
+  /** The escape whose backslash is at `at`, and the offset just past it. */
+  private escape(at: number): { text: string; end: number } {
+    const text = this.text;
+    const e = text[at + 1] as string;
+    if (e === "\n") return { text: "", end: at + 2 };
+    if (e === "\r") return { text: "", end: at + (text[at + 2] === "\n" ? 3 : 2) };
+    if (Object.hasOwn(SIMPLE_ESCAPES, e)) return { text: SIMPLE_ESCAPES[e] as string, end: at + 2 };
+    if (e === "/" && this.lenient) return { text: "/", end: at + 2 };
+    OCTAL.lastIndex = at + 1;
+    const octal = OCTAL.exec(text)?.[0];
+    if (octal) return { text: String.fromCodePoint(Number.parseInt(octal, 8)), end: at + 1 + octal.length };
+    const width = e === "x" ? 2 : e === "u" ? 4 : e === "U" ? 8 : 0;
+    if (width > 0) {
+      const hex = text.slice(at + 2, at + 2 + width);
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width) {
+        this.fail(`\\${e} needs ${width} hex digits`, at);
+      }
       const code = Number.parseInt(hex, 16);
-      if (code > 0x10ffff) this.fail(`\\${next}${hex} is not a Unicode code point`);
-      this.pos += 2 + hexLength;
-      return String.fromCodePoint(code);
+      if (code > 0x10ffff) this.fail(`\\${e}${hex} is past the last code point`, at);
+      return { text: String.fromCodePoint(code), end: at + 2 + width };
     }
-    const octal = /^[0-7]{1,3}/.exec(this.text.slice(this.pos + 1))?.[0];
-    if (octal) {
-      this.pos += 1 + octal.length;
-      return String.fromCodePoint(Number.parseInt(octal, 8));
-    }
-    // Python keeps unknown escapes as written.
-    this.pos += 2;
-    return `\\${next}`;
+    if (e === "N") this.fail("\\N{...} escapes are not supported", at);
+    // Python keeps an unknown escape as written.
+    return { text: `\\${e}`, end: at + 2 };
   }
 }

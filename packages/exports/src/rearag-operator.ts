@@ -1,14 +1,5 @@
-import type { OperatorSpec } from "@dataflow/core";
-import {
-  EXPORT_INPUTS,
-  ExportOperator,
-  type ExportParams,
-  exportColumns,
-  exportParamsSchema,
-} from "./export-operator.js";
-import type { OptionRules } from "./export-options.js";
-import { REARAG_DEFAULT_MAX_STEPS, REARAG_OPTION_RULES, reaRagFromExample } from "./rearag.js";
-import type { Example } from "./row-kinds.js";
+import { EXPORT_INPUTS, ExportOperator, type ExportParams, exportOperatorSpec } from "./export-operator.js";
+import { REARAG_DEFAULT_MAX_STEPS, REARAG_FORMAT } from "./rearag.js";
 
 export interface ReaRagExportParams extends ExportParams {
   from: "trajectory";
@@ -17,7 +8,7 @@ export interface ReaRagExportParams extends ExportParams {
 
 /** Trajectory rows → ReaRAG-20k rows, checked with ReaRAG's cleaning rules. */
 export class ReaRagExportOperator extends ExportOperator<ReaRagExportParams> {
-  static readonly spec: OperatorSpec<ReaRagExportParams> = {
+  static readonly spec = exportOperatorSpec<ReaRagExportParams>(REARAG_FORMAT, {
     name: "export/rearag",
     version: "1.0.0",
     description:
@@ -27,32 +18,22 @@ export class ReaRagExportOperator extends ExportOperator<ReaRagExportParams> {
       "only follow a search; thought numbers run 1, 2, 3… without gaps; the last message is an assistant finish; at " +
       "most maxSteps steps. A row that breaks one is rejected naming every broken rule. The output row holds only " +
       "messages plus `keep`.",
-    params: exportParamsSchema(["trajectory"], {
+    kinds: ["trajectory"],
+    params: {
       maxSteps: {
         type: "integer",
         minimum: 1,
         default: REARAG_DEFAULT_MAX_STEPS,
         description: "Most assistant steps in a trajectory (ReaRAG builds at most 25)",
       },
-    }),
+    },
     inputs: {
       messages: {
         ...(EXPORT_INPUTS.messages as NonNullable<typeof EXPORT_INPUTS.messages>),
         optional: false,
       },
     },
-    outputs: {},
-    columns: (p) => exportColumns("rearag", p, REARAG_OPTION_RULES, ["messages"]),
-  };
+  });
 
-  protected readonly format = "rearag";
-  protected readonly rules: OptionRules = REARAG_OPTION_RULES;
-
-  protected fields(): string[] {
-    return ["messages"];
-  }
-
-  protected fromExample(example: Example, p: ReaRagExportParams): object {
-    return reaRagFromExample(example, p);
-  }
+  protected readonly definition = REARAG_FORMAT;
 }

@@ -1,8 +1,6 @@
 import type { JSONSchema } from "@dataflow/core";
+import { messageList, messagesRecord, roleMessage, TEXT } from "./message-schemas.js";
 import { parseReaRagTrajectory, TrajectoryError } from "./rearag-trajectory.js";
-import { when } from "./schema-when.js";
-
-const TEXT: JSONSchema = { type: "string", minLength: 1 };
 
 const ROLE_SCHEMAS: Record<string, JSONSchema> = {
   system: {
@@ -43,22 +41,7 @@ export const REARAG_SCHEMA: JSONSchema = {
   description:
     "One ReaRAG-20k training row. Loss applies to assistant messages (their reasoning); user and observation messages are masked.",
   type: "object",
-  required: ["messages"],
-  additionalProperties: false,
-  properties: {
-    messages: {
-      type: "array",
-      minItems: 2,
-      items: {
-        type: "object",
-        required: ["role"],
-        properties: { role: { enum: Object.keys(ROLE_SCHEMAS) } },
-        allOf: Object.entries(ROLE_SCHEMAS).map(([role, schema]) =>
-          when({ required: ["role"], properties: { role: { const: role } } }, schema),
-        ),
-      },
-    },
-  },
+  ...messagesRecord(messageList(roleMessage(ROLE_SCHEMAS))),
 };
 
 /** ReaRAG's cleaning rules, on a record that matches the schema (a leading system message is allowed). */

@@ -1,18 +1,22 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { toReaRagMessages } from "./rearag-messages.js";
+import { renderStep } from "./rearag-step.js";
 import {
   bareQuestion,
-  parseReaRagStep,
   parseReaRagTrajectory,
   TrajectoryError,
+  validateReaRagMessages,
 } from "./rearag-trajectory.js";
+import type { ReaRagStepContent } from "./rearag-types.js";
+import { STEPS, USER } from "./testdata/rearag-steps.js";
 
 const fixture = JSON.parse(
   readFileSync(new URL("./testdata/trajectory.input.json", import.meta.url), "utf8"),
 ) as {
   messages: Record<string, string>[];
 };
-const [question, , o1, s2, o2, s3] = fixture.messages as Record<string, string>[];
+const [question, , o1, , o2, s3] = fixture.messages as Record<string, string>[];
 
 const step = (n: number, action: string, thought = `thinking ${n}`) => ({
   role: "assistant",
@@ -34,63 +38,19 @@ function problems(messages: unknown, options = {}): string[] {
   throw new Error("expected the trajectory to be rejected");
 }
 
-describe("parseReaRagStep", () => {
-  it("splits a turn into its number, thought and action", () => {
-    expect(parseReaRagStep(s2?.reasoning as string)).toEqual({
-      number: 2,
-      thought: "Dura-Ace is made by Shimano. Now I need the year Shimano was founded.",
-      action: { function: "search", query: "Shimano's founding year" },
-    });
-    expect(
-      parseReaRagStep(
-        'Thought 4: multi\nline thought\nAction 4:\n```python\n{"function": "finish", "parameters": {"answer": "x"}}\n```\n',
-      ),
-    ).toEqual({
-      number: 4,
-      thought: "multi\nline thought",
-      action: { function: "finish", answer: "x" },
-    });
-  });
-
-  it("says what is wrong with a malformed turn", () => {
-    expect(() => parseReaRagStep("I will search.\nAction 1: ...")).toThrow(
-      'it does not start with "Thought N:"',
-    );
-    expect(() => parseReaRagStep("Thought 1: hmm")).toThrow('no "Action N:" line');
-    expect(() => parseReaRagStep("Thought 1: a\nAction 2: \n```\n{}\n```")).toThrow(
-      '"Thought 1" is followed by "Action 2"',
-    );
-    expect(() => parseReaRagStep("Thought 1: a\nAction 1: {'function': 'finish'}")).toThrow(
-      "not in a ``` block",
-    );
-    expect(() => parseReaRagStep(`${finish(1).reasoning}\nObservation 1: made up`)).toThrow(
-      "text follows the action block",
-    );
-    expect(() => parseReaRagStep(step(1, "{'function': 'lookup', 'parameters': {}}").reasoning)).toThrow(
-      `the action's 'function' is "lookup", not 'search' or 'finish'`,
-    );
-    expect(() =>
-      parseReaRagStep(step(1, "{'function': 'search', 'parameters': {'q': 'x'}}").reasoning),
-    ).toThrow("the search action needs a non-empty string 'parameters': {'query': ...}");
-    expect(() => parseReaRagStep(step(1, "['search']").reasoning)).toThrow("the action is not a dict");
-    expect(() =>
-      parseReaRagStep(step(1, "{'function': 'finish', 'parameters': {'answer': true}}").reasoning),
-    ).toThrow(/not a Python dict literal \("true" is JSON/);
-  });
-});
-
 describe("parseReaRagTrajectory", () => {
   it("reads a valid trajectory into steps with their observations", () => {
     const t = parseReaRagTrajectory(fixture.messages);
     expect(t.user).toBe(question?.content);
     expect(t.system).toBeUndefined();
-    expect(t.steps.map((s) => [s.number, s.action.function, s.observation])).toEqual([
+    expect(t.steps.map((s) => [s.number, s.action.type, s.observation])).toEqual([
       [1, "search", o1?.content],
       [2, "search", o2?.content],
       [3, "finish", undefined],
     ]);
     expect(t.steps[2]?.reasoning).toBe(s3?.reasoning);
-    expect(t.steps[0]?.action).toEqual({ function: "search", query: "Dura-Ace groupset manufacturer" });
+    expect(t.steps[0]?.action).toEqual({ type: "search", query: "Dura-Ace groupset manufacturer" });
+    expect(t.steps[1]?.thought).toBe("Dura-Ace is made by Shimano. Now I need the year Shimano was founded.");
   });
 
   it("accepts a finish-only trajectory and an empty observation", () => {
@@ -158,6 +118,131 @@ describe("parseReaRagTrajectory", () => {
     expect(problems([user, search(1), obs(), finish(2)], { maxSteps: 1 })).toEqual([
       "2 steps, more than maxSteps (1)",
     ]);
+  });
+
+  it("reports an unreadable step once, without guessing what may follow it", () => {
+    const bad = step(2, "{'function': 'search', 'parameters': {'query': 'x'}}");
+    const unreadable = { role: "assistant", reasoning: `${bad.reasoning}\nObservation 2: made up` };
+    expect(problems([user, search(1), obs(), unreadable, obs(), finish(3)])).toEqual([
+      "message 4 (assistant step 2): it has text after its action block (a turn holds exactly one Thought and one Action)",
+    ]);
+    expect(problems([user, search(1), obs(), unreadable])).toHaveLength(1);
+  });
+
+  it("keeps each problem's rule and message index on the error", () => {
+    const error = (() => {
+      try {
+        parseReaRagTrajectory([user, search(1), obs(), finish(3)]);
+      } catch (err) {
+        return err as TrajectoryError;
+      }
+    })();
+    expect(error?.details).toEqual([
+      {
+        rule: "thought-numbers",
+        index: 3,
+        message: 'message 4 is "Thought 3" where step 2 was expected (numbers run 1, 2, 3… without gaps)',
+      },
+    ]);
+  });
+});
+
+describe("validateReaRagMessages", () => {
+  const good = toReaRagMessages(USER, STEPS);
+  const rules = (messages: unknown, gold?: string) =>
+    validateReaRagMessages(messages, gold).map((p) => p.rule);
+
+  it("accepts what toReaRagMessages writes, in either action style", () => {
+    expect(validateReaRagMessages(good, "Brindlemoor")).toEqual([]);
+    expect(validateReaRagMessages(toReaRagMessages(USER, STEPS, "json"), ["Kelport", "brindlemoor"])).toEqual(
+      [],
+    );
+  });
+
+  it("checks that the first message is the user's", () => {
+    expect(rules([{ role: "observation", content: "x" }, ...good.slice(1)])).toContain("first-user");
+    expect(rules([])).toEqual(["message-shape"]);
+    expect(rules("not a list")).toEqual(["message-shape"]);
+  });
+
+  it("checks that every step but the last is followed by an observation", () => {
+    const problems = validateReaRagMessages([...good.slice(0, 2), ...good.slice(3)]);
+    expect(problems).toContainEqual({
+      rule: "observation-follows-step",
+      index: 2,
+      message: "message 3: step 1 searched but is followed by another assistant step, not an observation",
+    });
+  });
+
+  it("checks that observations follow searches only", () => {
+    const afterFinish = [...good, { role: "observation", content: "extra" }];
+    expect(rules(afterFinish)).toEqual(["observation-after-search", "ends-with-finish"]);
+    const twice = [...good.slice(0, 3), { role: "observation", content: "again" }, ...good.slice(3)];
+    expect(rules(twice)).toContain("observation-after-search");
+  });
+
+  it("checks that thought numbers run without gaps", () => {
+    const gap = good.map((m, i) =>
+      i === 3 && m.role === "assistant"
+        ? { role: "assistant", reasoning: renderStep(3, "t", (STEPS[1] as ReaRagStepContent).action) }
+        : m,
+    );
+    // The misnumbered step is still a search, so the observation after it is in place.
+    expect(validateReaRagMessages(gap).map((p) => [p.rule, p.index])).toEqual([["thought-numbers", 3]]);
+  });
+
+  it("checks that the conversation ends with a finish step", () => {
+    expect(rules(good.slice(0, 4))).toEqual(["ends-with-finish"]);
+    expect(rules(good.slice(0, 5))).toEqual(["ends-with-finish"]);
+    expect(rules(good.slice(0, 1))).toEqual(["ends-with-finish"]);
+  });
+
+  it("checks token F1 against the gold answer when there is one", () => {
+    expect(rules(good)).toEqual([]);
+    expect(rules(good, "the Brindlemoor")).toEqual([]);
+    expect(validateReaRagMessages(good, "Kelport")).toEqual([
+      {
+        rule: "answer-f1",
+        index: 5,
+        message: "token F1 0.000 between the answer and the gold answer is not above 0",
+      },
+    ]);
+    expect(validateReaRagMessages(good, "Brindlemoor town", { minF1: 0.7 }).map((p) => p.rule)).toEqual([
+      "answer-f1",
+    ]);
+    // No finish, no F1 to check.
+    expect(rules(good.slice(0, 4), "Kelport")).toEqual(["ends-with-finish"]);
+  });
+
+  it("takes the system message and step bound of parseReaRagTrajectory", () => {
+    const withSystem = [{ role: "system", content: "Use the tools." }, ...good];
+    expect(rules(withSystem)).toContain("first-user");
+    expect(validateReaRagMessages(withSystem, "Brindlemoor", { allowSystem: true })).toEqual([]);
+    expect(validateReaRagMessages(good, undefined, { maxSteps: 2 })).toEqual([
+      { rule: "max-steps", message: "3 steps, more than maxSteps (2)" },
+    ]);
+  });
+
+  it("reports messages of the wrong shape", () => {
+    const shapes = [
+      good[0],
+      { role: "assistant", content: good[1]?.role === "assistant" ? good[1].reasoning : "" },
+      { role: "tool", content: "x" },
+      { role: "user", content: "again" },
+      {
+        role: "assistant",
+        reasoning: `${renderStep(2, "t", { type: "finish", answer: "x" })}\nObservation 2: invented`,
+      },
+    ];
+    const problems = validateReaRagMessages(shapes);
+    expect(problems.map((p) => [p.rule, p.index])).toEqual([
+      ["message-shape", 1],
+      ["message-shape", 2],
+      ["message-shape", 3],
+      ["message-shape", 4],
+    ]);
+    expect(problems[0]?.message).toMatch(/"reasoning"/);
+    expect(problems[3]?.message).toMatch(/text after its action/);
   });
 });
 

@@ -1,12 +1,8 @@
 import { ExportError } from "./export-error.js";
-import {
-  type CommonExportOptions,
-  checkExportOptions,
-  type OptionRules,
-  trajectoryUserText,
-} from "./export-options.js";
-import { type Example, plainRowSource, readExample } from "./row-kinds.js";
-import { assertValidExport } from "./validate.js";
+import { type ExportFormatDefinition, exportRow } from "./export-format.js";
+import { type CommonExportOptions, trajectoryUserText } from "./export-options.js";
+import type { ReaRagMessage } from "./rearag-types.js";
+import type { Example } from "./row-kinds.js";
 
 export interface ReaRagOptions extends CommonExportOptions {
   from: "trajectory";
@@ -14,23 +10,11 @@ export interface ReaRagOptions extends CommonExportOptions {
   maxSteps?: number;
 }
 
-export type ReaRagMessage =
-  | { role: "system" | "user" | "observation"; content: string }
-  | { role: "assistant"; reasoning: string };
-
 export interface ReaRagRecord {
   messages: ReaRagMessage[];
 }
 
 export const REARAG_DEFAULT_MAX_STEPS = 25;
-
-export const REARAG_OPTION_RULES: OptionRules = {
-  trajectoryOnly: [],
-  check: (o) =>
-    o.from === "trajectory"
-      ? []
-      : [`the ReaRAG format holds trajectories only (from: trajectory), not from: ${String(o.from)}`],
-};
 
 /** Build the record of an Example (not yet validated); only the fields ReaRAG-20k stores are kept. */
 export function reaRagFromExample(example: Example, options: ReaRagOptions): ReaRagRecord {
@@ -51,13 +35,23 @@ export function reaRagFromExample(example: Example, options: ReaRagOptions): Rea
   return { messages };
 }
 
+export const REARAG_FORMAT: ExportFormatDefinition<ReaRagOptions, ReaRagRecord> = {
+  format: "rearag",
+  rules: {
+    trajectoryOnly: [],
+    check: (o) =>
+      o.from === "trajectory"
+        ? []
+        : [`the ReaRAG format holds trajectories only (from: trajectory), not from: ${String(o.from)}`],
+  },
+  fields: () => ["messages"],
+  fromExample: reaRagFromExample,
+};
+
 /**
  * Export one trajectory row (default column names) as a ReaRAG-20k row, checked against
  * REARAG_SCHEMA and ReaRAG's cleaning rules. Throws ExportError naming what is wrong.
  */
 export function toReaRag(row: Record<string, unknown>, options: ReaRagOptions): ReaRagRecord {
-  checkExportOptions("rearag", options, REARAG_OPTION_RULES);
-  const record = reaRagFromExample(readExample(plainRowSource(row), options), options);
-  assertValidExport("rearag", record);
-  return record;
+  return exportRow(REARAG_FORMAT, row, options);
 }

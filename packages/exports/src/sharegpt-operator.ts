@@ -1,24 +1,13 @@
-import type { OperatorSpec } from "@dataflow/core";
-import {
-  EXPORT_INPUTS,
-  ExportOperator,
-  type ExportParams,
-  exportColumns,
-  exportParamsSchema,
-} from "./export-operator.js";
-import type { OptionRules } from "./export-options.js";
-import { type Example, ROW_KINDS } from "./row-kinds.js";
-import { SHAREGPT_OPTION_RULES, type ShareGptObservationAs, shareGptFromExample } from "./sharegpt.js";
+import { ExportOperator, type ExportParams, exportOperatorSpec } from "./export-operator.js";
+import { SHAREGPT_FORMAT, type ShareGptObservationAs } from "./sharegpt.js";
 
 export interface ShareGptExportParams extends ExportParams {
   observationAs?: ShareGptObservationAs;
 }
 
-const fields = (p: ShareGptExportParams) => (p.system ? ["conversations", "system"] : ["conversations"]);
-
 /** Rows → LLaMA-Factory ShareGPT examples, the loss mask given by the turn tags. */
 export class ShareGptExportOperator extends ExportOperator<ShareGptExportParams> {
-  static readonly spec: OperatorSpec<ShareGptExportParams> = {
+  static readonly spec = exportOperatorSpec<ShareGptExportParams>(SHAREGPT_FORMAT, {
     name: "export/sharegpt",
     version: "1.0.0",
     description:
@@ -29,26 +18,14 @@ export class ShareGptExportOperator extends ExportOperator<ShareGptExportParams>
       'observation → observation (observationAs: observation) or human "Observation: …" (observationAs: human). ' +
       "Every record is checked against the JSON Schema and the alternation; a row that fails is rejected with the " +
       "errors. The output row holds only the format's fields plus `keep`.",
-    params: exportParamsSchema(ROW_KINDS, {
+    params: {
       observationAs: {
         enum: ["observation", "human"],
         description:
           'trajectory: observations as observation turns ("observation", the default) or as human turns "Observation: …" ("human")',
       },
-    }),
-    inputs: EXPORT_INPUTS,
-    outputs: {},
-    columns: (p) => exportColumns("sharegpt", p, SHAREGPT_OPTION_RULES, fields(p)),
-  };
+    },
+  });
 
-  protected readonly format = "sharegpt";
-  protected readonly rules: OptionRules = SHAREGPT_OPTION_RULES;
-
-  protected fields(p: ShareGptExportParams): string[] {
-    return fields(p);
-  }
-
-  protected fromExample(example: Example, p: ShareGptExportParams): object {
-    return shareGptFromExample(example, p);
-  }
+  protected readonly definition = SHAREGPT_FORMAT;
 }

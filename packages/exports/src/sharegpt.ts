@@ -1,12 +1,6 @@
-import {
-  type CommonExportOptions,
-  checkExportOptions,
-  type OptionRules,
-  observationAsUserText,
-  trajectoryUserText,
-} from "./export-options.js";
-import { type Example, plainRowSource, readExample } from "./row-kinds.js";
-import { assertValidExport } from "./validate.js";
+import { type ExportFormatDefinition, exportRow } from "./export-format.js";
+import { type CommonExportOptions, observationAsUserText, trajectoryUserText } from "./export-options.js";
+import type { Example } from "./row-kinds.js";
 
 export type ShareGptObservationAs = "observation" | "human";
 
@@ -29,11 +23,6 @@ export interface ShareGptRecord {
   system?: string;
 }
 
-export const SHAREGPT_OPTION_RULES: OptionRules = {
-  trajectoryOnly: ["observationAs"],
-  values: { observationAs: ["observation", "human"] },
-};
-
 /** Build the record of an Example (not yet validated). */
 export function shareGptFromExample(example: Example, options: ShareGptOptions): ShareGptRecord {
   const conversations: ShareGptTurn[] = [];
@@ -54,13 +43,17 @@ export function shareGptFromExample(example: Example, options: ShareGptOptions):
   return options.system ? { conversations, system: options.system } : { conversations };
 }
 
+export const SHAREGPT_FORMAT: ExportFormatDefinition<ShareGptOptions, ShareGptRecord> = {
+  format: "sharegpt",
+  rules: { trajectoryOnly: ["observationAs"], values: { observationAs: ["observation", "human"] } },
+  fields: (o) => (o.system ? ["conversations", "system"] : ["conversations"]),
+  fromExample: shareGptFromExample,
+};
+
 /**
  * Export one row (default column names) as a LLaMA-Factory ShareGPT example, validated against
  * SHAREGPT_SCHEMA and the turn alternation. Throws ExportError naming what is wrong.
  */
 export function toShareGpt(row: Record<string, unknown>, options: ShareGptOptions): ShareGptRecord {
-  checkExportOptions("sharegpt", options, SHAREGPT_OPTION_RULES);
-  const record = shareGptFromExample(readExample(plainRowSource(row), options), options);
-  assertValidExport("sharegpt", record);
-  return record;
+  return exportRow(SHAREGPT_FORMAT, row, options);
 }

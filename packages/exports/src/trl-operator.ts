@@ -1,32 +1,14 @@
-import type { OperatorSpec } from "@dataflow/core";
-import {
-  EXPORT_INPUTS,
-  ExportOperator,
-  type ExportParams,
-  exportColumns,
-  exportParamsSchema,
-} from "./export-operator.js";
-import type { OptionRules } from "./export-options.js";
-import { type Example, ROW_KINDS } from "./row-kinds.js";
-import {
-  TRL_OPTION_RULES,
-  type TrlLayout,
-  type TrlObservationAs,
-  trlFromExample,
-  trlLayoutFor,
-} from "./trl.js";
+import { ExportOperator, type ExportParams, exportOperatorSpec } from "./export-operator.js";
+import { TRL_FORMAT, type TrlLayout, type TrlObservationAs } from "./trl.js";
 
 export interface TrlExportParams extends ExportParams {
   layout: TrlLayout;
   observationAs?: TrlObservationAs;
 }
 
-const fields = (p: TrlExportParams) =>
-  trlLayoutFor(p.from, p.layout) === "messages" ? ["messages"] : ["prompt", "completion"];
-
 /** Rows → TRL SFTTrainer examples: prompt-completion (completion-only loss) or messages (assistant-only loss). */
 export class TrlExportOperator extends ExportOperator<TrlExportParams> {
-  static readonly spec: OperatorSpec<TrlExportParams> = {
+  static readonly spec = exportOperatorSpec<TrlExportParams>(TRL_FORMAT, {
     name: "export/trl",
     version: "1.0.0",
     description:
@@ -37,7 +19,7 @@ export class TrlExportOperator extends ExportOperator<TrlExportParams> {
       "(observationAs: user) or tool messages (observationAs: tool). Every message is {role, content}. Every record " +
       "is checked against the JSON Schema; a row that fails is rejected with the errors. The output row holds only " +
       "the format's fields plus `keep`.",
-    params: exportParamsSchema(ROW_KINDS, {
+    params: {
       layout: {
         enum: ["auto", "messages", "prompt-completion"],
         default: "auto",
@@ -49,20 +31,8 @@ export class TrlExportOperator extends ExportOperator<TrlExportParams> {
         description:
           'trajectory: observations as user messages "Observation: …" ("user", the default) or as tool messages ("tool")',
       },
-    }),
-    inputs: EXPORT_INPUTS,
-    outputs: {},
-    columns: (p) => exportColumns("trl", p, TRL_OPTION_RULES, fields(p)),
-  };
+    },
+  });
 
-  protected readonly format = "trl";
-  protected readonly rules: OptionRules = TRL_OPTION_RULES;
-
-  protected fields(p: TrlExportParams): string[] {
-    return fields(p);
-  }
-
-  protected fromExample(example: Example, p: TrlExportParams): object {
-    return trlFromExample(example, p);
-  }
+  protected readonly definition = TRL_FORMAT;
 }

@@ -1,4 +1,5 @@
 import type { JSONSchema } from "@dataflow/core";
+import { messageList, messagesRecord } from "./message-schemas.js";
 import { when } from "./schema-when.js";
 
 const message = (roles: string[]): JSONSchema => ({
@@ -32,24 +33,17 @@ export const TRL_SCHEMA: JSONSchema = {
   type: "object",
   ...when(
     { required: ["messages"] },
-    {
-      required: ["messages"],
-      additionalProperties: false,
-      properties: {
-        messages: {
-          type: "array",
-          minItems: 2,
-          prefixItems: [FIRST],
-          items: LATER,
-          contains: {
-            description: "an assistant message, for the trainer to learn",
-            type: "object",
-            required: ["role"],
-            properties: { role: { const: "assistant" } },
-          },
+    messagesRecord(
+      messageList(LATER, {
+        prefixItems: [FIRST],
+        contains: {
+          description: "an assistant message, for the trainer to learn",
+          type: "object",
+          required: ["role"],
+          properties: { role: { const: "assistant" } },
         },
-      },
-    },
+      }),
+    ),
     {
       required: ["prompt", "completion"],
       additionalProperties: false,

@@ -1,13 +1,6 @@
-import {
-  type CommonExportOptions,
-  checkExportOptions,
-  type OptionRules,
-  observationAsUserText,
-  trajectoryUserText,
-} from "./export-options.js";
-import type { RowKind } from "./row-kinds.js";
-import { type Example, plainRowSource, readExample } from "./row-kinds.js";
-import { assertValidExport } from "./validate.js";
+import { type ExportFormatDefinition, exportRow } from "./export-format.js";
+import { type CommonExportOptions, observationAsUserText, trajectoryUserText } from "./export-options.js";
+import type { Example, RowKind } from "./row-kinds.js";
 
 /** "auto": messages for trajectories, prompt-completion for single-target kinds. */
 export type TrlLayout = "auto" | "messages" | "prompt-completion";
@@ -29,17 +22,6 @@ export interface TrlMessage {
 }
 
 export type TrlRecord = { messages: TrlMessage[] } | { prompt: TrlMessage[]; completion: TrlMessage[] };
-
-export const TRL_OPTION_RULES: OptionRules = {
-  trajectoryOnly: ["observationAs"],
-  values: { observationAs: ["user", "tool"], layout: ["auto", "messages", "prompt-completion"] },
-  check: (o) =>
-    o.from === "trajectory" && o.layout === "prompt-completion"
-      ? [
-          'layout "prompt-completion" cannot hold a trajectory: its observations would sit in the trained completion; use "messages" (or "auto") with assistant_only_loss=True',
-        ]
-      : [],
-};
 
 /** The layout a row kind gets. */
 export function trlLayoutFor(from: RowKind, layout: TrlLayout | undefined): "messages" | "prompt-completion" {
@@ -73,13 +55,26 @@ export function trlFromExample(example: Example, options: TrlOptions): TrlRecord
   return { messages };
 }
 
+export const TRL_FORMAT: ExportFormatDefinition<TrlOptions, TrlRecord> = {
+  format: "trl",
+  rules: {
+    trajectoryOnly: ["observationAs"],
+    values: { observationAs: ["user", "tool"], layout: ["auto", "messages", "prompt-completion"] },
+    check: (o) =>
+      o.from === "trajectory" && o.layout === "prompt-completion"
+        ? [
+            'layout "prompt-completion" cannot hold a trajectory: its observations would sit in the trained completion; use "messages" (or "auto") with assistant_only_loss=True',
+          ]
+        : [],
+  },
+  fields: (o) => (trlLayoutFor(o.from, o.layout) === "messages" ? ["messages"] : ["prompt", "completion"]),
+  fromExample: trlFromExample,
+};
+
 /**
  * Export one row (default column names) as a TRL SFT example, validated against TRL_SCHEMA.
  * Throws ExportError naming what is wrong.
  */
 export function toTrl(row: Record<string, unknown>, options: TrlOptions): TrlRecord {
-  checkExportOptions("trl", options, TRL_OPTION_RULES);
-  const record = trlFromExample(readExample(plainRowSource(row), options), options);
-  assertValidExport("trl", record);
-  return record;
+  return exportRow(TRL_FORMAT, row, options);
 }

@@ -1,29 +1,19 @@
 import type { GenerationSettings, JSONSchema } from "@dataflow/core";
+import {
+  type GenerationParams as KitGenerationParams,
+  generationParamsSchema as kitGenerationParamsSchema,
+  generationSettings as kitGenerationSettings,
+} from "@dataflow/llm-serving";
 
 /** Sampling settings of every call the operator makes; unset ones fall back to the serving's. */
-export interface GenerationParams {
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
+export interface GenerationParams extends KitGenerationParams {
   seed?: number;
   stop?: string[];
 }
 
 /** The params-schema properties for `GenerationParams`. */
 export const generationParamsSchema: Record<string, JSONSchema> = {
-  temperature: {
-    type: "number",
-    minimum: 0,
-    maximum: 2,
-    description: "Sampling temperature (default: the serving's)",
-  },
-  topP: {
-    type: "number",
-    exclusiveMinimum: 0,
-    maximum: 1,
-    description: "Nucleus sampling (default: the serving's)",
-  },
-  maxTokens: { type: "integer", minimum: 1, description: "Most tokens per answer (default: the serving's)" },
+  ...kitGenerationParamsSchema,
   seed: {
     type: "integer",
     description:
@@ -38,13 +28,7 @@ export const generationParamsSchema: Record<string, JSONSchema> = {
   },
 };
 
-/** Only the settings that are set, so the serving's own defaults stay in force for the rest. */
+/** Only the settings that are set; the stop sequences go with the step calls only, not the answer calls. */
 export function generationSettings(params: GenerationParams, withStop: boolean): GenerationSettings {
-  const settings: GenerationSettings = {};
-  if (params.temperature !== undefined) settings.temperature = params.temperature;
-  if (params.topP !== undefined) settings.topP = params.topP;
-  if (params.maxTokens !== undefined) settings.maxTokens = params.maxTokens;
-  if (params.seed !== undefined) settings.seed = params.seed;
-  if (withStop && params.stop !== undefined && params.stop.length > 0) settings.stop = [...params.stop];
-  return settings;
+  return kitGenerationSettings(params, { seed: params.seed, stop: withStop ? params.stop : undefined });
 }

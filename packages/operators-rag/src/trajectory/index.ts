@@ -1,3 +1,5 @@
+// The check of this operator's `messages` output; the ReaRAG-20k format code itself lives in @dataflow/exports.
+export { type ReaRagProblem, type ReaRagRule, validateReaRagMessages } from "@dataflow/exports";
 export { IterativeTrajectoryOperator, type IterativeTrajectoryParams } from "./iterative-trajectory.js";
 export {
   DEFAULT_USER_TEMPLATE,
@@ -6,21 +8,4 @@ export {
   observationAnswerMessages,
   TRAJECTORY_SYSTEM_PROMPT,
 } from "./prompts.js";
-export {
-  PythonLiteralError,
-  type PyValue,
-  parsePythonLiteral,
-  parsePythonLiteralPrefix,
-} from "./python-literal.js";
-export { pythonRepr, pythonStringRepr } from "./python-repr.js";
-export {
-  type ReaRagProblem,
-  type ReaRagRule,
-  renderAction,
-  renderStep,
-  toReaRagMessages,
-  validateReaRagMessages,
-} from "./rearag-messages.js";
-export { type ParsedStep, parseStep, type StepParse, type StepProblemCode, toAction } from "./step-parser.js";
-export { answerTokens, maxTokenF1, normalizeAnswer, tokenF1 } from "./token-f1.js";
-export type { ActionStyle, ReaRagMessage, TrajectoryAction, TrajectoryStep } from "./trajectory-step.js";
+export type { TrajectoryStep } from "./trajectory-step.js";

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runOperator } from "@dataflow/core";
+import { validateReaRagMessages } from "@dataflow/exports";
 import type { ChatRequestInfo, ChatServer, ChatServerOptions } from "@dataflow/llm-serving/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { IterativeTrajectoryOperator } from "./iterative-trajectory.js";
 import { NO_PASSAGES_OBSERVATION, OBSERVATION_SYSTEM_PROMPT, TRAJECTORY_SYSTEM_PROMPT } from "./prompts.js";
-import { validateReaRagMessages } from "./rearag-messages.js";
 import {
   atStep,
   bodyMessages,

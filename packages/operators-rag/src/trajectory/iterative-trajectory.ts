@@ -11,6 +11,16 @@ import {
   RowError,
   RowOperator,
 } from "@dataflow/core";
+import {
+  type ActionStyle,
+  maxTokenF1,
+  type ReadStep,
+  readReaRagStep,
+  renderStep,
+  type StepRead,
+  toReaRagMessages,
+  validateReaRagMessages,
+} from "@dataflow/exports";
 import { type GenerationParams, generationParamsSchema, generationSettings } from "./generation-params.js";
 import {
   DEFAULT_USER_TEMPLATE,
@@ -20,10 +30,7 @@ import {
   stepRetryNote,
   TRAJECTORY_SYSTEM_PROMPT,
 } from "./prompts.js";
-import { renderStep, toReaRagMessages, validateReaRagMessages } from "./rearag-messages.js";
-import { type ParsedStep, parseStep, type StepParse } from "./step-parser.js";
-import { maxTokenF1 } from "./token-f1.js";
-import type { ActionStyle, TrajectoryStep } from "./trajectory-step.js";
+import type { TrajectoryStep } from "./trajectory-step.js";
 
 export interface IterativeTrajectoryParams extends GenerationParams {
   maxSteps: number;
@@ -257,19 +264,19 @@ async function nextStep(
   ctx: RowContext<IterativeTrajectoryParams>,
   state: RunState,
   n: number,
-): Promise<ParsedStep> {
+): Promise<ReadStep> {
   const p = ctx.params;
   const settings = generationSettings(p, true);
   let messages = state.chat;
   for (let retries = 0; ; retries++) {
     let text = "";
-    let parsed: StepParse;
+    let parsed: StepRead;
     let raw: string;
     try {
       const result = await generate(ctx, messages, settings);
       text = result.text;
       raw = rawOutput(result);
-      parsed = parseStep(text, n);
+      parsed = readReaRagStep(text, { expected: n, reply: true });
     } catch (err) {
       // The serving refuses an empty answer (or reasoning with no answer after it): worth a retry too.
       if (!(err instanceof LLMError) || err.kind !== "bad-output") throw err;
