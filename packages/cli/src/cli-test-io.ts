@@ -2,7 +2,11 @@ import { PassThrough } from "node:stream";
 import type { CliIO } from "./io.js";
 
 /** A CliIO that captures what the CLI writes, for tests. */
-export function captureIO(env: Record<string, string | undefined> = {}): { io: CliIO; stdout(): string; stderr(): string } {
+export function captureIO(env: Record<string, string | undefined> = {}): {
+  io: CliIO;
+  stdout(): string;
+  stderr(): string;
+} {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = "";

@@ -1,11 +1,20 @@
-import { type CompileOptions, type Diagnostic, formatDiagnostic, loadPipeline, PipelineError, type PipelinePlan } from "@dataflow/core";
+import {
+  type CompileOptions,
+  type Diagnostic,
+  formatDiagnostic,
+  loadPipeline,
+  PipelineError,
+  type PipelinePlan,
+} from "@dataflow/core";
 import { FileStorage, sampleColumns } from "@dataflow/storage";
 import { displayPath } from "./format-summary.js";
 import { type CliIO, EXIT_INVALID } from "./io.js";
 
 function show(d: Diagnostic): string {
   const file = d.location?.file;
-  return formatDiagnostic(file && !file.startsWith("--") ? { ...d, location: { ...d.location, file: displayPath(file) } } : d);
+  return formatDiagnostic(
+    file && !file.startsWith("--") ? { ...d, location: { ...d.location, file: displayPath(file) } } : d,
+  );
 }
 
 export interface CompileFlags {
@@ -29,7 +38,13 @@ export async function compileFile(
       ...(flags.input ? { input: flags.input } : {}),
       ...(flags.output ? { output: flags.output } : {}),
       sampleColumns: (source) =>
-        sampleColumns(new FileStorage({ input: source, output: { path: "unused.jsonl" }, rejects: { path: "unused.rejects.jsonl" } }).openSource()),
+        sampleColumns(
+          new FileStorage({
+            input: source,
+            output: { path: "unused.jsonl" },
+            rejects: { path: "unused.rejects.jsonl" },
+          }).openSource(),
+        ),
     });
     for (const d of result.diagnostics) io.stderr.write(`${show(d)}\n`);
     return result;

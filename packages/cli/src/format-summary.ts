@@ -1,10 +1,12 @@
-import type { RunSummary, UsageTotals } from "@dataflow/core";
 import { relative } from "node:path";
+import type { RunSummary, UsageTotals } from "@dataflow/core";
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
   return rows
-    .map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  "))
+    .map((r) =>
+      r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  "),
+    )
     .join("\n");
 }
 
@@ -33,11 +35,31 @@ export function formatDuration(ms: number): string {
 export function formatSummary(summary: RunSummary, cwd = process.cwd()): string {
   const lines: string[] = [];
   const status = summary.status === "ok" ? "done" : summary.status;
-  lines.push(`run "${summary.pipeline}" ${status} in ${formatDuration(summary.durationMs)}${summary.reason ? `: ${summary.reason}` : ""}`);
+  lines.push(
+    `run "${summary.pipeline}" ${status} in ${formatDuration(summary.durationMs)}${summary.reason ? `: ${summary.reason}` : ""}`,
+  );
   const rows: string[][] = [["step", "op", "in", "out", "filtered", "rejected", "unfinished", "cached"]];
-  rows.push(["(source)", "", String(summary.source.read + summary.source.bad), String(summary.source.read), "0", String(summary.source.bad), "0", ""]);
+  rows.push([
+    "(source)",
+    "",
+    String(summary.source.read + summary.source.bad),
+    String(summary.source.read),
+    "0",
+    String(summary.source.bad),
+    "0",
+    "",
+  ]);
   for (const s of summary.steps) {
-    rows.push([s.id, s.op, String(s.in), String(s.out), String(s.filtered), String(s.rejected), String(s.unfinished), String(s.replayed)]);
+    rows.push([
+      s.id,
+      s.op,
+      String(s.in),
+      String(s.out),
+      String(s.filtered),
+      String(s.rejected),
+      String(s.unfinished),
+      String(s.replayed),
+    ]);
   }
   lines.push(table(rows).replace(/^/gm, "  "));
   for (const s of summary.steps) {
@@ -49,7 +71,9 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
     const counters = Object.entries(s.counters);
     if (counters.length) lines.push(`  ${s.id}: ${counters.map(([k, v]) => `${k} ${v}`).join(", ")}`);
     for (const [metric, d] of Object.entries(s.distributions)) {
-      lines.push(`  ${s.id}: ${metric} mean ${num(d.mean)}, median ${num(d.p50)}, p90 ${num(d.p90)}, range ${num(d.min)}–${num(d.max)} (n=${d.count})`);
+      lines.push(
+        `  ${s.id}: ${metric} mean ${num(d.mean)}, median ${num(d.p50)}, p90 ${num(d.p90)}, range ${num(d.min)}–${num(d.max)} (n=${d.count})`,
+      );
     }
     if (s.usage) lines.push(`  ${s.id}: ${formatUsage(s.usage)}`);
   }
@@ -58,10 +82,14 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
   else lines.push(`  output not written (${summary.written} rows were ready)`);
   if (summary.runDir) lines.push(`  step caches and manifest: ${displayPath(summary.runDir, cwd)}`);
   if (summary.rejectsFile && summary.rejected) {
-    lines.push(`  rejects: ${summary.rejected} in ${displayPath(summary.rejectsFile, cwd)} (rate ${(summary.rejectRate * 100).toFixed(1)}%, limit ${(summary.maxRejectRate * 100).toFixed(1)}%)`);
+    lines.push(
+      `  rejects: ${summary.rejected} in ${displayPath(summary.rejectsFile, cwd)} (rate ${(summary.rejectRate * 100).toFixed(1)}%, limit ${(summary.maxRejectRate * 100).toFixed(1)}%)`,
+    );
   }
   if (summary.rejected) lines.push(`  list them: dataflow rejects <pipeline>`);
-  lines.push(`  reconciled: ${summary.reconciled ? "yes, every row is accounted for" : "NO — some rows are unaccounted for; please report this"}`);
+  lines.push(
+    `  reconciled: ${summary.reconciled ? "yes, every row is accounted for" : "NO — some rows are unaccounted for; please report this"}`,
+  );
   return lines.join("\n");
 }
 

@@ -14,7 +14,8 @@ const ROWS = 240;
 const input = join(tmp, "in.jsonl");
 writeFileSync(input, `${Array.from({ length: ROWS }, (_, n) => JSON.stringify({ n })).join("\n")}\n`);
 
-const lines = (path: string): string[] => (existsSync(path) ? readFileSync(path, "utf8").split("\n").filter(Boolean) : []);
+const lines = (path: string): string[] =>
+  existsSync(path) ? readFileSync(path, "utf8").split("\n").filter(Boolean) : [];
 
 /** Ids the step cache holds complete: every whole, parseable line after the header. */
 function cachedIds(cacheDir: string): Set<string> {
@@ -29,11 +30,25 @@ function cachedIds(cacheDir: string): Set<string> {
 
 /** Run the CLI; with `killAfter`, SIGKILL it once the log shows that many rows started. */
 function run(args: string[], log: string, killAfter?: number): Promise<number | null> {
-  const child = spawn(process.execPath, ["--conditions=@dataflow/source", "--import", "tsx", bin, "run", join(testdata, "slow-cached.yaml"), "--input", input, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, SLOW_LOG: log },
-    stdio: "ignore",
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--conditions=@dataflow/source",
+      "--import",
+      "tsx",
+      bin,
+      "run",
+      join(testdata, "slow-cached.yaml"),
+      "--input",
+      input,
+      ...args,
+    ],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, SLOW_LOG: log },
+      stdio: "ignore",
+    },
+  );
   const done = new Promise<number | null>((r) => child.on("close", r));
   if (killAfter !== undefined) {
     const poll = setInterval(() => {
@@ -48,9 +63,13 @@ function run(args: string[], log: string, killAfter?: number): Promise<number | 
 }
 
 describe("kill -9 and resume", () => {
-  it("resumes after SIGKILL at several points with output equal to an uninterrupted run, never recomputing a recorded row", { timeout: 180_000 }, async () => {
+  it("resumes after SIGKILL at several points with output equal to an uninterrupted run, never recomputing a recorded row", {
+    timeout: 180_000,
+  }, async () => {
     const refOut = join(tmp, "ref.jsonl");
-    expect(await run(["--output", refOut, "--set", `cache.dir=${join(tmp, "ref-cache")}`], join(tmp, "ref.log"))).toBe(0);
+    expect(
+      await run(["--output", refOut, "--set", `cache.dir=${join(tmp, "ref-cache")}`], join(tmp, "ref.log")),
+    ).toBe(0);
     const reference = readFileSync(refOut);
     expect(lines(refOut).length).toBe(ROWS);
 

@@ -26,7 +26,16 @@ describe.each(["openai", "ai-sdk"])("llm/generate through `dataflow run` with a 
     });
     try {
       const output = join(tmp, `${type}.jsonl`);
-      const args = ["run", pipeline, "--output", output, "--set", `cache.dir=${join(tmp, `cache-${type}`)}`, "--set", `servings.writer.type=${type}`];
+      const args = [
+        "run",
+        pipeline,
+        "--output",
+        output,
+        "--set",
+        `cache.dir=${join(tmp, `cache-${type}`)}`,
+        "--set",
+        `servings.writer.type=${type}`,
+      ];
       const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test-secret-123456" };
       const run = async (extra: string[] = []) => {
         const c = captureIO(env);
@@ -45,7 +54,9 @@ describe.each(["openai", "ai-sdk"])("llm/generate through `dataflow run` with a 
       }
       const sent = server.requests.filter((r) => r.path.endsWith("/chat/completions")).length;
       expect(sent).toBe(6);
-      expect(first.stdout).toMatch(/summarise: 3 requests \(0 from cache\), \d+ prompt \+ \d+ completion tokens, \$0\.\d+/);
+      expect(first.stdout).toMatch(
+        /summarise: 3 requests \(0 from cache\), \d+ prompt \+ \d+ completion tokens, \$0\.\d+/,
+      );
       expect(first.stdout + first.stderr).not.toContain("sk-test-secret-123456");
 
       const second = await run();

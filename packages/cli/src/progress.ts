@@ -37,7 +37,8 @@ function lineProgress(run: PipelineRun, { stream, intervalSec }: ProgressOptions
     for (const s of run.stats.steps) {
       const done = s.out + s.filtered + s.rejected;
       const r = rate(done, s.startedAt);
-      const eta = total && r > 0 ? ` ETA ${formatDuration(Math.max(0, Math.round(((total - done) / r) * 1000)))}` : "";
+      const eta =
+        total && r > 0 ? ` ETA ${formatDuration(Math.max(0, Math.round(((total - done) / r) * 1000)))}` : "";
       parts.push(`${s.id} ${done}${total ? `/${total}` : ""} (${r.toFixed(1)}/s${eta})`);
     }
     stream.write(`[progress ${formatDuration(Date.now() - run.stats.startedAt)}] ${parts.join(" | ")}\n`);
@@ -73,10 +74,17 @@ function barProgress(run: PipelineRun, stream: NodeJS.WritableStream): () => voi
       const bar = bars[i];
       if (!bar) return;
       bar.setTotal(Math.max(total, done));
-      const issues = [s.filtered ? `${s.filtered} filtered` : "", s.rejected ? `${s.rejected} rejected` : ""].filter(Boolean).join(", ");
+      const issues = [s.filtered ? `${s.filtered} filtered` : "", s.rejected ? `${s.rejected} rejected` : ""]
+        .filter(Boolean)
+        .join(", ");
       bar.update(done, {
         rate: r.toFixed(1),
-        etaText: r > 0 && total > done ? formatDuration(Math.round(((total - done) / r) * 1000)) : done >= total ? "0 s" : "?",
+        etaText:
+          r > 0 && total > done
+            ? formatDuration(Math.round(((total - done) / r) * 1000))
+            : done >= total
+              ? "0 s"
+              : "?",
         extra: issues,
       });
     });

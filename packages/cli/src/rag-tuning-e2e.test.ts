@@ -1,14 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { validateExport } from "@dataflow/exports";
+import { join } from "node:path";
 import { type ChatRequestInfo, type ChatServer, startChatServer } from "@dataflow/llm-serving/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureIO } from "./cli-test-io.js";
-import { runCli } from "./run-cli.js";
+import { exportAndValidate, readJsonl, runPipelineCommand } from "./testdata/pipeline-run.js";
 
-const repoRoot = resolve(import.meta.dirname, "../../..");
-const pipelines = join(repoRoot, "pipelines");
 const tmp = mkdtempSync(join(tmpdir(), "dataflow-rag-tuning-"));
 const cacheDir = join(tmp, "cache");
 const output = join(tmp, "rag-tuning.jsonl");
@@ -51,17 +47,8 @@ const env = () => ({
 });
 const requests = (path: string) => server.requests.filter((r) => r.path.endsWith(path)).length;
 
-async function run(file: string, ...args: string[]) {
-  const c = captureIO(env());
-  const code = await runCli(["run", join(pipelines, file), "--set", `cache.dir=${cacheDir}`, ...args], c.io);
-  return { code, stdout: c.stdout(), stderr: c.stderr() };
-}
-
-const readJsonl = (file: string) =>
-  readFileSync(file, "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const run = (...args: string[]) =>
+  runPipelineCommand("run", "rag-tuning.yaml", { env: env(), cacheDir }, ...args);
 
 interface Meta {
   id: string;
@@ -71,7 +58,7 @@ interface Meta {
 
 describe("pipelines/rag-tuning.yaml end to end against the loopback server", () => {
   it("writes diverse tasks over noisy mixed-retriever contexts with provenance, and reruns without a request", async () => {
-    const first = await run("rag-tuning.yaml", "--output", output);
+    const first = await run("--output", output);
     console.log(`--- dataflow run pipelines/rag-tuning.yaml ---\n${first.stdout}${first.stderr}`);
     expect(first.code, first.stderr).toBe(0);
 
@@ -111,7 +98,7 @@ describe("pipelines/rag-tuning.yaml end to end against the loopback server", () 
     const chat = requests("/chat/completions");
     const embeddings = requests("/embeddings");
     const firstOutput = readFileSync(output, "utf8");
-    const second = await run("rag-tuning.yaml", "--output", output);
+    const second = await run("--output", output);
     expect(second.code, second.stderr).toBe(0);
     // Tasks replay from the step cache; contexts are recomputed, with every embedding from the response cache.
     expect(requests("/chat/completions")).toBe(chat);
@@ -126,24 +113,18 @@ describe("pipelines/rag-tuning.yaml end to end against the loopback server", () 
   ] as const)(
     "exports the contexts with %s, refusals where the gold was dropped",
     async (op, format) => {
-      const out = join(tmp, `rag-tuning.${format}.jsonl`);
-      const r = await run(
-        "export.yaml",
-        "--input",
-        output,
-        "--output",
-        out,
-        "--set",
-        `steps.export.op=${op}`,
-        "--set",
-        "steps.export.params.from=noisy-context",
-      );
-      expect(r.code, r.stderr).toBe(0);
-      const rows = readJsonl(output);
-      const records = readJsonl(out);
-      expect(records).toHaveLength(rows.length);
-      for (const record of records)
-        expect(validateExport(format, record)).toEqual({ valid: true, errors: [] });
+      const { rows, records } = await exportAndValidate(output, join(tmp, `rag-tuning.${format}.jsonl`), {
+        cacheDir,
+        op,
+        format,
+        from: "noisy-context",
+      });
+      // A row without its gold trains the refusal, never the answer it can no longer support.
+      rows.forEach((row, i) => {
+        const text = JSON.stringify(records[i]);
+        if (row.answerable === false) expect(text).not.toContain(JSON.stringify(row.answer).slice(1, -1));
+        else expect(text).toContain(JSON.stringify(row.answer).slice(1, -1));
+      });
     },
     60_000,
   );

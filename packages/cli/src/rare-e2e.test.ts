@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { validateExport } from "@dataflow/exports";
 import { type ChatRequestInfo, type ChatServer, startChatServer } from "@dataflow/llm-serving/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIO } from "./cli-test-io.js";
 import { runCli } from "./run-cli.js";
+import { exportAndValidate } from "./testdata/pipeline-run.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const pipeline = join(repoRoot, "pipelines", "rare.yaml");
@@ -112,39 +112,14 @@ describe("pipelines/rare.yaml end to end against the loopback server", () => {
   ] as const)(
     "exports the rows with %s: prompt = scenario, question and the documents as shown; target = the reasoning",
     async (op, format) => {
-      const out = join(tmp, `rare.${format}.jsonl`);
-      const c = captureIO({});
-      const code = await runCli(
-        [
-          "run",
-          join(repoRoot, "pipelines", "export.yaml"),
-          "--input",
-          output,
-          "--output",
-          out,
-          "--set",
-          `cache.dir=${cacheDir}`,
-          "--set",
-          `steps.export.op=${op}`,
-          "--set",
-          "steps.export.params.from=rare",
-        ],
-        c.io,
-      );
-      expect(code, c.stderr()).toBe(0);
-      const rows = readFileSync(output, "utf8")
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-      const records = readFileSync(out, "utf8")
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(records).toHaveLength(rows.length);
+      const { rows, records } = await exportAndValidate(output, join(tmp, `rare.${format}.jsonl`), {
+        cacheDir,
+        op,
+        format,
+        from: "rare",
+      });
       records.forEach((record, i) => {
-        expect(validateExport(format, record)).toEqual({ valid: true, errors: [] });
         const text = JSON.stringify(record);
-        // The prompt holds every document in the order the teacher saw them; the target is the reasoning.
         const docs = rows[i]?.documents as string[];
         expect(docs.length).toBeGreaterThan(1);
         for (const doc of docs) expect(text).toContain(JSON.stringify(doc).slice(1, 60));

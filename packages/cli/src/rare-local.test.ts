@@ -15,7 +15,9 @@ const tmp = mkdtempSync(join(tmpdir(), "dataflow-rare-local-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe.skipIf(!haveModel)("pipelines/rare.yaml on a local model, offline", () => {
-  it("every row passes doc2query, negatives and distill with structurally valid fields", { timeout: 240_000 }, async () => {
+  it("every row passes doc2query, negatives and distill with structurally valid fields", {
+    timeout: 240_000,
+  }, async () => {
     const output = join(tmp, "rare.jsonl");
     // No OPENAI_* in the env: nothing but the in-process model. One thread: the tiny model is
     // fastest so on a small CI machine (more threads oversubscribe it).

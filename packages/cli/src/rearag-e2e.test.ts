@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { validateExport } from "@dataflow/exports";
+import { join } from "node:path";
 import {
   type ChatRequestInfo,
   type ChatServer,
@@ -10,16 +9,13 @@ import {
 } from "@dataflow/llm-serving/testing";
 import { OBSERVATION_SYSTEM_PROMPT, validateReaRagMessages } from "@dataflow/operators-rag";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureIO } from "./cli-test-io.js";
-import { runCli } from "./run-cli.js";
+import { exportAndValidate, PIPELINES, readJsonl, runPipelineCommand } from "./testdata/pipeline-run.js";
 
-const repoRoot = resolve(import.meta.dirname, "../../..");
-const pipelines = join(repoRoot, "pipelines");
 const tmp = mkdtempSync(join(tmpdir(), "dataflow-rearag-"));
 const cacheDir = join(tmp, "cache");
 const output = join(tmp, "rearag.jsonl");
 
-const questions = readFileSync(join(pipelines, "data", "rearag-questions.jsonl"), "utf8")
+const questions = readFileSync(join(PIPELINES, "data", "rearag-questions.jsonl"), "utf8")
   .trim()
   .split("\n")
   .map((l) => JSON.parse(l) as { id: string; question: string; answer: string });
@@ -89,21 +85,12 @@ afterAll(async () => {
 const env = () => ({ OPENAI_BASE_URL: server.url, DATAFLOW_MODEL: "test-model" });
 const chatRequests = () => server.requests.filter((r) => r.path.endsWith("/chat/completions"));
 
-async function run(file: string, ...args: string[]) {
-  const c = captureIO(env());
-  const code = await runCli(["run", join(pipelines, file), "--set", `cache.dir=${cacheDir}`, ...args], c.io);
-  return { code, stdout: c.stdout(), stderr: c.stderr() };
-}
-
-const readJsonl = (file: string) =>
-  readFileSync(file, "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const run = (command: "run" | "rejects", ...args: string[]) =>
+  runPipelineCommand(command, "rearag.yaml", { env: env(), cacheDir }, ...args);
 
 describe("pipelines/rearag.yaml end to end against the loopback server", () => {
   it("writes valid ReaRAG-20k trajectories, rejects malformed, runaway and wrong ones with transcripts, and reruns for free", async () => {
-    const first = await run("rearag.yaml", "--output", output);
+    const first = await run("run", "--output", output);
     console.log(`--- dataflow run pipelines/rearag.yaml ---\n${first.stdout}${first.stderr}`);
     expect(first.code, first.stderr).toBe(0);
 
@@ -132,15 +119,9 @@ describe("pipelines/rearag.yaml end to end against the loopback server", () => {
       MAX_STEPS - 1,
     );
 
-    const rejects = await (async () => {
-      const c = captureIO(env());
-      const code = await runCli(
-        ["rejects", join(pipelines, "rearag.yaml"), "--set", `cache.dir=${cacheDir}`, "--json"],
-        c.io,
-      );
-      expect(code, c.stderr()).toBe(0);
-      return c.stdout();
-    })();
+    const listed = await run("rejects", "--json");
+    expect(listed.code, listed.stderr).toBe(0);
+    const rejects = listed.stdout;
     const byKind = Object.fromEntries(
       rejects
         .trim()
@@ -155,7 +136,7 @@ describe("pipelines/rearag.yaml end to end against the loopback server", () => {
 
     const requestsAfterFirst = chatRequests().length;
     const firstOutput = readFileSync(output, "utf8");
-    const second = await run("rearag.yaml", "--output", output);
+    const second = await run("run", "--output", output);
     expect(second.code, second.stderr).toBe(0);
     // Finished rows replay from the step cache; the rejected ones are retried, from the response cache.
     expect(chatRequests().length).toBe(requestsAfterFirst);
@@ -170,23 +151,12 @@ describe("pipelines/rearag.yaml end to end against the loopback server", () => {
   ] as const)(
     "exports the trajectories with %s, every record valid",
     async (op, format) => {
-      const out = join(tmp, `rearag.${format}.jsonl`);
-      const r = await run(
-        "export.yaml",
-        "--input",
-        output,
-        "--output",
-        out,
-        "--set",
-        `steps.export.op=${op}`,
-        "--set",
-        "steps.export.params.from=trajectory",
-      );
-      expect(r.code, r.stderr).toBe(0);
-      const records = readJsonl(out);
-      expect(records).toHaveLength(readJsonl(output).length);
-      for (const record of records)
-        expect(validateExport(format, record)).toEqual({ valid: true, errors: [] });
+      await exportAndValidate(output, join(tmp, `rearag.${format}.jsonl`), {
+        cacheDir,
+        op,
+        format,
+        from: "trajectory",
+      });
     },
     60_000,
   );

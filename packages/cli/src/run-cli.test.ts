@@ -33,7 +33,12 @@ describe("dataflow validate on broken pipelines", () => {
   const broken = (name: string) => join(testdata, "broken", `${name}.yaml`);
   const cases: [string, RegExp[]][] = [
     ["bad-yaml", [/bad-yaml\.yaml:3:1: error: YAML: .*\n {2}fix: fix the YAML syntax/]],
-    ["unknown-op", [/unknown-op\.yaml:5:9: error: step "prompt": unknown operator "core\/templat"\n {2}fix: did you mean "core\/template"/]],
+    [
+      "unknown-op",
+      [
+        /unknown-op\.yaml:5:9: error: step "prompt": unknown operator "core\/templat"\n {2}fix: did you mean "core\/template"/,
+      ],
+    ],
     [
       "bad-params",
       [
@@ -43,12 +48,19 @@ describe("dataflow validate on broken pipelines", () => {
     ],
     [
       "missing-column",
-      [/missing-column\.yaml:7:17: error: step "prompt" params\.template reads column "topik", which neither the source nor an earlier step provides\n {2}fix: did you mean "topic"\?/],
+      [
+        /missing-column\.yaml:7:17: error: step "prompt" params\.template reads column "topik", which neither the source nor an earlier step provides\n {2}fix: did you mean "topic"\?/,
+      ],
     ],
-    ["duplicate-ids", [/duplicate-ids\.yaml:7:9: error: duplicate step id "first" \(first used by step 1 at line 4\)/]],
+    [
+      "duplicate-ids",
+      [/duplicate-ids\.yaml:7:9: error: duplicate step id "first" \(first used by step 1 at line 4\)/],
+    ],
     [
       "dropped-column",
-      [/dropped-column\.yaml:9:25: error: step "prompt" params\.template reads column "topic", which step "slim" dropped \(at line 6:25\)/],
+      [
+        /dropped-column\.yaml:9:25: error: step "prompt" params\.template reads column "topic", which step "slim" dropped \(at line 6:25\)/,
+      ],
     ],
     [
       "many",
@@ -79,9 +91,16 @@ describe("dataflow validate on broken pipelines", () => {
     const r = await cli(["validate", join(tmp, "nope.yaml")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("cannot read pipeline file: no such file");
-    const noSource = await cli(["validate", join(testdata, "example-ok.yaml"), "--input", join(tmp, "missing.jsonl")]);
+    const noSource = await cli([
+      "validate",
+      join(testdata, "example-ok.yaml"),
+      "--input",
+      join(tmp, "missing.jsonl"),
+    ]);
     expect(noSource.code).toBe(2);
-    expect(noSource.stderr).toMatch(/--input: error: cannot read the source to learn its columns: .*missing\.jsonl/);
+    expect(noSource.stderr).toMatch(
+      /--input: error: cannot read the source to learn its columns: .*missing\.jsonl/,
+    );
   });
 });
 
@@ -92,8 +111,18 @@ describe("dataflow run", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(readJsonl(output)).toEqual([
-      { id: "a", topic: "bread", text: "Salt slows fermentation and tightens gluten in a dough.", prompt: "bread: Salt slows fermentation and tightens gluten in a dough." },
-      { id: "b", topic: "bees", text: "Bees cluster and shiver to keep the queen warm in winter.", prompt: "bees: Bees cluster and shiver to keep the queen warm in winter." },
+      {
+        id: "a",
+        topic: "bread",
+        text: "Salt slows fermentation and tightens gluten in a dough.",
+        prompt: "bread: Salt slows fermentation and tightens gluten in a dough.",
+      },
+      {
+        id: "b",
+        topic: "bees",
+        text: "Bees cluster and shiver to keep the queen warm in winter.",
+        prompt: "bees: Bees cluster and shiver to keep the queen warm in winter.",
+      },
     ]);
     expect(r.stdout).toMatch(/run "example-ok" done/);
     expect(r.stdout).toMatch(/long-enough +core\/length-filter +4 +3 +1 +0 +0/);
@@ -104,8 +133,15 @@ describe("dataflow run", () => {
   it("--json, --limit and --set", async () => {
     const output = join(tmp, "limited.jsonl");
     const r = await cli([
-      "run", join(testdata, "example-ok.yaml"), "--output", output, "--limit", "2", "--json",
-      "--set", "steps.prompt.params.template=<{{id}}>",
+      "run",
+      join(testdata, "example-ok.yaml"),
+      "--output",
+      output,
+      "--limit",
+      "2",
+      "--json",
+      "--set",
+      "steps.prompt.params.template=<{{id}}>",
     ]);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
@@ -126,13 +162,14 @@ describe("dataflow run", () => {
     const input = join(tmp, "mixed.jsonl");
     writeFileSync(input, '{"text":"fine"}\n{"text":\n{"nope":1}\n{"text":"also fine"}\n');
     const output = join(tmp, "mixed-out.jsonl");
-    const r = await cli([
-      "run", join(testdata, "text-only.yaml"), "--input", input, "--output", output,
-    ]);
+    const r = await cli(["run", join(testdata, "text-only.yaml"), "--input", input, "--output", output]);
     expect(r.stdout).toMatch(/reject rate 50\.0% is above run\.maxRejectRate 20\.0%/);
     expect(r.code).toBe(1);
     expect(readJsonl(output).map((row) => row.prompt)).toEqual(["fine", "also fine"]);
-    const rejects = [...readJsonl(join(cacheDir, "text-only", "rejects", "source.jsonl")), ...readJsonl(join(cacheDir, "text-only", "rejects", "long-enough.jsonl"))];
+    const rejects = [
+      ...readJsonl(join(cacheDir, "text-only", "rejects", "source.jsonl")),
+      ...readJsonl(join(cacheDir, "text-only", "rejects", "long-enough.jsonl")),
+    ];
     expect(rejects.map((x) => [x.rowId, x.stepId, x.type])).toEqual([
       ["2", "source", "bad-input"],
       ["3", "long-enough", "bad-input"],
@@ -142,13 +179,27 @@ describe("dataflow run", () => {
     expect(listed.stdout).toContain("source: 1 rejected (1× bad-input)");
     expect(listed.stdout).toMatch(/long-enough: 1 rejected \(1× bad-input\)\n {2}row 3 \[bad-input\] /);
     const json = await cli(["rejects", join(testdata, "text-only.yaml"), "--step", "source", "--json"]);
-    expect(json.stdout.trim().split("\n").map((l) => JSON.parse(l).rowId)).toEqual(["2"]);
+    expect(
+      json.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).rowId),
+    ).toEqual(["2"]);
   });
 
   it("prints plain progress lines when stderr is not a terminal", async () => {
     const many = join(tmp, "progress.jsonl");
     writeFileSync(many, Array.from({ length: 40 }, (_, n) => JSON.stringify({ n })).join("\n"));
-    const r = await cli(["run", join(testdata, "slow.yaml"), "--input", many, "--output", join(tmp, "p.jsonl"), "--progress-interval", "0.1"]);
+    const r = await cli([
+      "run",
+      join(testdata, "slow.yaml"),
+      "--input",
+      many,
+      "--output",
+      join(tmp, "p.jsonl"),
+      "--progress-interval",
+      "0.1",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/\[progress [^\]]+\] source \d+(\/40)? \| wait \d+(\/40)? \([\d.]+\/s/);
   });
@@ -165,7 +216,17 @@ describe("dataflow operators and schema", () => {
   it("lists operators and shows one with ports and params", async () => {
     const list = await cli(["operators"]);
     expect(list.code).toBe(0);
-    for (const name of ["core/rename", "core/select", "core/drop", "core/filter", "core/dedup", "core/length-filter", "core/sample", "core/limit", "core/template"]) {
+    for (const name of [
+      "core/rename",
+      "core/select",
+      "core/drop",
+      "core/filter",
+      "core/dedup",
+      "core/length-filter",
+      "core/sample",
+      "core/limit",
+      "core/template",
+    ]) {
       expect(list.stdout).toContain(name);
     }
     const one = await cli(["operators", "core/template"]);
@@ -181,20 +242,41 @@ describe("dataflow operators and schema", () => {
   it("prints the pipeline schema, which matches the committed schemas/pipeline.schema.json", async () => {
     const r = await cli(["schema"]);
     expect(JSON.parse(r.stdout)).toEqual(pipelineSchema);
-    expect(JSON.parse(readFileSync(join(repoRoot, "schemas/pipeline.schema.json"), "utf8"))).toEqual(pipelineSchema);
+    expect(JSON.parse(readFileSync(join(repoRoot, "schemas/pipeline.schema.json"), "utf8"))).toEqual(
+      pipelineSchema,
+    );
   });
 });
 
 describe("the dataflow process", () => {
   const bin = join(import.meta.dirname, "bin.ts");
-  it("on SIGINT stops taking rows, finishes in-flight ones, and says the output was not written", { timeout: 90_000 }, async () => {
+  it("on SIGINT stops taking rows, finishes in-flight ones, and says the output was not written", {
+    timeout: 90_000,
+  }, async () => {
     const many = join(tmp, "many.jsonl");
     writeFileSync(many, Array.from({ length: 2000 }, (_, n) => JSON.stringify({ n })).join("\n"));
     const output = join(tmp, "interrupted.jsonl");
-    const child = spawn(process.execPath, ["--conditions=@dataflow/source", "--import", "tsx", bin, "run", join(testdata, "slow.yaml"), "--input", many, "--output", output, "--progress-interval", "0.2"], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=@dataflow/source",
+        "--import",
+        "tsx",
+        bin,
+        "run",
+        join(testdata, "slow.yaml"),
+        "--input",
+        many,
+        "--output",
+        output,
+        "--progress-interval",
+        "0.2",
+      ],
+      {
+        cwd: repoRoot,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));

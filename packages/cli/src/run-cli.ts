@@ -38,7 +38,11 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     cmd
       .option("--input <path>", "read this file instead of source.path")
       .option("--output <path>", "write here instead of output.path")
-      .option("--set <path=value>", "override a value, e.g. steps.tpl.params.template=x (repeatable)", collect);
+      .option(
+        "--set <path=value>",
+        "override a value, e.g. steps.tpl.params.template=x (repeatable)",
+        collect,
+      );
 
   compileOptions(
     program
@@ -51,7 +55,11 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     .option("--from-step <id>", "recompute from this step on, reusing the caches of the steps before it")
     .option("--dry-run", "validate and show the plan without running")
     .option("--json", "print the run summary as JSON")
-    .addOption(new Option("--progress-interval <seconds>", "seconds between progress lines when not on a terminal").argParser(positiveNumber).default(10))
+    .addOption(
+      new Option("--progress-interval <seconds>", "seconds between progress lines when not on a terminal")
+        .argParser(positiveNumber)
+        .default(10),
+    )
     .action(async (file: string, flags) => {
       exitCode = await runCommand(file, flags, io, registry);
     });
@@ -80,7 +88,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
       .description("list the rejected rows of a pipeline's last run, step by step")
       .argument("<pipeline>", "pipeline YAML file"),
   )
-    .option("--step <id>", "only this step's rejects (\"source\" for unreadable input rows)")
+    .option("--step <id>", 'only this step\'s rejects ("source" for unreadable input rows)')
     .option("--show <n>", "print this many rejects per step", nonNegativeInt, 5)
     .option("--json", "print every reject as a JSON line")
     .action(async (file: string, flags) => {

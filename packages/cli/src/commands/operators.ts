@@ -21,7 +21,10 @@ function ports(ports: Record<string, PortSpec>): string {
   const entries = Object.entries(ports);
   if (!entries.length) return "    (none)";
   return entries
-    .map(([name, p]) => `    ${name}${p.optional ? "?" : ""} (default column "${p.column}")${p.description ? `: ${p.description}` : ""}`)
+    .map(
+      ([name, p]) =>
+        `    ${name}${p.optional ? "?" : ""} (default column "${p.column}")${p.description ? `: ${p.description}` : ""}`,
+    )
     .join("\n");
 }
 
@@ -38,7 +41,12 @@ function paramsText(schema: OperatorClass["spec"]["params"]): string {
     .join("\n");
 }
 
-export function operatorsCommand(name: string | undefined, flags: { json?: boolean }, io: CliIO, registry: OperatorRegistry): number {
+export function operatorsCommand(
+  name: string | undefined,
+  flags: { json?: boolean },
+  io: CliIO,
+  registry: OperatorRegistry,
+): number {
   if (name) {
     const cls = registry.get(name);
     if (!cls) {
@@ -70,14 +78,22 @@ export function operatorsCommand(name: string | undefined, flags: { json?: boole
   }
   const all = registry.list();
   if (flags.json) {
-    io.stdout.write(`${JSON.stringify(all.map((c) => describe(c, registry.origin(c.spec.name))), null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify(
+        all.map((c) => describe(c, registry.origin(c.spec.name))),
+        null,
+        2,
+      )}\n`,
+    );
     return EXIT_OK;
   }
   const width = Math.max(...all.map((c) => c.spec.name.length));
   for (const c of all) {
     const ins = Object.keys(c.spec.inputs).join(",") || "-";
     const outs = Object.keys(c.spec.outputs).join(",") || "-";
-    io.stdout.write(`${c.spec.name.padEnd(width)}  in: ${ins.padEnd(12)} out: ${outs.padEnd(10)} ${firstSentence(c.spec.description)}\n`);
+    io.stdout.write(
+      `${c.spec.name.padEnd(width)}  in: ${ins.padEnd(12)} out: ${outs.padEnd(10)} ${firstSentence(c.spec.description)}\n`,
+    );
   }
   io.stdout.write(`\n${all.length} operators; \`dataflow operators NAME\` shows one in full\n`);
   return EXIT_OK;

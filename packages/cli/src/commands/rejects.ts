@@ -16,7 +16,12 @@ function oneLine(text: string, max = 160): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-export async function rejectsCommand(file: string, flags: RejectsFlags, io: CliIO, registry: OperatorRegistry): Promise<number> {
+export async function rejectsCommand(
+  file: string,
+  flags: RejectsFlags,
+  io: CliIO,
+  registry: OperatorRegistry,
+): Promise<number> {
   const compiled = await compileFile(file, flags, io, registry);
   if ("exitCode" in compiled) return compiled.exitCode;
   const store = new FileRunStore({ dir: runDirFor(compiled.plan) });
@@ -35,17 +40,24 @@ export async function rejectsCommand(file: string, flags: RejectsFlags, io: CliI
   }
   if (flags.json) return EXIT_OK;
   if (!total) {
-    io.stdout.write(`no rejects${flags.step ? ` for step "${flags.step}"` : ""} in ${displayPath(store.dir)}\n`);
+    io.stdout.write(
+      `no rejects${flags.step ? ` for step "${flags.step}"` : ""} in ${displayPath(store.dir)}\n`,
+    );
     return EXIT_OK;
   }
   for (const [step, list] of byStep) {
     const types = new Map<string, number>();
     for (const r of list) types.set(r.type, (types.get(r.type) ?? 0) + 1);
-    io.stdout.write(`${step}: ${list.length} rejected (${[...types].map(([t, n]) => `${n}× ${t}`).join(", ")})\n`);
+    io.stdout.write(
+      `${step}: ${list.length} rejected (${[...types].map(([t, n]) => `${n}× ${t}`).join(", ")})\n`,
+    );
     for (const r of list.slice(0, flags.show)) {
-      io.stdout.write(`  row ${r.rowId} [${r.type}] ${oneLine(r.message)}${r.raw ? `\n    raw: ${oneLine(r.raw, 120)}` : ""}\n`);
+      io.stdout.write(
+        `  row ${r.rowId} [${r.type}] ${oneLine(r.message)}${r.raw ? `\n    raw: ${oneLine(r.raw, 120)}` : ""}\n`,
+      );
     }
-    if (list.length > flags.show) io.stdout.write(`  … ${list.length - flags.show} more (--show N, or --json for all)\n`);
+    if (list.length > flags.show)
+      io.stdout.write(`  … ${list.length - flags.show} more (--show N, or --json for all)\n`);
   }
   return EXIT_OK;
 }

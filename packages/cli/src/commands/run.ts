@@ -1,3 +1,5 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import type { OperatorRegistry, PipelinePlan } from "@dataflow/core";
 import {
   didYouMean,
@@ -10,8 +12,6 @@ import {
 import { createServing } from "@dataflow/llm-serving";
 import { createRetriever } from "@dataflow/retrieval";
 import { FileRunStore, FileStorage } from "@dataflow/storage";
-import { stat } from "node:fs/promises";
-import { join } from "node:path";
 import { type CompileFlags, compileFile } from "../compile-file.js";
 import { displayPath, formatDuration, formatSummary } from "../format-summary.js";
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_RUN_FAILED } from "../io.js";
@@ -49,14 +49,24 @@ export function describePlan(plan: PipelinePlan, cwd = process.cwd()): string {
   return lines.join("\n");
 }
 
-export async function runCommand(file: string, flags: RunFlags, io: CliIO, registry: OperatorRegistry): Promise<number> {
+export async function runCommand(
+  file: string,
+  flags: RunFlags,
+  io: CliIO,
+  registry: OperatorRegistry,
+): Promise<number> {
   const compiled = await compileFile(file, flags, io, registry);
   if ("exitCode" in compiled) return compiled.exitCode;
   const { plan } = compiled;
 
   if (flags.fromStep !== undefined && !plan.steps.some((s) => s.id === flags.fromStep)) {
-    const hint = didYouMean(flags.fromStep, plan.steps.map((s) => s.id));
-    io.stderr.write(`error: --from-step ${flags.fromStep}: no such step${hint ? `; ${hint}` : ""} (steps: ${plan.steps.map((s) => s.id).join(", ")})\n`);
+    const hint = didYouMean(
+      flags.fromStep,
+      plan.steps.map((s) => s.id),
+    );
+    io.stderr.write(
+      `error: --from-step ${flags.fromStep}: no such step${hint ? `; ${hint}` : ""} (steps: ${plan.steps.map((s) => s.id).join(", ")})\n`,
+    );
     return EXIT_INVALID;
   }
 
@@ -85,7 +95,10 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
     for (const name of retrieverNames) {
       const config = plan.retrievers[name];
       if (!config) continue;
-      retrievers[name] = createRetriever(name, config, { servings, logger: streamLogger("retrieval", io.stderr) });
+      retrievers[name] = createRetriever(name, config, {
+        servings,
+        logger: streamLogger("retrieval", io.stderr),
+      });
     }
   } catch (err) {
     io.stderr.write(`error: ${(err as Error).message}\n`);
@@ -93,7 +106,11 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
   }
 
   const storage = new FileStorage({
-    input: { path: plan.source.path, ...(plan.source.format ? { format: plan.source.format } : {}), ...(plan.source.idColumn ? { idColumn: plan.source.idColumn } : {}) },
+    input: {
+      path: plan.source.path,
+      ...(plan.source.format ? { format: plan.source.format } : {}),
+      ...(plan.source.idColumn ? { idColumn: plan.source.idColumn } : {}),
+    },
     output: { path: plan.output.path, ...(plan.output.format ? { format: plan.output.format } : {}) },
     rejects: { path: plan.output.rejects },
   });
@@ -105,7 +122,10 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO, regis
     runStore,
     servings,
     retrievers,
-    sourceIdentity: { path: plan.source.path, ...(sourceStat ? { size: sourceStat.size, mtimeMs: sourceStat.mtimeMs } : {}) },
+    sourceIdentity: {
+      path: plan.source.path,
+      ...(sourceStat ? { size: sourceStat.size, mtimeMs: sourceStat.mtimeMs } : {}),
+    },
     ...(flags.fresh ? { fresh: true } : {}),
     ...(flags.fromStep !== undefined ? { fromStep: flags.fromStep } : {}),
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),

@@ -1,12 +1,19 @@
 import type { OperatorRegistry } from "@dataflow/core";
-import { compileFile, type CompileFlags } from "../compile-file.js";
+import { type CompileFlags, compileFile } from "../compile-file.js";
 import { type CliIO, EXIT_OK } from "../io.js";
 import { describePlan } from "./run.js";
 
-export async function validateCommand(file: string, flags: CompileFlags, io: CliIO, registry: OperatorRegistry): Promise<number> {
+export async function validateCommand(
+  file: string,
+  flags: CompileFlags,
+  io: CliIO,
+  registry: OperatorRegistry,
+): Promise<number> {
   const compiled = await compileFile(file, flags, io, registry);
   if ("exitCode" in compiled) return compiled.exitCode;
   const warnings = compiled.diagnostics.length;
-  io.stdout.write(`${describePlan(compiled.plan)}\n\nvalid${warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : ""}\n`);
+  io.stdout.write(
+    `${describePlan(compiled.plan)}\n\nvalid${warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : ""}\n`,
+  );
   return EXIT_OK;
 }

@@ -1,14 +1,9 @@
-import {
-  type Logger,
-  type RetrievedPassage,
-  type RetrieveOptions,
-  RetrieverABC,
-  silentLogger,
-} from "@dataflow/core";
+import { type Logger, type RetrievedPassage, type RetrieveOptions, silentLogger } from "@dataflow/core";
 import { buildBm25Engine } from "../bm25/build-engine.js";
 import { type Bm25Engine, type Bm25EngineKind, resolveBm25Params } from "../bm25/engine.js";
 import { Corpus, type CorpusSource, corpusIdentity } from "../corpus/corpus.js";
 import type { CorpusLoader } from "../corpus/shared-corpus.js";
+import { CorpusRetriever } from "./corpus-retriever.js";
 import { LazyOpen } from "./lazy-open.js";
 
 export interface Bm25RetrieverOptions {
@@ -24,12 +19,11 @@ export interface Bm25RetrieverOptions {
 }
 
 /** Sparse retrieval: lunr's English analysis and Lucene BM25 over the compact index (or lunr's own). */
-export class Bm25Retriever extends RetrieverABC {
+export class Bm25Retriever extends CorpusRetriever {
   readonly name: string;
   readonly kind = "bm25";
   private readonly options: Bm25RetrieverOptions;
   private readonly lazy: LazyOpen;
-  private corpus: Corpus = new Corpus([], []);
   private engine: Bm25Engine | undefined;
 
   constructor(options: Bm25RetrieverOptions) {
@@ -44,10 +38,6 @@ export class Bm25Retriever extends RetrieverABC {
     this.lazy = new LazyOpen(({ signal }) => this.build(signal));
   }
 
-  get size(): number {
-    return this.corpus.size;
-  }
-
   open(options?: { signal?: AbortSignal; tag?: string }): Promise<void> {
     return this.lazy.open(options);
   }
@@ -56,20 +46,7 @@ export class Bm25Retriever extends RetrieverABC {
     await this.open(options);
     const engine = this.engine as Bm25Engine;
     const hits = engine.search(query, k, options.exclude ? { exclude: options.exclude } : {});
-    return hits.map((h) => ({
-      docId: h.docId,
-      id: this.corpus.ids[h.docId] as string,
-      text: this.corpus.texts[h.docId] as string,
-      score: h.score,
-    }));
-  }
-
-  passage(docId: number): { id: string; text: string } | undefined {
-    return this.corpus.passage(docId);
-  }
-
-  docIdOf(id: string): number | undefined {
-    return this.corpus.docIdOf(id);
+    return hits.map((h) => this.toPassage(h));
   }
 
   fingerprint(): Record<string, unknown> {

@@ -3,7 +3,6 @@ import {
   type Logger,
   type RetrievedPassage,
   type RetrieveOptions,
-  RetrieverABC,
   silentLogger,
 } from "@dataflow/core";
 import { normalizeK } from "../bm25/engine.js";
@@ -11,6 +10,7 @@ import { Corpus, type CorpusSource, corpusIdentity } from "../corpus/corpus.js";
 import type { CorpusLoader } from "../corpus/shared-corpus.js";
 import { FlatCosineIndex } from "../dense/flat-index.js";
 import { QueryBatcher } from "../dense/query-batcher.js";
+import { CorpusRetriever } from "./corpus-retriever.js";
 import { LazyOpen } from "./lazy-open.js";
 
 export interface DenseRetrieverOptions {
@@ -33,13 +33,12 @@ const PROGRESS_EVERY_MS = 10_000;
  * embedded the same way. The serving's response cache keeps the vectors, so a rerun over the same
  * corpus and model sends no embedding requests.
  */
-export class DenseRetriever extends RetrieverABC {
+export class DenseRetriever extends CorpusRetriever {
   readonly name: string;
   readonly kind = "dense";
   private readonly options: DenseRetrieverOptions;
   private readonly batchSize: number;
   private readonly lazy: LazyOpen;
-  private corpus: Corpus = new Corpus([], []);
   private index: FlatCosineIndex | undefined;
   private batcher: QueryBatcher | undefined;
 
@@ -55,10 +54,6 @@ export class DenseRetriever extends RetrieverABC {
     this.options = options;
     this.batchSize = batch;
     this.lazy = new LazyOpen((o) => this.build(o));
-  }
-
-  get size(): number {
-    return this.corpus.size;
   }
 
   /** Vector length of the index (after `open`; undefined for an empty corpus). */
@@ -85,20 +80,7 @@ export class DenseRetriever extends RetrieverABC {
       );
     }
     const hits = await this.batcher.search(vector, limit, options.exclude);
-    return hits.map((h) => ({
-      docId: h.docId,
-      id: this.corpus.ids[h.docId] as string,
-      text: this.corpus.texts[h.docId] as string,
-      score: h.score,
-    }));
-  }
-
-  passage(docId: number): { id: string; text: string } | undefined {
-    return this.corpus.passage(docId);
-  }
-
-  docIdOf(id: string): number | undefined {
-    return this.corpus.docIdOf(id);
+    return hits.map((h) => this.toPassage(h));
   }
 
   fingerprint(): Record<string, unknown> {

@@ -1,17 +1,11 @@
-import {
-  type LLMServingABC,
-  type Logger,
-  type RetrievedPassage,
-  type RetrieveOptions,
-  RetrieverABC,
-} from "@dataflow/core";
+import type { LLMServingABC, Logger, RetrievedPassage, RetrieveOptions, RetrieverABC } from "@dataflow/core";
 import { type Bm25EngineKind, normalizeK } from "../bm25/engine.js";
-import { Corpus, type CorpusSource } from "../corpus/corpus.js";
+import type { CorpusSource } from "../corpus/corpus.js";
 import { type CorpusLoader, sharedCorpusLoader } from "../corpus/shared-corpus.js";
 import { DEFAULT_RRF_K, type Ranking, reciprocalRankFusion } from "../hybrid/reciprocal-rank-fusion.js";
 import { Bm25Retriever } from "./bm25-retriever.js";
+import { CorpusRetriever } from "./corpus-retriever.js";
 import { DenseRetriever } from "./dense-retriever.js";
-
 export interface HybridRetrieverOptions {
   name: string;
   corpus: CorpusSource;
@@ -37,7 +31,7 @@ export const DEFAULT_HYBRID_DEPTH = 50;
  * carries its 1-based rank in each ranking that found it (`ranks.bm25`, `ranks.dense`), and
  * `views()` gives the two rankings on their own, so one index serves a mix of retrievers.
  */
-export class HybridRetriever extends RetrieverABC {
+export class HybridRetriever extends CorpusRetriever {
   readonly name: string;
   readonly kind = "hybrid";
   readonly bm25: Bm25Retriever;
@@ -46,7 +40,6 @@ export class HybridRetriever extends RetrieverABC {
   private readonly depth: number;
   private readonly weights: { bm25: number; dense: number };
   private readonly loadCorpus: CorpusLoader;
-  private corpus: Corpus = new Corpus([], []);
 
   constructor(options: HybridRetrieverOptions) {
     super();
@@ -92,10 +85,6 @@ export class HybridRetriever extends RetrieverABC {
     });
   }
 
-  get size(): number {
-    return this.corpus.size;
-  }
-
   /** Opens the rankings that have weight (a zero-weight one opens when its view is searched). */
   async open(options?: { signal?: AbortSignal; tag?: string }): Promise<void> {
     await Promise.all([
@@ -119,20 +108,9 @@ export class HybridRetriever extends RetrieverABC {
       { name: "dense", docIds: dense.map((h) => h.docId), weight: this.weights.dense },
     ];
     return reciprocalRankFusion(rankings, { limit, rrfK: this.rrfK, depth }).map((h) => ({
-      docId: h.docId,
-      id: this.corpus.ids[h.docId] as string,
-      text: this.corpus.texts[h.docId] as string,
-      score: h.score,
+      ...this.toPassage(h),
       ranks: h.ranks,
     }));
-  }
-
-  passage(docId: number): { id: string; text: string } | undefined {
-    return this.corpus.passage(docId);
-  }
-
-  docIdOf(id: string): number | undefined {
-    return this.corpus.docIdOf(id);
   }
 
   override views(): Readonly<Record<string, RetrieverABC>> {
