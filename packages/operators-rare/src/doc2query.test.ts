@@ -1,9 +1,9 @@
 import { OperatorRegistry, runOperator } from "@dataflow/core";
 import type { ChatServer } from "@dataflow/llm-serving/testing";
+import { chatRequests, lastUserMessage, loopbackServing } from "@dataflow/llm-serving/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Doc2QueryOperator } from "./doc2query.js";
 import { register } from "./index.js";
-import { chatRequests, lastUserMessage, loopbackServing } from "./testdata/loopback.js";
 
 const DOC =
   "A honey bee colony that runs out of space in late spring starts raising new queens and prepares to " +

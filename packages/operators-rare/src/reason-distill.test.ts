@@ -1,8 +1,8 @@
 import { runOperator, seededPermutation } from "@dataflow/core";
 import type { ChatServer } from "@dataflow/llm-serving/testing";
+import { chatRequests, lastUserMessage, loopbackServing } from "@dataflow/llm-serving/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { ReasonDistillOperator } from "./reason-distill.js";
-import { chatRequests, lastUserMessage, loopbackServing } from "./testdata/loopback.js";
 
 const POSITIVE = "POSITIVE: adding a super before the brood nest is crowded delays swarming.";
 const NEGATIVES = [

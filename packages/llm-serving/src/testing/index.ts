@@ -6,5 +6,6 @@ export type {
   EmbeddingScriptOptions,
 } from "./embedding-script.js";
 export { hashEmbedding } from "./hash-embedding.js";
+export * from "./loopback-serving.js";
 export * from "./reply-script.js";
 export * from "./seeded-random.js";

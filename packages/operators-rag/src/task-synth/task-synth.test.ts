@@ -1,10 +1,10 @@
 import { runOperator } from "@dataflow/core";
 import type { ChatRequestInfo, ChatServer, ChatServerOptions } from "@dataflow/llm-serving/testing";
+import { chatRequests, lastUserMessage, loopbackServing } from "@dataflow/llm-serving/testing";
 import { Bm25Retriever } from "@dataflow/retrieval";
 import { afterEach, describe, expect, it } from "vitest";
 import { TaskSynthOperator } from "./task-synth.js";
 import { TASK_TYPES } from "./task-types.js";
-import { chatRequests, lastUserMessage, loopbackServing } from "./testdata/loopback.js";
 
 const DOCS = [
   {

@@ -1,10 +1,11 @@
 import type { LLMServingABC } from "@dataflow/core";
-import { createServing } from "@dataflow/llm-serving";
-import { type ChatServer, type ChatServerOptions, startChatServer } from "@dataflow/llm-serving/testing";
+import { createServing } from "../create-serving.js";
+import { type ChatServer, type ChatServerOptions, startChatServer } from "./chat-server.js";
 
 /** A real OpenAI serving against the loopback chat server, with retries tuned short for tests. */
 export async function loopbackServing(
   options: ChatServerOptions,
+  extra: { cacheDir?: string; maxConcurrency?: number } = {},
 ): Promise<{ server: ChatServer; serving: LLMServingABC }> {
   const server = await startChatServer(options);
   const serving = createServing(
@@ -14,11 +15,15 @@ export async function loopbackServing(
       model: "test-model",
       baseURL: server.url,
       apiKeyEnv: "OPENAI_API_KEY",
-      maxConcurrency: 4,
+      maxConcurrency: extra.maxConcurrency ?? 4,
       timeoutMs: 5_000,
       maxRetries: 2,
     },
-    { env: {}, retry: { baseDelayMs: 5, maxDelayMs: 20 } },
+    {
+      env: {},
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+      ...(extra.cacheDir ? { cacheDir: extra.cacheDir } : {}),
+    },
   );
   return { server, serving };
 }
