@@ -18,10 +18,10 @@
  * Queries model mining: pick a positive passage, take 6 of its words plus 6 fresh ones from the same
  * distribution (~12 words, ~7 content terms), ask for the top 10 while excluding the positive.
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { fmt, RESULT_MARK, runResultChild } from "./child-result.ts";
 import {
   CompactBm25Builder,
   LunrBm25Engine,
@@ -478,17 +478,7 @@ function spawnMeasurement(engine: string, size: number, queries: number, budget:
     String(QUERY_WORDS),
   ];
   process.stderr.write(`running ${engine} at ${size.toLocaleString("en-US")} passages...\n`);
-  const child = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 16 * MIB });
-  const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  if (child.status !== 0 || line === undefined) {
-    process.stderr.write(`  failed (status ${child.status}, signal ${child.signal}):\n${child.stderr}\n`);
-    return undefined;
-  }
-  return JSON.parse(line.slice("RESULT ".length)) as Result;
-}
-
-function fmt(n: number, digits = 0): string {
-  return n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return runResultChild<Result>(args);
 }
 
 function printTable(results: Result[]): void {
@@ -578,7 +568,7 @@ function main(): void {
   if (childEngine !== undefined) {
     const size = Number(argValue(args, "--size"));
     const queries = Number(argValue(args, "--queries"));
-    console.log(`RESULT ${JSON.stringify(runChild(childEngine, size, queries, budget))}`);
+    console.log(`${RESULT_MARK}${JSON.stringify(runChild(childEngine, size, queries, budget))}`);
     return;
   }
   const sizes = (argValue(args, "--sizes") ?? "10000,100000")

@@ -14,10 +14,10 @@
  *   few hundred close neighbours, closer to what embeddings of a topical corpus look like.
  * Queries model mining: a positive passage's vector plus noise, top 10 with the positive excluded.
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { fmt, RESULT_MARK, runResultChild } from "./child-result.ts";
 import { FlatCosineIndex } from "@dataflow/retrieval";
 
 const SEED = 0xd15e;
@@ -248,17 +248,7 @@ function spawnMeasurement(
     String(budget),
   ];
   process.stderr.write(`running ${kernel} ${layout} at ${size.toLocaleString("en-US")} × ${dims}...\n`);
-  const child = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 16 * MIB });
-  const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  if (child.status !== 0 || line === undefined) {
-    process.stderr.write(`  failed (status ${child.status}, signal ${child.signal}):\n${child.stderr}\n`);
-    return undefined;
-  }
-  return JSON.parse(line.slice("RESULT ".length)) as Result;
-}
-
-function fmt(n: number, digits = 0): string {
-  return n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return runResultChild<Result>(args);
 }
 
 function printTable(results: Result[]): void {
@@ -341,7 +331,7 @@ function main(): void {
     const queries = Number(argValue(args, "--queries"));
     const layout = argValue(args, "--layout") as Layout;
     console.log(
-      `RESULT ${JSON.stringify(runChild(childKernel as "wasm" | "js", layout, size, dims, queries, budget))}`,
+      `${RESULT_MARK}${JSON.stringify(runChild(childKernel as "wasm" | "js", layout, size, dims, queries, budget))}`,
     );
     return;
   }
