@@ -32,6 +32,11 @@ export interface ColumnEffects {
   /** Every column not listed is dropped. */
   keepOnly?: ColumnRef[];
   renames?: { from: ColumnRef; to: string }[];
+  /**
+   * Optional input ports that these params make required (an export of trajectories needs
+   * `messages`): the compiler checks their columns exist, bound or default, as for required ports.
+   */
+  requiresInputs?: string[];
 }
 
 export interface OperatorSpec<P = Record<string, unknown>> {

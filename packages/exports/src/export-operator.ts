@@ -13,7 +13,14 @@ import {
 } from "@dataflow/core";
 import type { ExportFormatDefinition } from "./export-format.js";
 import { checkExportOptions, type OptionRules, type UserContent } from "./export-options.js";
-import { KIND_PORTS, ROW_KINDS, type RowKind, type RowSource, readExample } from "./row-kinds.js";
+import {
+  KIND_PORTS,
+  REQUIRED_KIND_PORTS,
+  ROW_KINDS,
+  type RowKind,
+  type RowSource,
+  readExample,
+} from "./row-kinds.js";
 import { assertValidExport, type ExportFormat } from "./validate.js";
 
 /** Params every export operator takes. */
@@ -161,7 +168,13 @@ export function exportColumns(
   checkExportOptions(format, params, rules);
   checkKeep(format, params.keep, fields);
   const keep = params.keep.map((column, i) => ({ column, path: ["params", "keep", i] }));
-  return { reads: keep, keepOnly: keep, writes: fields.map((column) => ({ column, path: ["op"] })) };
+  return {
+    reads: keep,
+    keepOnly: keep,
+    writes: fields.map((column) => ({ column, path: ["op"] })),
+    // The ports are optional because each kind reads its own; the kind at hand makes its own required.
+    requiresInputs: [...REQUIRED_KIND_PORTS[params.from]],
+  };
 }
 
 function checkKeep(format: ExportFormat, keep: readonly string[], fields: readonly string[]): void {

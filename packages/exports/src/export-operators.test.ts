@@ -168,6 +168,7 @@ describe("export operators: keep and the columns they leave", () => {
       reads: [{ column: "id", path: ["params", "keep", 0] }],
       keepOnly: [{ column: "id", path: ["params", "keep", 0] }],
       writes: [{ column: "messages", path: ["op"] }],
+      requiresInputs: ["question", "documents", "reasoning", "answer"],
     });
     const writes = (effects: { writes?: { column: string }[] } | undefined) =>
       effects?.writes?.map((w) => w.column);

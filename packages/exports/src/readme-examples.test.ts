@@ -91,6 +91,18 @@ steps:
     ]);
   });
 
+  it("refuses, before running, a kind whose columns the rows do not have", async () => {
+    const { plan, diagnostics } = await compilePipeline(
+      "name: x\nsource: { path: in.jsonl }\nsteps:\n  - { id: out, op: export/sharegpt, params: { from: trajectory } }\n",
+      "/tmp/exports-readme/pipe.yaml",
+      { registry: registry(), env: {}, sampleColumns: async () => ["id", "question", "answer"] },
+    );
+    expect(plan).toBeUndefined();
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      'step "out" input "messages" (default column) reads column "messages", which neither the source nor an earlier step provides',
+    ]);
+  });
+
   it("registers the four operators under the plugin's name", () => {
     const r = registry();
     for (const name of ["export/openai-chat", "export/sharegpt", "export/trl", "export/rearag"]) {

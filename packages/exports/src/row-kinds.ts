@@ -22,6 +22,13 @@ export const KIND_PORTS: Record<RowKind, readonly string[]> = {
   "noisy-context": ["query", "passages", "answer", "answerable"],
 };
 
+/** The ports of each kind whose column must exist (the others may be absent from the rows). */
+export const REQUIRED_KIND_PORTS: Record<RowKind, readonly string[]> = {
+  rare: ["question", "documents", "reasoning", "answer"],
+  trajectory: ["messages"],
+  "noisy-context": ["query", "passages", "answer"],
+};
+
 /** One prompt and the one target a trainer learns. */
 export interface SingleTurnExample {
   kind: "single";

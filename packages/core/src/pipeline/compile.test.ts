@@ -68,12 +68,28 @@ class Search extends RowOperator {
   }
 }
 
+class Pick extends RowOperator<{ need: string }> {
+  static readonly spec = {
+    name: "test/pick",
+    version: "1.0.0",
+    description: "reads one of two optional ports, as its params say",
+    params: { type: "object", required: ["need"], properties: { need: { enum: ["a", "b"] } } },
+    inputs: { a: { column: "alpha", optional: true }, b: { column: "text", optional: true } },
+    outputs: {},
+    columns: (p: { need: string }) => ({ requiresInputs: [p.need] }),
+  };
+  process() {
+    return undefined;
+  }
+}
+
 function registry(): OperatorRegistry {
   const r = new OperatorRegistry();
   r.register(Upper, "test");
   r.register(DropCol, "test");
   r.register(Ask, "test");
   r.register(Search, "test");
+  r.register(Pick, "test");
   return r;
 }
 
@@ -222,13 +238,27 @@ steps:
     const messages = diagnostics.map((d) => `${d.severity} ${d.location?.line} ${d.message} | ${d.hint}`);
     expect(messages).toEqual([
       expect.stringMatching(/^error 8 pipeline: .*retrievers.sparse.corpus/),
-      "error 6 retriever \"dense\": a dense retriever needs a serving to compute embeddings | add \"serving: <name>\" naming one of: emb",
-      "error 7 retriever \"other\": serving \"embb\" is not defined | did you mean \"emb\"?",
-      "warning 8 retriever \"sparse\": a bm25 retriever computes no embeddings; \"serving: emb\" is ignored | remove the serving line, or use type dense or hybrid",
-      "error 10 step \"a\": test/search needs a retriever | add \"retriever: <name>\" naming one of: dense, other, sparse",
-      "error 11 step \"b\": retriever \"dens\" is not defined | did you mean \"dense\"?",
-      "warning 12 step \"c\": test/upper does not use a retriever; \"retriever: dense\" is ignored | remove the retriever line",
+      'error 6 retriever "dense": a dense retriever needs a serving to compute embeddings | add "serving: <name>" naming one of: emb',
+      'error 7 retriever "other": serving "embb" is not defined | did you mean "emb"?',
+      'warning 8 retriever "sparse": a bm25 retriever computes no embeddings; "serving: emb" is ignored | remove the serving line, or use type dense or hybrid',
+      'error 10 step "a": test/search needs a retriever | add "retriever: <name>" naming one of: dense, other, sparse',
+      'error 11 step "b": retriever "dens" is not defined | did you mean "dense"?',
+      'warning 12 step "c": test/upper does not use a retriever; "retriever: dense" is ignored | remove the retriever line',
     ]);
+  });
+
+  it("checks the optional ports that params make required", async () => {
+    const pipeline = (need: string, bind = "") => `name: p
+source: { path: in.jsonl }
+steps:
+  - { id: pick, op: test/pick, params: { need: ${need} }${bind} }
+`;
+    expect(errors((await compile(pipeline("b"))).diagnostics)).toEqual([]);
+    const missing = errors((await compile(pipeline("a"))).diagnostics).map((d) => `${d.message} | ${d.hint}`);
+    expect(missing).toEqual([
+      'step "pick" input "a" (default column) reads column "alpha", which neither the source nor an earlier step provides | columns available here: id, text; bind the input to one of them, or add a step that writes "alpha"',
+    ]);
+    expect(errors((await compile(pipeline("a", ", inputs: { a: text }"))).diagnostics)).toEqual([]);
   });
 
   it("checks servings and ports", async () => {

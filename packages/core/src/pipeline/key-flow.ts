@@ -49,10 +49,11 @@ export function checkKeyFlow(
     }
 
     const reads: { column: string; path: Path; what: string }[] = [];
+    const required = new Set(effects.requiresInputs ?? []);
     for (const [port, column] of Object.entries(step.inputs)) {
       const portSpec = step.spec.inputs[port];
       const explicit = port in step.boundInputs;
-      if (portSpec?.optional && !explicit && !available.has(column)) continue;
+      if (portSpec?.optional && !explicit && !required.has(port) && !available.has(column)) continue;
       reads.push({
         column,
         path: explicit ? ["inputs", port] : ["op"],
