@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import {
   type CompileOptions,
   type Diagnostic,
@@ -37,6 +38,7 @@ export async function compileFile(
       overrides: flags.set ?? [],
       ...(flags.input ? { input: flags.input } : {}),
       ...(flags.output ? { output: flags.output } : {}),
+      fileExists: existsSync,
       sampleColumns: (source) =>
         sampleColumns(
           new FileStorage({

@@ -220,6 +220,23 @@ steps:
     expect(plan?.steps[0]?.retriever).toBe("docs");
   });
 
+  it("reports a retriever corpus that does not exist, where it is named", async () => {
+    const { plan, diagnostics } = await compilePipeline(
+      "name: r\nsource: { path: in.jsonl }\nretrievers:\n  docs: { type: bm25, corpus: data/docs.jsonl }\nsteps:\n  - { id: s, op: test/search, retriever: docs }\n",
+      "/tmp/p/pipe.yaml",
+      {
+        registry: registry(),
+        env: {},
+        sampleColumns: async () => ["id"],
+        fileExists: (p) => p !== "/tmp/p/data/docs.jsonl",
+      },
+    );
+    expect(plan).toBeUndefined();
+    expect(errors(diagnostics).map((d) => `${d.location?.line}:${d.location?.column} ${d.message}`)).toEqual([
+      '4:31 retriever "docs": corpus file /tmp/p/data/docs.jsonl does not exist',
+    ]);
+  });
+
   it("checks retrievers and the steps that name them", async () => {
     const { plan, diagnostics } = await compile(`name: r
 source: { path: in.jsonl }

@@ -29,6 +29,8 @@ export interface CompileOptions {
   output?: string;
   /** Columns of the source, sampled from its first rows; used when `source.columns` is absent. */
   sampleColumns?: (source: SourceRef) => Promise<string[]>;
+  /** Whether a file the pipeline reads exists (a retriever's corpus); unchecked when absent. */
+  fileExists?: (path: string) => boolean;
 }
 
 export interface CompileResult {
@@ -121,7 +123,7 @@ export async function compilePipeline(
   }
 
   const servings = raw.servings && typeof raw.servings === "object" ? raw.servings : {};
-  const retrievers = checkRetrievers(raw.retrievers, servings, baseDir, doc, diagnostics);
+  const retrievers = checkRetrievers(raw.retrievers, servings, baseDir, doc, diagnostics, options.fileExists);
   const steps = Array.isArray(raw.steps) ? raw.steps : [];
   const seenIds = new Map<string, number>();
   const flow: FlowStep[] = [];
@@ -322,6 +324,7 @@ function checkRetrievers(
   baseDir: string,
   doc: PipelineDocument,
   diagnostics: Diagnostic[],
+  fileExists: ((path: string) => boolean) | undefined,
 ): Record<string, RetrieverConfig> {
   const out: Record<string, RetrieverConfig> = {};
   if (!declared || typeof declared !== "object") return out;
@@ -352,12 +355,17 @@ function checkRetrievers(
         hint: didYouMean(config.serving, Object.keys(servings)) || "define it under servings:",
       });
     }
+    const corpus = typeof config.corpus === "string" ? resolve(baseDir, config.corpus) : config.corpus;
+    if (typeof corpus === "string" && fileExists && !fileExists(corpus)) {
+      diagnostics.push({
+        severity: "error",
+        message: `retriever "${name}": corpus file ${corpus} does not exist`,
+        location: at("corpus"),
+        hint: 'corpus paths are relative to the pipeline file; give a JSONL file of passages (one {"id", "text"} object per line)',
+      });
+    }
     const { serving, ...rest } = config;
-    out[name] = {
-      ...rest,
-      ...(config.type !== "bm25" && serving !== undefined ? { serving } : {}),
-      corpus: typeof config.corpus === "string" ? resolve(baseDir, config.corpus) : config.corpus,
-    };
+    out[name] = { ...rest, ...(config.type !== "bm25" && serving !== undefined ? { serving } : {}), corpus };
   }
   return out;
 }
