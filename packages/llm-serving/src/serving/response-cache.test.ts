@@ -1,6 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { canonicalJson } from "@dataflow/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { cacheKey, embeddingCacheKey, ResponseCache } from "./response-cache.js";
 
@@ -70,27 +72,73 @@ describe("ResponseCache", () => {
     expect(cacheKey({ model: "e", messages: [{ role: "user", content: "hi" }], settings: {} })).not.toBe(key);
   });
 
-  it("stores an embedding as base64 float32 and reads it back; a chat entry is no embedding, and back", async () => {
+  it("hashes embedding keys as the canonical JSON of their parts", () => {
+    const parts = { model: "e", dimensions: 8, text: 'say "hi"\n' };
+    const material = { v: 1, kind: "embedding", model: "e", dimensions: 8, text: parts.text };
+    expect(embeddingCacheKey(parts)).toBe(createHash("sha256").update(canonicalJson(material)).digest("hex"));
+  });
+
+  it("stores embeddings in one segment per model and length, and reads them back", async () => {
     dir = await mkdtemp(join(tmpdir(), "dataflow-cache-"));
     const cache = new ResponseCache(dir);
-    const key = embeddingCacheKey({ model: "e", text: "hi" });
+    const e = { model: "e" };
+    const e8 = { model: "e", dimensions: 8 };
     const vector = Float32Array.from([0.25, -1.5, 1e-3]);
-    await cache.setEmbedding(key, { model: "e-v2", vector });
-    expect(await cache.getEmbedding(key)).toEqual({ model: "e-v2", vector });
-    const stored = JSON.parse(await readFile(cache.pathOf(key), "utf8"));
-    expect(stored).toMatchObject({ v: 1, kind: "embedding", model: "e-v2", dimensions: 3 });
-    expect(typeof stored.vector).toBe("string");
-    expect(await cache.get(key)).toBeUndefined();
+    expect(await cache.getEmbedding({ ...e, text: "hi" })).toBeUndefined();
+    await cache.setEmbedding({ ...e, text: "hi" }, { model: "e-v2", vector });
+    await cache.setEmbeddings(e8, [{ text: "hi", model: "e", vector: new Float32Array(8).fill(1) }]);
+    await cache.setEmbeddings({ model: "f" }, [{ text: "other", model: "f", vector }]);
 
-    const chat = "ef".padEnd(64, "2");
-    await cache.set(chat, { model: "m", text: "x", usage: { promptTokens: 0, completionTokens: 0 } });
-    expect(await cache.getEmbedding(chat)).toBeUndefined();
-    // A vector cut short, or holding a NaN, is a miss.
-    await writeFile(cache.pathOf(key), JSON.stringify({ ...stored, vector: "AAAAAAA=" }));
-    expect(await cache.getEmbedding(key)).toBeUndefined();
-    const nan = Buffer.alloc(4);
-    nan.writeFloatLE(Number.NaN);
-    await writeFile(cache.pathOf(key), JSON.stringify({ ...stored, vector: nan.toString("base64") }));
-    expect(await cache.getEmbedding(key)).toBeUndefined();
+    expect(await cache.getEmbedding({ ...e, text: "hi" })).toEqual({ model: "e-v2", vector });
+    expect((await cache.getEmbedding({ ...e8, text: "hi" }))?.vector).toHaveLength(8);
+    expect(await cache.getEmbeddings({ model: "f" }, ["hi", "other"])).toEqual([
+      undefined,
+      { model: "f", vector },
+    ]);
+    expect(await readdir(dir)).toEqual(["embeddings"]);
+    const files = await readdir(join(dir, "embeddings"));
+    expect(files.sort()).toEqual(
+      [cache.embeddingPathOf(e), cache.embeddingPathOf(e8), cache.embeddingPathOf({ model: "f" })]
+        .map((p) => basename(p))
+        .sort(),
+    );
+    expect(files.every((f) => /^[0-9a-f]{16}\.bin$/.test(f))).toBe(true);
+    // Only digests of the texts are stored.
+    expect((await readFile(cache.embeddingPathOf(e))).includes("hi")).toBe(false);
+  });
+
+  it("shares segments between instances on one folder; calls made together are one write", async () => {
+    dir = await mkdtemp(join(tmpdir(), "dataflow-cache-"));
+    const a = new ResponseCache(dir);
+    const b = new ResponseCache(dir);
+    const space = { model: "e", dimensions: 4 };
+    const texts = Array.from({ length: 50 }, (_, i) => `text ${i}`);
+    await Promise.all([
+      ...texts.map((text, i) =>
+        a.setEmbedding({ ...space, text }, { model: "e", vector: new Float32Array(4).fill(i) }),
+      ),
+      b.setEmbeddings(space, [{ text: "from b", model: "e", vector: new Float32Array(4) }]),
+    ]);
+    expect(await b.embeddingStats(space)).toMatchObject({ records: 51, writes: 1, damaged: 0 });
+    const got = await b.getEmbeddings(space, [...texts, "from b"]);
+    expect(got.map((g) => g?.vector[0])).toEqual([...texts.map((_, i) => i), 0]);
+  });
+
+  it("misses vectors that are not finite, and old per-file embedding entries", async () => {
+    dir = await mkdtemp(join(tmpdir(), "dataflow-cache-"));
+    const cache = new ResponseCache(dir);
+    const parts = { model: "e", text: "nan" };
+    await cache.setEmbedding(parts, { model: "e", vector: Float32Array.from([1, Number.NaN]) });
+    expect(await cache.getEmbedding(parts)).toBeUndefined();
+
+    const old = { model: "e", text: "old" };
+    const key = embeddingCacheKey(old);
+    await mkdir(join(dir, key.slice(0, 2)), { recursive: true });
+    await writeFile(
+      cache.pathOf(key),
+      JSON.stringify({ v: 1, kind: "embedding", model: "e", dimensions: 1, vector: "AACAPw==" }),
+    );
+    expect(await cache.getEmbedding(old)).toBeUndefined();
+    expect(await cache.get(key)).toBeUndefined();
   });
 });

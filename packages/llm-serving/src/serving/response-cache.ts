@@ -3,7 +3,8 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ChatMessage, GenerationSettings, JSONSchema, Usage } from "@dataflow/core";
 import { canonicalJson } from "@dataflow/core";
-import { decodeVector, encodeVector } from "./vector-codec.js";
+import { type EmbeddingRecord, encodeRecord } from "./embedding-record.js";
+import { embeddingSegment, type SegmentStats } from "./embedding-segment.js";
 
 /** What identifies an answer: the request as the model sees it. No endpoint, no key, no serving name. */
 export interface CacheKeyParts {
@@ -52,21 +53,42 @@ export function cacheKey(parts: CacheKeyParts): string {
 
 /** sha256 (hex) of one text's embedding request; never equal to a chat request's key. */
 export function embeddingCacheKey(parts: EmbeddingKeyParts): string {
-  const material = {
-    v: FORMAT,
-    kind: "embedding",
-    model: parts.model,
-    dimensions: parts.dimensions ?? null,
-    text: parts.text,
-  };
-  return createHash("sha256").update(canonicalJson(material)).digest("hex");
+  return embeddingDigester(parts)(parts.text).toString("hex");
 }
 
 /**
- * A content-addressed response cache on disk, shared across runs and servings:
- * `<dir>/<first 2 hex>/<key>.json`. Writes go to a temporary file renamed into
- * place, so a crash never leaves a torn entry; an unreadable entry is a miss. Chat answers and
- * embeddings (one file per text, the vector as base64 float32) share it.
+ * The sha256 of `canonicalJson({ v, kind: "embedding", model, dimensions, text })` for each
+ * text of one space, the text's neighbours serialised once: a corpus hashes millions.
+ */
+function embeddingDigester(space: EmbeddingSpace): (text: string) => Buffer {
+  const rest = canonicalJson({ kind: "embedding", model: space.model, dimensions: space.dimensions ?? null });
+  // Sorted keys: dimensions, kind, model come before text, and v after it.
+  const head = `${rest.slice(0, -1)},"text":`;
+  const tail = `,"v":${FORMAT}}`;
+  return (text) => createHash("sha256").update(head).update(JSON.stringify(text)).update(tail).digest();
+}
+
+/** Which vectors one segment file holds: those of one model at one requested length. */
+export interface EmbeddingSpace {
+  model: string;
+  /** The vector length asked for (`dimensions`), when one was. */
+  dimensions?: number | undefined;
+}
+
+/** One text's embedding to store. */
+export interface EmbeddingEntry extends CachedEmbedding {
+  text: string;
+}
+
+// Bumped when the segment record format changes: the file names change, so old files are never read.
+const SEGMENT_FORMAT = 1;
+
+/**
+ * The response cache on disk, shared across runs and servings. Chat answers are content-addressed
+ * files, `<dir>/<first 2 hex>/<key>.json`, written to a temporary file renamed into place, so a
+ * crash never leaves a torn entry; an unreadable entry is a miss. Embeddings, of which a corpus
+ * has millions, go to append-only segment files instead, one per model and requested length:
+ * `<dir>/embeddings/<16 hex>.bin` (see `EmbeddingSegment`).
  */
 export class ResponseCache {
   private readonly shards = new Set<string>();
@@ -75,6 +97,15 @@ export class ResponseCache {
 
   pathOf(key: string): string {
     return join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The segment file holding `space`'s embeddings. */
+  embeddingPathOf(space: EmbeddingSpace): string {
+    const name = createHash("sha256")
+      .update(canonicalJson({ v: SEGMENT_FORMAT, model: space.model, dimensions: space.dimensions ?? null }))
+      .digest("hex")
+      .slice(0, 16);
+    return join(this.dir, "embeddings", `${name}.bin`);
   }
 
   async get(key: string): Promise<CachedResponse | undefined> {
@@ -96,23 +127,54 @@ export class ResponseCache {
     await this.write(key, { ...value });
   }
 
-  /** A stored embedding; undefined when absent, torn, or not a whole vector of finite numbers. */
-  async getEmbedding(key: string): Promise<CachedEmbedding | undefined> {
-    const entry = await this.read(key);
-    if (entry?.kind !== "embedding" || typeof entry.model !== "string") return undefined;
-    if (typeof entry.vector !== "string") return undefined;
-    const vector = decodeVector(entry.vector);
-    if (!vector || vector.length === 0 || !vector.every(Number.isFinite)) return undefined;
-    return { model: entry.model, vector };
+  /**
+   * The stored embeddings of `texts` in `space`, in order: undefined where absent, damaged, or
+   * not a vector of finite numbers. A segment that cannot be read at all is all misses.
+   */
+  async getEmbeddings(
+    space: EmbeddingSpace,
+    texts: readonly string[],
+  ): Promise<(CachedEmbedding | undefined)[]> {
+    const digest = embeddingDigester(space);
+    const keys = texts.map((text) => digest(text).toString("latin1"));
+    let records: (EmbeddingRecord | undefined)[];
+    try {
+      records = await embeddingSegment(this.embeddingPathOf(space)).get(keys);
+    } catch {
+      return texts.map(() => undefined);
+    }
+    return records.map((record) =>
+      record && allFinite(record.vector) ? { model: record.model, vector: record.vector } : undefined,
+    );
   }
 
-  async setEmbedding(key: string, value: CachedEmbedding): Promise<void> {
-    await this.write(key, {
-      kind: "embedding",
-      model: value.model,
-      dimensions: value.vector.length,
-      vector: encodeVector(value.vector),
+  /**
+   * Stores `entries` in `space`'s segment as one append (calls made together share it too); a
+   * text stored again is read back as stored last.
+   */
+  async setEmbeddings(space: EmbeddingSpace, entries: readonly EmbeddingEntry[]): Promise<void> {
+    const digestOf = embeddingDigester(space);
+    const records = entries.map((e) => {
+      const digest = digestOf(e.text);
+      return { key: digest.toString("latin1"), record: encodeRecord(digest, e.model, e.vector) };
     });
+    await embeddingSegment(this.embeddingPathOf(space)).append(records);
+  }
+
+  /** One text's stored embedding; see `getEmbeddings`. */
+  async getEmbedding(parts: EmbeddingKeyParts): Promise<CachedEmbedding | undefined> {
+    const [hit] = await this.getEmbeddings(parts, [parts.text]);
+    return hit;
+  }
+
+  /** Stores one text's embedding; calls in the same tick share one append. */
+  async setEmbedding(parts: EmbeddingKeyParts, value: CachedEmbedding): Promise<void> {
+    await this.setEmbeddings(parts, [{ text: parts.text, model: value.model, vector: value.vector }]);
+  }
+
+  /** Counts of `space`'s segment (opening it if needed): records, writes, damaged stretches, bytes. */
+  embeddingStats(space: EmbeddingSpace): Promise<SegmentStats> {
+    return embeddingSegment(this.embeddingPathOf(space)).stats();
   }
 
   /** The entry's JSON object in the current format; undefined for anything else. */
@@ -150,4 +212,9 @@ export class ResponseCache {
       throw err;
     }
   }
+}
+
+function allFinite(vector: Float32Array): boolean {
+  for (let i = 0; i < vector.length; i++) if (!Number.isFinite(vector[i])) return false;
+  return true;
 }

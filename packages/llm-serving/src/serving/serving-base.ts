@@ -22,7 +22,7 @@ import { ConcurrencyLimiter } from "./concurrency-limiter.js";
 import { toVectors } from "./embedding-vectors.js";
 import { withJsonInstruction } from "./json-instruction.js";
 import { redactError } from "./llm-errors.js";
-import { type CachedResponse, cacheKey, embeddingCacheKey, ResponseCache } from "./response-cache.js";
+import { type CachedResponse, cacheKey, ResponseCache } from "./response-cache.js";
 import { backoffDelay, DEFAULT_MAX_DELAY_MS, isRetryable, type RetryTuning } from "./retry-policy.js";
 import { TokenBucket } from "./token-bucket.js";
 import { type Prices, UsageMeter } from "./usage-meter.js";
@@ -115,11 +115,6 @@ interface RetryPlan<T> {
   /** Whether a failure is answered by asking differently: not a retry (no backoff, not counted). */
   reroute?(err: LLMError): boolean;
 }
-
-// Cache files `embed` reads at once, and writes at once per batch: a corpus of thousands of
-// texts must not exhaust file handles.
-const CACHE_READS_AT_ONCE = 64;
-const CACHE_WRITES_AT_ONCE = 8;
 
 /**
  * The shared middleware of every serving, one owner per concern: the response
@@ -272,25 +267,20 @@ export abstract class ServingBase extends LLMServingABC {
     const put = (text: string, vector: Float32Array) => {
       for (const i of positions.get(text) ?? []) vectors[i] = vector;
     };
-    const keyOf = (text: string) => embeddingCacheKey({ model, dimensions: this.embeddingDimensions, text });
 
     let cached = 0;
     let misses = [...positions.keys()];
     if (this.cache) {
-      const cache = this.cache;
       const left: string[] = [];
-      for (let i = 0; i < misses.length; i += CACHE_READS_AT_ONCE) {
-        const chunk = misses.slice(i, i + CACHE_READS_AT_ONCE);
-        const hits = await Promise.all(chunk.map((text) => cache.getEmbedding(keyOf(text))));
-        for (const [j, text] of chunk.entries()) {
-          const hit = hits[j];
-          // A vector of another length than asked for (an entry written before) is a miss.
-          const fits = hit && (this.embeddingDimensions ?? hit.vector.length) === hit.vector.length;
-          if (hit && fits) {
-            put(text, hit.vector);
-            cached += positions.get(text)?.length ?? 0;
-          } else left.push(text);
-        }
+      const hits = await this.cache.getEmbeddings({ model, dimensions: this.embeddingDimensions }, misses);
+      for (const [j, text] of misses.entries()) {
+        const hit = hits[j];
+        // A vector of another length than asked for (an entry written before) is a miss.
+        const fits = hit && (this.embeddingDimensions ?? hit.vector.length) === hit.vector.length;
+        if (hit && fits) {
+          put(text, hit.vector);
+          cached += positions.get(text)?.length ?? 0;
+        } else left.push(text);
       }
       misses = left;
       if (cached > 0) this.meter.cached(tag, cached);
@@ -427,19 +417,13 @@ export abstract class ServingBase extends LLMServingABC {
     const cache = this.cache;
     if (cache) {
       const stored = raw.model ?? model;
-      // A few files at a time: many batches finish together, and together must not exhaust file handles.
-      await this.storeSafely(async () => {
-        for (let i = 0; i < texts.length; i += CACHE_WRITES_AT_ONCE) {
-          await Promise.all(
-            texts.slice(i, i + CACHE_WRITES_AT_ONCE).map((text, j) =>
-              cache.setEmbedding(embeddingCacheKey({ model, dimensions: this.embeddingDimensions, text }), {
-                model: stored,
-                vector: vectors[i + j] as Float32Array,
-              }),
-            ),
-          );
-        }
-      });
+      // One append for the batch; batches finishing together share one.
+      await this.storeSafely(() =>
+        cache.setEmbeddings(
+          { model, dimensions: this.embeddingDimensions },
+          texts.map((text, j) => ({ text, model: stored, vector: vectors[j] as Float32Array })),
+        ),
+      );
     }
     const promptTokens = raw.promptTokens;
     return {
