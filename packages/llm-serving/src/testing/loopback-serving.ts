@@ -1,8 +1,29 @@
 import type { LLMServingABC } from "@dataflow/core";
 import { createServing } from "../create-serving.js";
+import { OpenAIServing } from "../openai/openai-serving.js";
 import { type ChatServer, type ChatServerOptions, startChatServer } from "./chat-server.js";
 
-/** A real OpenAI serving against the loopback chat server, with retries tuned short for tests. */
+/**
+ * A real OpenAIServing against a running loopback server, for tests: no retries (a scripted fault
+ * shows as it is), a short timeout, and an on-disk response cache when given a directory.
+ */
+export function openAITestServing(
+  server: ChatServer,
+  o: { name?: string; model?: string; cacheDir?: string; maxConcurrency?: number } = {},
+): OpenAIServing {
+  return new OpenAIServing({
+    name: o.name ?? "teacher",
+    model: o.model ?? "test-model",
+    baseURL: server.url,
+    apiKey: "sk-test",
+    maxConcurrency: o.maxConcurrency ?? 4,
+    timeoutMs: 5_000,
+    maxRetries: 0,
+    ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+  });
+}
+
+/** Starts a loopback server and a real OpenAI serving against it, with retries tuned short for tests. */
 export async function loopbackServing(
   options: ChatServerOptions,
   extra: { cacheDir?: string; maxConcurrency?: number } = {},

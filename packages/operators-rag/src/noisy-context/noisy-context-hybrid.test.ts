@@ -1,6 +1,6 @@
 import { runOperator } from "@dataflow/core";
-import { OpenAIServing } from "@dataflow/llm-serving";
-import { type ChatServer, startChatServer } from "@dataflow/llm-serving/testing";
+import type { OpenAIServing } from "@dataflow/llm-serving";
+import { type ChatServer, openAITestServing, startChatServer } from "@dataflow/llm-serving/testing";
 import { HybridRetriever } from "@dataflow/retrieval";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NoisyContextOperator } from "./noisy-context.js";
@@ -13,15 +13,7 @@ let serving: OpenAIServing;
 let retriever: HybridRetriever;
 beforeAll(async () => {
   server = await startChatServer({ embeddingDims: 256 });
-  serving = new OpenAIServing({
-    name: "embedder",
-    model: "test-embedder",
-    baseURL: server.url,
-    apiKey: "sk-test",
-    maxConcurrency: 4,
-    timeoutMs: 5_000,
-    maxRetries: 0,
-  });
+  serving = openAITestServing(server, { name: "embedder", model: "test-embedder" });
   retriever = new HybridRetriever({ name: "mixed", corpus: CORPUS, serving });
 });
 afterAll(async () => {

@@ -1,5 +1,12 @@
-import { OpenAIServing } from "@dataflow/llm-serving";
-import { type ChatRequestInfo, type ChatServer, type Reply, startChatServer } from "@dataflow/llm-serving/testing";
+import type { OpenAIServing } from "@dataflow/llm-serving";
+import {
+  type ChatRequestInfo,
+  type ChatServer,
+  chatRequests,
+  openAITestServing,
+  type Reply,
+  startChatServer,
+} from "@dataflow/llm-serving/testing";
 import { Bm25Retriever } from "@dataflow/retrieval";
 import { OBSERVATION_SYSTEM_PROMPT } from "../prompts.js";
 
@@ -69,24 +76,10 @@ export function teacher(steps: readonly string[] | ((n: number) => Reply) = [STE
 
 /** A real OpenAI serving against the loopback chat server, optionally with a response cache. */
 export function openaiServing(server: ChatServer, cacheDir?: string): OpenAIServing {
-  return new OpenAIServing({
-    name: "teacher",
-    model: "test-model",
-    baseURL: server.url,
-    apiKey: "sk-test",
-    maxConcurrency: 4,
-    timeoutMs: 5_000,
-    maxRetries: 0,
-    ...(cacheDir ? { cacheDir } : {}),
-  });
+  return openAITestServing(server, cacheDir ? { cacheDir } : {});
 }
 
-export { startChatServer };
-
-/** The chat-completion requests the server answered, in arrival order. */
-export function chatRequests(server: ChatServer) {
-  return server.requests.filter((r) => r.path.endsWith("/chat/completions"));
-}
+export { chatRequests, startChatServer };
 
 /** The messages of a request body the server recorded. */
 export function bodyMessages(body: unknown): { role: string; content: string }[] {

@@ -1,5 +1,10 @@
-import { OpenAIServing } from "@dataflow/llm-serving";
-import { type ChatServer, type ChatServerOptions, startChatServer } from "@dataflow/llm-serving/testing";
+import type { OpenAIServing } from "@dataflow/llm-serving";
+import {
+  type ChatServer,
+  type ChatServerOptions,
+  openAITestServing,
+  startChatServer,
+} from "@dataflow/llm-serving/testing";
 
 /** The loopback server and the real OpenAI servings that tests embed through. */
 export interface EmbeddingFixture {
@@ -17,14 +22,9 @@ export async function startEmbeddingServer(options: ChatServerOptions = {}): Pro
   return {
     server,
     serving: ({ cacheDir, name } = {}) => {
-      const serving = new OpenAIServing({
+      const serving = openAITestServing(server, {
         name: name ?? "embedder",
         model: "test-embedder",
-        baseURL: server.url,
-        apiKey: "sk-test",
-        maxConcurrency: 4,
-        timeoutMs: 5_000,
-        maxRetries: 0,
         ...(cacheDir ? { cacheDir } : {}),
       });
       servings.push(serving);
