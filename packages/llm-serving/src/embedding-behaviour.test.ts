@@ -1,42 +1,15 @@
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { errorKind, LLMError, type ServingConfig } from "@dataflow/core";
-import {
-  type ChatServer,
-  type ChatServerOptions,
-  hashEmbedding,
-  seededRandom,
-  startChatServer,
-} from "@dataflow/llm-serving/testing";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { type ChatServer, type ChatServerOptions, hashEmbedding } from "@dataflow/llm-serving/testing";
+import { describe, expect, it, vi } from "vitest";
 import { type CreateServingOptions, createServing } from "./create-serving.js";
+import { failure, servingHarness } from "./testdata/serving-harness.js";
 
 /** Embeddings through both endpoint servings, against the loopback server: they must behave alike. */
 
-let server: ChatServer | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "dataflow-embed-"));
-  dirs.push(dir);
-  return dir;
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a failure");
-}
+const { setup: startServing, tempDir } = servingHarness("dataflow-embed-");
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -49,30 +22,17 @@ const inputsOf = (s: ChatServer) =>
 const texts = (n: number) => Array.from({ length: n }, (_, i) => `passage ${i} about topic${i % 7}`);
 
 describe.each(["openai", "ai-sdk"] as const)("embeddings through the %s serving", (type) => {
-  async function setup(
+  const setup = (
     serverOptions: ChatServerOptions = {},
     config: Partial<ServingConfig> = {},
     options: CreateServingOptions = {},
-  ) {
-    const s = await startChatServer(serverOptions);
-    server = s;
-    const serving = createServing(
-      "test",
-      {
-        type,
-        model: "chat-model",
-        embeddingModel: "embed-model",
-        baseURL: s.url,
-        apiKeyEnv: "OPENAI_API_KEY",
-        maxConcurrency: 4,
-        timeoutMs: 5_000,
-        maxRetries: 3,
-        ...config,
-      },
-      { env: {}, retry: { baseDelayMs: 10, maxDelayMs: 100, random: seededRandom(7) }, ...options },
+  ) =>
+    startServing(
+      type,
+      serverOptions,
+      { model: "chat-model", embeddingModel: "embed-model", ...config },
+      options,
     );
-    return { s, serving };
-  }
 
   it("sends 150 texts as 3 requests of at most 64, and answers in input order", async () => {
     const { s, serving } = await setup({ embeddingDims: 32, embeddingLatencyMs: 50 });

@@ -1,16 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { type JSONSchema, LLMError, type LLMRequest, type ServingConfig, errorKind } from "@dataflow/core";
-import {
-  type ChatServer,
-  type ChatServerOptions,
-  seededRandom,
-  startChatServer,
-} from "@dataflow/llm-serving/testing";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { errorKind, type JSONSchema, LLMError, type LLMRequest, type ServingConfig } from "@dataflow/core";
+import type { ChatServerOptions } from "@dataflow/llm-serving/testing";
+import { describe, expect, it, vi } from "vitest";
 import { type CreateServingOptions, createServing } from "./create-serving.js";
+import { failure, servingHarness } from "./testdata/serving-harness.js";
 
 /**
  * One behavioural suite, run for both serving types against the loopback
@@ -32,59 +27,20 @@ function promptOf(entry: { body: unknown }): string {
   return messages.map((m) => m.content).join("\n");
 }
 
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a failure");
-}
-
 async function llmFailure(promise: Promise<unknown>): Promise<LLMError> {
   const err = await failure(promise);
   if (!(err instanceof LLMError)) throw new Error(`expected an LLMError, got ${inspect(err)}`);
   return err;
 }
 
-let server: ChatServer | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "dataflow-serving-"));
-  dirs.push(dir);
-  return dir;
-}
+const { setup: startServing, tempDir } = servingHarness("dataflow-serving-");
 
 describe.each(["openai", "ai-sdk"] as const)("the %s serving", (type) => {
-  async function setup(
+  const setup = (
     serverOptions: ChatServerOptions = {},
     config: Partial<ServingConfig> = {},
     options: CreateServingOptions = {},
-  ) {
-    const s = await startChatServer(serverOptions);
-    server = s;
-    const serving = createServing(
-      "test",
-      {
-        type,
-        model: "tiny",
-        baseURL: s.url,
-        apiKeyEnv: "OPENAI_API_KEY",
-        maxConcurrency: 4,
-        timeoutMs: 5_000,
-        maxRetries: 3,
-        ...config,
-      },
-      { env: {}, retry: { baseDelayMs: 10, maxDelayMs: 100, random: seededRandom(7) }, ...options },
-    );
-    return { s, serving };
-  }
+  ) => startServing(type, serverOptions, { model: "tiny", ...config }, options);
 
   it("answers plain text, sending the generation settings", async () => {
     const { s, serving } = await setup(
