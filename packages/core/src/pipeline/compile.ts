@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createAjv } from "../ajv.js";
 import { didYouMean } from "../did-you-mean.js";
-import { type Diagnostic, PipelineError } from "../errors.js";
+import { type Diagnostic, PipelineError, type SourceLocation } from "../errors.js";
 import type { OperatorClass } from "../operator.js";
 import type { OperatorRegistry } from "../registry.js";
 import { bindPorts, validateParams } from "../step-context.js";
@@ -183,57 +183,22 @@ export async function compilePipeline(
       }
     }
 
-    const servingName = typeof step.serving === "string" ? step.serving : undefined;
-    if (spec.serving === "required" && !servingName) {
-      diagnostics.push({
-        severity: "error",
-        message: `step "${id}": ${spec.name} needs an LLM serving`,
-        location: at(),
-        hint: `add "serving: <name>" naming one of: ${Object.keys(servings).join(", ") || "(define one under servings:)"}`,
-      });
-    }
-    if (servingName && !(servingName in servings)) {
-      diagnostics.push({
-        severity: "error",
-        message: `step "${id}": serving "${servingName}" is not defined`,
-        location: at("serving"),
-        hint: didYouMean(servingName, Object.keys(servings)) || "define it under servings:",
-      });
-    }
-    if (servingName && !spec.serving) {
-      diagnostics.push({
-        severity: "warning",
-        message: `step "${id}": ${spec.name} does not use an LLM serving; "serving: ${servingName}" is ignored`,
-        location: at("serving"),
-        hint: "remove the serving line",
-      });
-    }
-
-    const retrieverName = typeof step.retriever === "string" ? step.retriever : undefined;
-    if (spec.retriever === "required" && !retrieverName) {
-      diagnostics.push({
-        severity: "error",
-        message: `step "${id}": ${spec.name} needs a retriever`,
-        location: at(),
-        hint: `add "retriever: <name>" naming one of: ${Object.keys(retrievers).join(", ") || "(define one under retrievers:)"}`,
-      });
-    }
-    if (retrieverName && !(retrieverName in retrievers)) {
-      diagnostics.push({
-        severity: "error",
-        message: `step "${id}": retriever "${retrieverName}" is not defined`,
-        location: at("retriever"),
-        hint: didYouMean(retrieverName, Object.keys(retrievers)) || "define it under retrievers:",
-      });
-    }
-    if (retrieverName && !spec.retriever) {
-      diagnostics.push({
-        severity: "warning",
-        message: `step "${id}": ${spec.name} does not use a retriever; "retriever: ${retrieverName}" is ignored`,
-        location: at("retriever"),
-        hint: "remove the retriever line",
-      });
-    }
+    const servingName = checkStepResource(
+      { key: "serving", what: "an LLM serving", section: "servings" },
+      step.serving,
+      spec.serving,
+      servings,
+      { id, op: spec.name, at },
+      diagnostics,
+    );
+    const retrieverName = checkStepResource(
+      { key: "retriever", what: "a retriever", section: "retrievers" },
+      step.retriever,
+      spec.retriever,
+      retrievers,
+      { id, op: spec.name, at },
+      diagnostics,
+    );
 
     const inputs = bindPorts(spec.inputs, step.inputs);
     const outputs = bindPorts(spec.outputs, step.outputs);
@@ -312,6 +277,47 @@ export async function compilePipeline(
     }
   }
   return { diagnostics };
+}
+
+/**
+ * A step's `serving:` or `retriever:` line against what its operator needs and what the pipeline
+ * declares: missing when required, undefined, or ignored. Returns the name the step gave.
+ */
+function checkStepResource(
+  kind: { key: "serving" | "retriever"; what: string; section: string },
+  value: unknown,
+  need: "required" | "optional" | undefined,
+  declared: Record<string, unknown>,
+  step: { id: string; op: string; at: (...path: (string | number)[]) => SourceLocation },
+  diagnostics: Diagnostic[],
+): string | undefined {
+  const name = typeof value === "string" ? value : undefined;
+  const names = Object.keys(declared);
+  if (need === "required" && !name) {
+    diagnostics.push({
+      severity: "error",
+      message: `step "${step.id}": ${step.op} needs ${kind.what}`,
+      location: step.at(),
+      hint: `add "${kind.key}: <name>" naming one of: ${names.join(", ") || `(define one under ${kind.section}:)`}`,
+    });
+  }
+  if (name && !(name in declared)) {
+    diagnostics.push({
+      severity: "error",
+      message: `step "${step.id}": ${kind.key} "${name}" is not defined`,
+      location: step.at(kind.key),
+      hint: didYouMean(name, names) || `define it under ${kind.section}:`,
+    });
+  }
+  if (name && !need) {
+    diagnostics.push({
+      severity: "warning",
+      message: `step "${step.id}": ${step.op} does not use ${kind.what}; "${kind.key}: ${name}" is ignored`,
+      location: step.at(kind.key),
+      hint: `remove the ${kind.key} line`,
+    });
+  }
+  return name;
 }
 
 /**
