@@ -1,6 +1,5 @@
 import { OperatorRegistry, registerCoreOperators } from "@dataflow/core";
 import * as exportsPlugin from "@dataflow/exports";
-import * as llmServing from "@dataflow/llm-serving";
 import * as rag from "@dataflow/operators-rag";
 import * as rare from "@dataflow/operators-rare";
 
@@ -8,7 +7,6 @@ import * as rare from "@dataflow/operators-rare";
 export function createDefaultRegistry(): OperatorRegistry {
   const registry = new OperatorRegistry();
   registerCoreOperators(registry);
-  registry.use(llmServing, "@dataflow/llm-serving");
   registry.use(rare, "@dataflow/operators-rare");
   registry.use(rag, "@dataflow/operators-rag");
   registry.use(exportsPlugin, "@dataflow/exports");

@@ -1,34 +1,127 @@
-export * from "./ajv.js";
-export * from "./dataset-operator.js";
-export * from "./describe-value.js";
-export * from "./did-you-mean.js";
-export * from "./errors.js";
-export type * from "./json-schema.js";
-export * from "./llm-serving.js";
-export * from "./logger.js";
-export * from "./memory-run-store.js";
-export * from "./memory-storage.js";
-export * from "./operator.js";
+// The public API of @dataflow/core. Runner internals (stats plumbing, flow gates, step contexts)
+// stay behind it; test doubles live under the `@dataflow/core/testing` subpath as well as here,
+// since plugin tests use them with the contracts.
+
+// Contracts
+export type { JSONSchema } from "./contracts/json-schema.js";
+export { childRowId, type Row, type RowRecord } from "./contracts/row.js";
+export {
+  applyPatch,
+  type Drop,
+  drop,
+  isDrop,
+  isRows,
+  type ProcessResult,
+  type Rows,
+  rows,
+} from "./contracts/process-result.js";
+export {
+  type ColumnEffects,
+  type ColumnRef,
+  OperatorABC,
+  type OperatorClass,
+  type OperatorContext,
+  type OperatorSpec,
+  type PortSpec,
+  type StepReporter,
+} from "./contracts/operator.js";
+export {
+  type ChatMessage,
+  type EmbeddingResult,
+  type EmbedOptions,
+  type GenerateOptions,
+  type GenerationSettings,
+  LLMError,
+  type LLMErrorKind,
+  type LLMRequest,
+  type LLMResult,
+  LLMServingABC,
+  type Usage,
+  type UsageTotals,
+} from "./contracts/llm-serving.js";
+export { type RetrievedPassage, type RetrieveOptions, RetrieverABC } from "./contracts/retriever.js";
+export type {
+  RejectRecord,
+  RejectSink,
+  RowSink,
+  RowSource,
+  SourceItem,
+  SourceProgress,
+  Storage,
+} from "./contracts/storage.js";
+export type { CachedOutcome, RunManifest, RunStore, StepCache, StepManifest } from "./contracts/step-cache.js";
+export { type Logger, silentLogger, streamLogger } from "./contracts/logger.js";
+export {
+  type Diagnostic,
+  errorKind,
+  errorMessage,
+  formatDiagnostic,
+  formatLocation,
+  isFatal,
+  PipelineError,
+  RowError,
+  type RowErrorKind,
+  type SourceLocation,
+} from "./contracts/errors.js";
+
+// Operator bases and the LLM operator kit
+export { type RowContext, RowOperator } from "./bases/row-operator.js";
+export { DatasetOperator } from "./bases/dataset-operator.js";
+export {
+  type GenerationParams,
+  generationParamsSchema,
+  generationSettings,
+  maxAttemptsSchema,
+} from "./llm/generation-params.js";
+export { type AttemptsOptions, generateWithAttempts, rawOutput, unusable } from "./llm/llm-attempts.js";
+export { findSourceReference } from "./llm/source-reference.js";
+export { GenerateOperator, type GenerateParams } from "./llm/generate-operator.js";
+
+// Operators that ship with core
 export * from "./operators/index.js";
-export * from "./ordered-merge-map.js";
-export * from "./pipeline/compile.js";
-export * from "./pipeline/interpolate.js";
-export * from "./pipeline/pipeline-document.js";
-export * from "./pipeline/pipeline-schema.js";
+export * from "./operators/condition.js";
+export * from "./operators/dedup.js";
+export * from "./operators/drop.js";
+export * from "./operators/filter.js";
+export * from "./operators/length-filter.js";
+export * from "./operators/limit.js";
+export * from "./operators/rename.js";
+export * from "./operators/sample.js";
+export * from "./operators/select.js";
+export * from "./operators/template.js";
+export {
+  parseTemplate,
+  renderTemplate,
+  type TemplatePart,
+  TemplateSyntaxError,
+  templateColumns,
+} from "./operators/template-string.js";
+
+// Registry and pipelines
+export { OperatorRegistry, type Plugin } from "./registry/registry.js";
+export {
+  type CompileOptions,
+  type CompileResult,
+  compilePipeline,
+  loadPipeline,
+  type SourceRef,
+} from "./pipeline/compile.js";
+export { type Interpolated, interpolate } from "./pipeline/interpolate.js";
+export { pipelineSchema } from "./pipeline/pipeline-schema.js";
 export type * from "./pipeline/plan.js";
-export * from "./process-result.js";
-export * from "./registry.js";
-export * from "./retriever.js";
-export * from "./row.js";
-export * from "./row-operator.js";
-export * from "./runner/distribution.js";
-export * from "./runner/fingerprint.js";
-export * from "./runner/flow-gate.js";
-export * from "./runner/run-pipeline.js";
-export * from "./runner/run-stats.js";
-export * from "./secrets.js";
-export * from "./seeded-shuffle.js";
-export type * from "./step-cache.js";
-export * from "./step-context.js";
-export type * from "./storage.js";
-export * from "./testing.js";
+
+// The runner
+export { PipelineRun, type RunOptions, runPipeline, startRun } from "./runner/run-pipeline.js";
+export type { DistributionSummary } from "./runner/distribution.js";
+export type { RunSummary, StepSummary } from "./runner/run-stats.js";
+
+// Helpers
+export { createAjv } from "./util/ajv.js";
+export { canonicalJson, jsonDigest, jsonEqual } from "./util/canonical-json.js";
+export { describeValue } from "./util/describe-value.js";
+export { didYouMean, suggest } from "./util/did-you-mean.js";
+export { redactSecrets } from "./util/secrets.js";
+export { type SeededRandom, seededPermutation, seededRandom, seededShuffle } from "./util/seeded-shuffle.js";
+
+// In-memory storage and a one-operator runner, for tests and embedding
+export * from "./testing/index.js";

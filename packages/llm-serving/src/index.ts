@@ -12,14 +12,9 @@ export {
 } from "./local/model-reference.js";
 export { defaultThreadCount } from "./local/thread-count.js";
 export * from "./openai/openai-serving.js";
-export * from "./operators/generate.js";
-export * from "./operator-kit/generation-params.js";
-export * from "./operator-kit/llm-attempts.js";
-export * from "./operator-kit/source-reference.js";
 export * from "./output/extract-json.js";
 export * from "./output/parse-structured.js";
 export * from "./output/split-reasoning.js";
-export * from "./plugin.js";
 export * from "./serving/concurrency-limiter.js";
 export * from "./serving/endpoint.js";
 export * from "./serving/llm-errors.js";

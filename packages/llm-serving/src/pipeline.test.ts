@@ -11,7 +11,6 @@ import {
 import { type ChatServer, startChatServer } from "@dataflow/llm-serving/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServing } from "./create-serving.js";
-import { register } from "./plugin.js";
 
 let server: ChatServer | undefined;
 let cacheDir: string | undefined;
@@ -58,7 +57,6 @@ describe.each(["openai", "ai-sdk", "auto"])("a pipeline with llm/generate on a %
     const env = { OPENAI_BASE_URL: server.url };
     const registry = new OperatorRegistry();
     registerCoreOperators(registry);
-    register(registry);
     const { plan, diagnostics } = await compilePipeline(pipeline(type), "/virtual/label.yaml", {
       registry,
       env,

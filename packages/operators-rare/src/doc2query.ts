@@ -1,7 +1,13 @@
 import {
   describeValue,
   drop,
+  findSourceReference,
+  generateWithAttempts,
+  type GenerationParams,
+  generationParamsSchema,
+  generationSettings,
   type JSONSchema,
+  maxAttemptsSchema,
   type OperatorContext,
   type OperatorSpec,
   type ProcessResult,
@@ -9,16 +15,8 @@ import {
   type RowContext,
   RowError,
   RowOperator,
-} from "@dataflow/core";
-import {
-  findSourceReference,
-  type GenerationParams,
-  generateWithAttempts,
-  generationParamsSchema,
-  generationSettings,
-  maxAttemptsSchema,
   unusable,
-} from "@dataflow/llm-serving";
+} from "@dataflow/core";
 import { doc2QueryMessages, doc2QueryRetryNote } from "./prompts/doc2query.js";
 
 export interface Doc2QueryParams extends GenerationParams {

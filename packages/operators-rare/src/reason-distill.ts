@@ -1,5 +1,10 @@
 import {
   describeValue,
+  generateWithAttempts,
+  type GenerationParams,
+  generationParamsSchema,
+  generationSettings,
+  maxAttemptsSchema,
   type OperatorContext,
   type OperatorSpec,
   type ProcessResult,
@@ -8,15 +13,8 @@ import {
   RowError,
   RowOperator,
   seededPermutation,
-} from "@dataflow/core";
-import {
-  type GenerationParams,
-  generateWithAttempts,
-  generationParamsSchema,
-  generationSettings,
-  maxAttemptsSchema,
   unusable,
-} from "@dataflow/llm-serving";
+} from "@dataflow/core";
 import { reasonDistillMessages, reasonDistillRetryNote } from "./prompts/reason-distill.js";
 import { splitAnswer } from "./split-answer.js";
 

@@ -1,5 +1,5 @@
-import type { JSONSchema } from "../json-schema.js";
-import type { ColumnRef } from "../operator.js";
+import type { JSONSchema } from "../contracts/json-schema.js";
+import type { ColumnRef } from "../contracts/operator.js";
 
 /** Params schema of operators that take one non-empty list of distinct column names. */
 export function columnListParams(description: string): JSONSchema {

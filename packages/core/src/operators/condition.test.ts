@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Row } from "../row.js";
+import type { Row } from "../contracts/row.js";
 import { type Condition, compileCondition, conditionColumns } from "./condition.js";
 
 const test = (cond: Condition, row: Row): boolean => compileCondition(cond).test(row);

@@ -1,7 +1,7 @@
-import type { JSONSchema } from "../json-schema.js";
-import type { ColumnRef } from "../operator.js";
-import type { Row } from "../row.js";
-import { jsonEqual } from "./canonical-json.js";
+import type { JSONSchema } from "../contracts/json-schema.js";
+import type { ColumnRef } from "../contracts/operator.js";
+import type { Row } from "../contracts/row.js";
+import { jsonEqual } from "../util/canonical-json.js";
 
 /** Ops that compare the column with `value`. */
 export const VALUE_OPS = ["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "contains", "matches"] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runOperator } from "../testing.js";
+import { runOperator } from "../testing/run-operator.js";
 import { DedupOperator } from "./dedup.js";
 
 describe("core/dedup", () => {

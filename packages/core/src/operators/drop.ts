@@ -1,7 +1,7 @@
-import type { OperatorSpec } from "../operator.js";
-import type { ProcessResult } from "../process-result.js";
-import type { Row } from "../row.js";
-import { type RowContext, RowOperator } from "../row-operator.js";
+import type { OperatorSpec } from "../contracts/operator.js";
+import type { ProcessResult } from "../contracts/process-result.js";
+import type { Row } from "../contracts/row.js";
+import { type RowContext, RowOperator } from "../bases/row-operator.js";
 import { columnListParams, columnListRefs } from "./column-list.js";
 
 export interface DropParams {

@@ -1,7 +1,7 @@
-import type { OperatorContext, OperatorSpec } from "../operator.js";
-import { drop, type ProcessResult } from "../process-result.js";
-import type { Row } from "../row.js";
-import { RowOperator } from "../row-operator.js";
+import type { OperatorContext, OperatorSpec } from "../contracts/operator.js";
+import { drop, type ProcessResult } from "../contracts/process-result.js";
+import type { Row } from "../contracts/row.js";
+import { RowOperator } from "../bases/row-operator.js";
 import {
   type CompiledCondition,
   type Condition,

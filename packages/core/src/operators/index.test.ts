@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { OperatorRegistry } from "../registry.js";
-import { validateParams } from "../step-context.js";
+import { OperatorRegistry } from "../registry/registry.js";
+import { validateParams } from "../contracts/step-context.js";
 import { coreOperators, registerCoreOperators } from "./index.js";
 
 const NAMES = [
@@ -13,6 +13,7 @@ const NAMES = [
   "core/sample",
   "core/select",
   "core/template",
+  "llm/generate",
 ];
 
 describe("registerCoreOperators", () => {

@@ -1,5 +1,5 @@
-import type { OperatorClass } from "../operator.js";
-import type { OperatorRegistry } from "../registry.js";
+import type { OperatorClass } from "../contracts/operator.js";
+import type { OperatorRegistry } from "../registry/registry.js";
 import { DedupOperator } from "./dedup.js";
 import { DropOperator } from "./drop.js";
 import { FilterOperator } from "./filter.js";
@@ -9,19 +9,8 @@ import { RenameOperator } from "./rename.js";
 import { SampleOperator } from "./sample.js";
 import { SelectOperator } from "./select.js";
 import { TemplateOperator } from "./template.js";
+import { GenerateOperator } from "../llm/generate-operator.js";
 
-export * from "./canonical-json.js";
-export * from "./condition.js";
-export * from "./dedup.js";
-export * from "./drop.js";
-export * from "./filter.js";
-export * from "./length-filter.js";
-export * from "./limit.js";
-export * from "./rename.js";
-export * from "./sample.js";
-export * from "./select.js";
-export * from "./template.js";
-export * from "./template-string.js";
 
 /** The generic operators that ship with @dataflow/core. */
 export const coreOperators: readonly OperatorClass[] = [
@@ -34,6 +23,7 @@ export const coreOperators: readonly OperatorClass[] = [
   SampleOperator,
   LimitOperator,
   TemplateOperator,
+  GenerateOperator,
 ];
 
 export function registerCoreOperators(registry: OperatorRegistry): void {

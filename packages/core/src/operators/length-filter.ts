@@ -1,8 +1,8 @@
-import { RowError } from "../errors.js";
-import type { OperatorContext, OperatorSpec } from "../operator.js";
-import { drop, type ProcessResult } from "../process-result.js";
-import type { Row } from "../row.js";
-import { type RowContext, RowOperator } from "../row-operator.js";
+import { RowError } from "../contracts/errors.js";
+import type { OperatorContext, OperatorSpec } from "../contracts/operator.js";
+import { drop, type ProcessResult } from "../contracts/process-result.js";
+import type { Row } from "../contracts/row.js";
+import { type RowContext, RowOperator } from "../bases/row-operator.js";
 
 export interface LengthFilterParams {
   column: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runOperator } from "../testing.js";
+import { runOperator } from "../testing/run-operator.js";
 import { LimitOperator } from "./limit.js";
 
 const input = Array.from({ length: 10 }, (_, i) => ({ n: i }));

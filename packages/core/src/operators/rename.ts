@@ -1,8 +1,8 @@
-import { RowError } from "../errors.js";
-import type { OperatorContext, OperatorSpec } from "../operator.js";
-import { type ProcessResult, rows } from "../process-result.js";
-import type { Row } from "../row.js";
-import { RowOperator } from "../row-operator.js";
+import { RowError } from "../contracts/errors.js";
+import type { OperatorContext, OperatorSpec } from "../contracts/operator.js";
+import { type ProcessResult, rows } from "../contracts/process-result.js";
+import type { Row } from "../contracts/row.js";
+import { RowOperator } from "../bases/row-operator.js";
 
 export interface RenameParams {
   /** Old column name → new column name. */

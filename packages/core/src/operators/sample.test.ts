@@ -1,8 +1,8 @@
 import { Subject } from "rxjs";
 import { describe, expect, it } from "vitest";
-import type { RowRecord } from "../row.js";
-import { createStepContext } from "../step-context.js";
-import { runOperator } from "../testing.js";
+import type { RowRecord } from "../contracts/row.js";
+import { createStepContext } from "../contracts/step-context.js";
+import { runOperator } from "../testing/run-operator.js";
 import { SampleOperator, type SampleParams, sampleScore } from "./sample.js";
 
 const input = Array.from({ length: 1000 }, (_, i) => ({ n: i }));

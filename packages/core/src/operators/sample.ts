@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Observable } from "rxjs";
-import { DatasetOperator } from "../dataset-operator.js";
-import type { OperatorContext, OperatorSpec } from "../operator.js";
-import { drop, type ProcessResult } from "../process-result.js";
-import type { Row, RowRecord } from "../row.js";
-import { type RowContext, RowOperator } from "../row-operator.js";
+import { DatasetOperator } from "../bases/dataset-operator.js";
+import type { OperatorContext, OperatorSpec } from "../contracts/operator.js";
+import { drop, type ProcessResult } from "../contracts/process-result.js";
+import type { Row, RowRecord } from "../contracts/row.js";
+import { type RowContext, RowOperator } from "../bases/row-operator.js";
 
 export type SampleParams = { seed: number } & (
   | { fraction: number; size?: undefined }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runOperator } from "../testing.js";
+import { runOperator } from "../testing/run-operator.js";
 import { SelectOperator } from "./select.js";
 
 describe("core/select", () => {

@@ -1,8 +1,8 @@
-import { RowError } from "../errors.js";
-import type { OperatorSpec } from "../operator.js";
-import { type ProcessResult, rows } from "../process-result.js";
-import type { Row } from "../row.js";
-import { type RowContext, RowOperator } from "../row-operator.js";
+import { RowError } from "../contracts/errors.js";
+import type { OperatorSpec } from "../contracts/operator.js";
+import { type ProcessResult, rows } from "../contracts/process-result.js";
+import type { Row } from "../contracts/row.js";
+import { type RowContext, RowOperator } from "../bases/row-operator.js";
 import { columnListParams, columnListRefs } from "./column-list.js";
 
 export interface SelectParams {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RowError } from "../errors.js";
+import { RowError } from "../contracts/errors.js";
 import {
   formatTemplateValue,
   parseTemplate,

@@ -1,4 +1,4 @@
-import { RowError } from "../errors.js";
+import { RowError } from "../contracts/errors.js";
 
 /**
  * `{{column}}` templates, shared by core/template and prompt-building operators.

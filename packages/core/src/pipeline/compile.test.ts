@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Diagnostic } from "../errors.js";
-import { OperatorRegistry } from "../registry.js";
-import type { Row } from "../row.js";
-import { RowOperator } from "../row-operator.js";
+import type { Diagnostic } from "../contracts/errors.js";
+import { OperatorRegistry } from "../registry/registry.js";
+import type { Row } from "../contracts/row.js";
+import { RowOperator } from "../bases/row-operator.js";
 import { compilePipeline } from "./compile.js";
 
 class Upper extends RowOperator<{ suffix: string }> {

@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { createAjv } from "../ajv.js";
-import { didYouMean } from "../did-you-mean.js";
-import { type Diagnostic, PipelineError, type SourceLocation } from "../errors.js";
-import type { OperatorClass } from "../operator.js";
-import type { OperatorRegistry } from "../registry.js";
-import { bindPorts, validateParams } from "../step-context.js";
+import { createAjv } from "../util/ajv.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import { type Diagnostic, PipelineError, type SourceLocation } from "../contracts/errors.js";
+import type { OperatorClass } from "../contracts/operator.js";
+import type { OperatorRegistry } from "../registry/registry.js";
+import { bindPorts, validateParams } from "../contracts/step-context.js";
 import { checkKeyFlow, type FlowStep } from "./key-flow.js";
 import { PipelineDocument } from "./pipeline-document.js";
 import { pipelineSchema } from "./pipeline-schema.js";

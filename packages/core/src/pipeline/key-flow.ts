@@ -1,6 +1,6 @@
-import { didYouMean } from "../did-you-mean.js";
-import type { Diagnostic, SourceLocation } from "../errors.js";
-import type { ColumnEffects, OperatorSpec } from "../operator.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import type { Diagnostic, SourceLocation } from "../contracts/errors.js";
+import type { ColumnEffects, OperatorSpec } from "../contracts/operator.js";
 import type { Path, PipelineDocument } from "./pipeline-document.js";
 
 export interface FlowStep {

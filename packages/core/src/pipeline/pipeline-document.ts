@@ -10,7 +10,7 @@ import {
   parse as parseYamlValue,
   visit,
 } from "yaml";
-import type { Diagnostic, SourceLocation } from "../errors.js";
+import type { Diagnostic, SourceLocation } from "../contracts/errors.js";
 import { interpolate, isSecretName, isWholeReference } from "./interpolate.js";
 
 export type Path = (string | number)[];

@@ -1,4 +1,4 @@
-import type { JSONSchema } from "../json-schema.js";
+import type { JSONSchema } from "../contracts/json-schema.js";
 
 const columnName: JSONSchema = { type: "string", minLength: 1, description: "A column name" };
 const positiveInt: JSONSchema = { type: "integer", minimum: 1 };

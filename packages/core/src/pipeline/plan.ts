@@ -1,8 +1,8 @@
 /** File formats a pipeline can read and write. */
 export type FileFormatName = "jsonl" | "json" | "csv" | "parquet" | "jsonl.gz";
 
-import type { SourceLocation } from "../errors.js";
-import type { OperatorClass } from "../operator.js";
+import type { SourceLocation } from "../contracts/errors.js";
+import type { OperatorClass } from "../contracts/operator.js";
 
 export interface ServingConfig {
   type: "auto" | "openai" | "ai-sdk" | "local";

@@ -1,7 +1,7 @@
 import type { ErrorObject } from "ajv";
-import { didYouMean } from "../did-you-mean.js";
-import type { Diagnostic } from "../errors.js";
-import type { JSONSchema } from "../json-schema.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import type { Diagnostic } from "../contracts/errors.js";
+import type { JSONSchema } from "../contracts/json-schema.js";
 import type { Path, PipelineDocument } from "./pipeline-document.js";
 
 function pointerToPath(pointer: string): Path {

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { LLMServingABC } from "../llm-serving.js";
-import { canonicalJson } from "../operators/canonical-json.js";
+import type { LLMServingABC } from "../contracts/llm-serving.js";
+import { canonicalJson } from "../util/canonical-json.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
-import type { RetrieverABC } from "../retriever.js";
+import type { RetrieverABC } from "../contracts/retriever.js";
 
 export interface SourceIdentity {
   path: string;

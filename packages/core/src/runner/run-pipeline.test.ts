@@ -1,13 +1,13 @@
 import { map, type Observable } from "rxjs";
 import { describe, expect, it } from "vitest";
-import { DatasetOperator } from "../dataset-operator.js";
-import { RowError } from "../errors.js";
-import { MemoryStorage } from "../memory-storage.js";
-import { OperatorABC, type OperatorClass, type OperatorContext } from "../operator.js";
+import { DatasetOperator } from "../bases/dataset-operator.js";
+import { RowError } from "../contracts/errors.js";
+import { MemoryStorage } from "../testing/memory-storage.js";
+import { OperatorABC, type OperatorClass, type OperatorContext } from "../contracts/operator.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
-import { drop, type ProcessResult, rows } from "../process-result.js";
-import type { Row, RowRecord } from "../row.js";
-import { type RowContext, RowOperator } from "../row-operator.js";
+import { drop, type ProcessResult, rows } from "../contracts/process-result.js";
+import type { Row, RowRecord } from "../contracts/row.js";
+import { type RowContext, RowOperator } from "../bases/row-operator.js";
 import { runPipeline, startRun } from "./run-pipeline.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,4 +1,4 @@
-import type { UsageTotals } from "../llm-serving.js";
+import type { UsageTotals } from "../contracts/llm-serving.js";
 import type { Distribution, DistributionSummary } from "./distribution.js";
 
 export interface StepStats {

@@ -1,6 +1,11 @@
 import {
   describeValue,
   drop,
+  findSourceReference,
+  generateWithAttempts,
+  type GenerationParams,
+  generationParamsSchema,
+  generationSettings,
   type JSONSchema,
   type LLMResult,
   type OperatorContext,
@@ -12,15 +17,8 @@ import {
   RowError,
   RowOperator,
   seededRandom,
-} from "@dataflow/core";
-import {
-  findSourceReference,
-  type GenerationParams,
-  generateWithAttempts,
-  generationParamsSchema,
-  generationSettings,
   unusable,
-} from "@dataflow/llm-serving";
+} from "@dataflow/core";
 import { taskSynthMessages, taskSynthRetryNote, type Verdict } from "./prompts.js";
 import { sameTextKey } from "./same-text.js";
 import {

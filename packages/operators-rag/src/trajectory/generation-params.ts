@@ -1,9 +1,10 @@
-import type { GenerationSettings, JSONSchema } from "@dataflow/core";
 import {
   type GenerationParams as KitGenerationParams,
   generationParamsSchema as kitGenerationParamsSchema,
+  type GenerationSettings,
   generationSettings as kitGenerationSettings,
-} from "@dataflow/llm-serving";
+  type JSONSchema,
+} from "@dataflow/core";
 
 /** Sampling settings of every call the operator makes; unset ones fall back to the serving's. */
 export interface GenerationParams extends KitGenerationParams {

@@ -1,11 +1,11 @@
 import { concatMap, defer, Observable, tap } from "rxjs";
-import { errorKind, RowError } from "./errors.js";
-import { OperatorABC, type OperatorContext } from "./operator.js";
-import { jsonDigest } from "./operators/canonical-json.js";
+import { errorKind, RowError } from "../contracts/errors.js";
+import { OperatorABC, type OperatorContext } from "../contracts/operator.js";
+import { jsonDigest } from "../util/canonical-json.js";
 import { isPromiseLike, orderedMergeMap } from "./ordered-merge-map.js";
-import { applyPatch, isDrop, isRows, type ProcessResult } from "./process-result.js";
-import { childRowId, type Row, type RowRecord } from "./row.js";
-import type { CachedOutcome } from "./step-cache.js";
+import { applyPatch, isDrop, isRows, type ProcessResult } from "../contracts/process-result.js";
+import { childRowId, type Row, type RowRecord } from "../contracts/row.js";
+import type { CachedOutcome } from "../contracts/step-cache.js";
 
 /** The context `process` gets: the step's context plus port helpers for this row. */
 export interface RowContext<P> extends OperatorContext<P> {

@@ -1,10 +1,10 @@
 import { firstValueFrom, from, toArray } from "rxjs";
-import { errorKind, errorMessage } from "./errors.js";
-import type { LLMServingABC } from "./llm-serving.js";
-import type { OperatorClass } from "./operator.js";
-import type { RetrieverABC } from "./retriever.js";
-import type { Row, RowRecord } from "./row.js";
-import { createStepContext, validateParams } from "./step-context.js";
+import { errorKind, errorMessage } from "../contracts/errors.js";
+import type { LLMServingABC } from "../contracts/llm-serving.js";
+import type { OperatorClass } from "../contracts/operator.js";
+import type { RetrieverABC } from "../contracts/retriever.js";
+import type { Row, RowRecord } from "../contracts/row.js";
+import { createStepContext, validateParams } from "../contracts/step-context.js";
 
 export interface OperatorRunResult {
   /** Output records in order. */

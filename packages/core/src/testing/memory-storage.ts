@@ -1,5 +1,5 @@
-import type { Row, RowRecord } from "./row.js";
-import type { RejectRecord, RejectSink, RowSink, RowSource, SourceItem, Storage } from "./storage.js";
+import type { Row, RowRecord } from "../contracts/row.js";
+import type { RejectRecord, RejectSink, RowSink, RowSource, SourceItem, Storage } from "../contracts/storage.js";
 
 /**
  * Storage held in memory, for tests and for embedding the runner in a

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { ErrorObject } from "ajv";
-import { createAjv } from "./ajv.js";
+import { createAjv } from "../util/ajv.js";
 import type { LLMServingABC } from "./llm-serving.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { OperatorContext, OperatorSpec, StepReporter } from "./operator.js";

@@ -1,7 +1,7 @@
 import { concatMap, from, type Observable, toArray } from "rxjs";
-import type { OperatorContext } from "./operator.js";
-import type { ProcessResult } from "./process-result.js";
-import type { Row, RowRecord } from "./row.js";
+import type { OperatorContext } from "../contracts/operator.js";
+import type { ProcessResult } from "../contracts/process-result.js";
+import type { Row, RowRecord } from "../contracts/row.js";
 import { type RowContext, RowOperator } from "./row-operator.js";
 
 /**

@@ -1,5 +1,5 @@
-import type { CachedOutcome, RunManifest, RunStore, StepCache } from "./step-cache.js";
-import type { RejectRecord, RejectSink } from "./storage.js";
+import type { CachedOutcome, RunManifest, RunStore, StepCache } from "../contracts/step-cache.js";
+import type { RejectRecord, RejectSink } from "../contracts/storage.js";
 
 /** A RunStore in memory, for tests and embedded runs: caches live as long as the object. */
 export class MemoryRunStore implements RunStore {

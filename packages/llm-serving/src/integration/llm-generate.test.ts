@@ -1,9 +1,7 @@
-import { type JSONSchema, OperatorRegistry, runOperator } from "@dataflow/core";
+import { GenerateOperator, type JSONSchema, OperatorRegistry, registerCoreOperators, runOperator } from "@dataflow/core";
 import { type ChatServer, type ChatServerOptions, startChatServer } from "@dataflow/llm-serving/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServing } from "../create-serving.js";
-import { register } from "../plugin.js";
-import { GenerateOperator } from "./generate.js";
 
 let server: ChatServer | undefined;
 afterEach(async () => {
@@ -36,10 +34,10 @@ const labelSchema: JSONSchema = {
 };
 
 describe("llm/generate", () => {
-  it("is a plugin operator that needs a serving and reads its placeholders", () => {
+  it("ships with core, needs a serving and reads its placeholders", () => {
     const registry = new OperatorRegistry();
-    register(registry);
-    expect(registry.origin("llm/generate")).toBe("@dataflow/llm-serving");
+    registerCoreOperators(registry);
+    expect(registry.origin("llm/generate")).toBe("@dataflow/core");
     const { spec } = GenerateOperator;
     expect(spec.serving).toBe("required");
     expect(spec.concurrency).toBeUndefined();
@@ -115,7 +113,7 @@ describe("llm/generate", () => {
     expect(result.rejected).toEqual([
       { id: "2", type: "bad-output", message: expect.stringContaining("no JSON found"), raw: "I refuse." },
     ]);
-    expect(result.counters["bad-output retries"]).toBe(3);
+    expect(result.counters.bad_output_retries).toBe(3);
     expect(s.requests).toHaveLength(5);
   });
 

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { didYouMean } from "./did-you-mean.js";
-import type { OperatorClass } from "./operator.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import type { OperatorClass } from "../contracts/operator.js";
 
 /** A plugin package exports `register(registry)`. */
 export interface Plugin {

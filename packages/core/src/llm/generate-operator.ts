@@ -1,21 +1,13 @@
-import {
-  type ChatMessage,
-  type GenerationSettings,
-  type JSONSchema,
-  LLMError,
-  type OperatorContext,
-  type OperatorSpec,
-  type ProcessResult,
-  type Row,
-  RowOperator,
-  type RowContext,
-  type TemplatePart,
-  parseTemplate,
-  RowError,
-  renderTemplate,
-  templateColumns,
-} from "@dataflow/core";
-import { parseStructured } from "../output/parse-structured.js";
+import type { JSONSchema } from "../contracts/json-schema.js";
+import type { ChatMessage, GenerationSettings } from "../contracts/llm-serving.js";
+import type { OperatorContext, OperatorSpec } from "../contracts/operator.js";
+import type { ProcessResult } from "../contracts/process-result.js";
+import type { Row } from "../contracts/row.js";
+import { RowOperator, type RowContext } from "../bases/row-operator.js";
+import { parseTemplate, renderTemplate, type TemplatePart, templateColumns } from "../operators/template-string.js";
+import { createAjv } from "../util/ajv.js";
+import { generationParamsSchema, generationSettings, maxAttemptsSchema } from "./generation-params.js";
+import { generateWithAttempts } from "./llm-attempts.js";
 
 export interface GenerateParams {
   prompt: string;
@@ -63,17 +55,10 @@ export class GenerateOperator extends RowOperator<GenerateParams> {
           pattern: "^[a-zA-Z0-9_-]{1,64}$",
           description: "Name of the schema sent with response_format",
         },
-        maxAttempts: {
-          type: "integer",
-          minimum: 1,
-          default: 3,
-          description: "Most calls per row when the answer is empty or does not match the schema",
-        },
-        temperature: { type: "number", minimum: 0, maximum: 2 },
-        topP: { type: "number", exclusiveMinimum: 0, maximum: 1 },
-        maxTokens: { type: "integer", minimum: 1 },
-        seed: { type: "integer" },
-        stop: { type: "array", items: { type: "string" } },
+        maxAttempts: maxAttemptsSchema,
+        ...generationParamsSchema,
+        seed: { type: "integer", description: "Sampling seed sent with every call (default: none)" },
+        stop: { type: "array", items: { type: "string" }, description: "Stop sequences (default: none)" },
       },
     },
     inputs: {},
@@ -113,12 +98,7 @@ export class GenerateOperator extends RowOperator<GenerateParams> {
     this.system = p.system ? parseTemplate(p.system) : undefined;
     // An invalid schema fails the step now, before any request is paid for.
     if (p.schema) checkSchema(p.schema);
-    this.settings = {};
-    if (p.temperature !== undefined) this.settings.temperature = p.temperature;
-    if (p.topP !== undefined) this.settings.topP = p.topP;
-    if (p.maxTokens !== undefined) this.settings.maxTokens = p.maxTokens;
-    if (p.seed !== undefined) this.settings.seed = p.seed;
-    if (p.stop !== undefined) this.settings.stop = p.stop;
+    this.settings = generationSettings(p, { seed: p.seed, stop: p.stop });
   }
 
   async process(row: Row, ctx: RowContext<GenerateParams>): Promise<ProcessResult> {
@@ -128,35 +108,27 @@ export class GenerateOperator extends RowOperator<GenerateParams> {
     if (this.system) messages.push({ role: "system", content: renderTemplate(this.system, row) });
     messages.push({ role: "user", content: renderTemplate(this.prompt, row) });
     const { schema, schemaName, maxAttempts } = ctx.params;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await serving.generate(
-          { messages, settings: this.settings },
-          {
-            signal: ctx.signal,
-            tag: ctx.stepId,
-            ...(schema ? { schema } : {}),
-            ...(schemaName ? { schemaName } : {}),
-          },
-        );
-        return ctx.output({
+    return generateWithAttempts(ctx, {
+      messages,
+      settings: this.settings,
+      maxAttempts,
+      ...(schema ? { schema } : {}),
+      ...(schemaName ? { schemaName } : {}),
+      // The note changes the request, so a retry is not answered from the response cache.
+      retryNote: (reason) => `That answer could not be used (${reason}). Answer again, exactly as asked.`,
+      accept: (result) =>
+        ctx.output({
           output: schema ? result.object : result.text,
           ...(result.reasoning ? { reasoning: result.reasoning } : {}),
-        });
-      } catch (err) {
-        // Only bad output is worth asking again; the serving already retried everything else.
-        if (!(err instanceof LLMError) || err.kind !== "bad-output" || attempt >= maxAttempts) throw err;
-        ctx.count("bad-output retries", 1);
-      }
-    }
+        }),
+    });
   }
 }
 
 function checkSchema(schema: JSONSchema): void {
   try {
-    parseStructured("null", schema);
+    createAjv().compile(schema);
   } catch (err) {
-    // A "null does not match" failure is expected; only an uncompilable schema throws anything else.
-    if (!(err instanceof RowError)) throw new Error(`params.schema: ${(err as Error).message}`);
+    throw new Error(`params.schema: invalid JSON Schema: ${(err as Error).message}`);
   }
 }

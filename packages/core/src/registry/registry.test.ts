@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { OperatorClass } from "./operator.js";
+import type { OperatorClass } from "../contracts/operator.js";
 import { OperatorRegistry } from "./registry.js";
-import { RowOperator } from "./row-operator.js";
+import { RowOperator } from "../bases/row-operator.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "dataflow-registry-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,4 +1,5 @@
-import type { GenerationSettings, JSONSchema } from "@dataflow/core";
+import type { JSONSchema } from "../contracts/json-schema.js";
+import type { GenerationSettings } from "../contracts/llm-serving.js";
 
 /** Sampling settings an LLM operator may override; unset ones fall back to the serving's. */
 export interface GenerationParams {

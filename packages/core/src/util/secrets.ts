@@ -1,4 +1,4 @@
-import { isSecretName } from "./pipeline/interpolate.js";
+import { isSecretName } from "../pipeline/interpolate.js";
 
 /**
  * Replace the values of secret-looking environment variables (API keys,

@@ -1,11 +1,6 @@
-import {
-  type ChatMessage,
-  type GenerationSettings,
-  type JSONSchema,
-  LLMError,
-  type LLMResult,
-  type OperatorContext,
-} from "@dataflow/core";
+import type { JSONSchema } from "../contracts/json-schema.js";
+import { type ChatMessage, type GenerationSettings, LLMError, type LLMResult } from "../contracts/llm-serving.js";
+import type { OperatorContext } from "../contracts/operator.js";
 
 export interface AttemptsOptions<T> {
   /** The messages of the first attempt. */
