@@ -1,5 +1,5 @@
-import { bareQuestion } from "./rearag-trajectory.js";
-import type { ReaRagTrajectory } from "./rearag-types.js";
+import { bareQuestion } from "./rearag/rearag-trajectory.js";
+import type { ReaRagTrajectory } from "./rearag/rearag-types.js";
 import type { ReadOptions } from "./row-kinds.js";
 
 /** A trajectory's user turn: as stored, or only the question inside ReaRAG's construction wrapper. */

@@ -43,8 +43,8 @@ export {
   type PyValue,
   parsePythonLiteral,
   parsePythonLiteralPrefix,
-} from "./python-literal.js";
-export { pythonRepr, pythonStringRepr } from "./python-repr.js";
+} from "./rearag/python-literal.js";
+export { pythonRepr, pythonStringRepr } from "./rearag/python-repr.js";
 export {
   REARAG_DEFAULT_MAX_STEPS,
   type ReaRagOptions,
@@ -52,8 +52,8 @@ export {
   reaRagFromExample,
   toReaRag,
 } from "./rearag.js";
-export { type ActionProblemCode, type ActionRead, renderAction, toReaRagAction } from "./rearag-action.js";
-export { toReaRagMessages } from "./rearag-messages.js";
+export { type ActionProblemCode, type ActionRead, renderAction, toReaRagAction } from "./rearag/rearag-action.js";
+export { toReaRagMessages } from "./rearag/rearag-messages.js";
 export { ReaRagExportOperator, type ReaRagExportParams } from "./rearag-operator.js";
 export { checkReaRagRecord, REARAG_SCHEMA } from "./rearag-schema.js";
 export {
@@ -65,7 +65,7 @@ export {
   renderStep,
   type StepProblemCode,
   type StepRead,
-} from "./rearag-step.js";
+} from "./rearag/rearag-step.js";
 export {
   bareQuestion,
   type ParseTrajectoryOptions,
@@ -75,7 +75,7 @@ export {
   TrajectoryError,
   type ValidateReaRagOptions,
   validateReaRagMessages,
-} from "./rearag-trajectory.js";
+} from "./rearag/rearag-trajectory.js";
 export type {
   ActionStyle,
   ReaRagAction,
@@ -84,7 +84,7 @@ export type {
   ReaRagStepContent,
   ReaRagStepParts,
   ReaRagTrajectory,
-} from "./rearag-types.js";
+} from "./rearag/rearag-types.js";
 export { register } from "./register.js";
 export {
   type Example,

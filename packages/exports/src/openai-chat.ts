@@ -1,6 +1,6 @@
 import { type ExportFormatDefinition, exportRow } from "./export-format.js";
 import { type CommonExportOptions, observationAsUserText, trajectoryUserText } from "./export-options.js";
-import type { ReaRagStep } from "./rearag-types.js";
+import type { ReaRagStep } from "./rearag/rearag-types.js";
 import type { Example } from "./row-kinds.js";
 
 export type OpenAIChatObservationAs = "user" | "tool";

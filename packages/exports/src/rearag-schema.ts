@@ -1,6 +1,6 @@
 import type { JSONSchema } from "@dataflow/core";
 import { messageList, messagesRecord, roleMessage, TEXT } from "./message-schemas.js";
-import { parseReaRagTrajectory, TrajectoryError } from "./rearag-trajectory.js";
+import { parseReaRagTrajectory, TrajectoryError } from "./rearag/rearag-trajectory.js";
 
 const ROLE_SCHEMAS: Record<string, JSONSchema> = {
   system: {

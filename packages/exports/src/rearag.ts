@@ -1,7 +1,7 @@
 import { ExportError } from "./export-error.js";
 import { type ExportFormatDefinition, exportRow } from "./export-format.js";
 import { type CommonExportOptions, trajectoryUserText } from "./export-options.js";
-import type { ReaRagMessage } from "./rearag-types.js";
+import type { ReaRagMessage } from "./rearag/rearag-types.js";
 import type { Example } from "./row-kinds.js";
 
 export interface ReaRagOptions extends CommonExportOptions {

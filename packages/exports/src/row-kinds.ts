@@ -7,8 +7,8 @@ import {
   rarePrompt,
   rareTarget,
 } from "./prompts.js";
-import { parseReaRagTrajectory, TrajectoryError } from "./rearag-trajectory.js";
-import type { ReaRagTrajectory } from "./rearag-types.js";
+import { parseReaRagTrajectory, TrajectoryError } from "./rearag/rearag-trajectory.js";
+import type { ReaRagTrajectory } from "./rearag/rearag-types.js";
 
 /** Which operator produced the rows: rare/reason-distill, rag/iterative-trajectory, or rag/noisy-context + rag/task-synth. */
 export type RowKind = "rare" | "trajectory" | "noisy-context";

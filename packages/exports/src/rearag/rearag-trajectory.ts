@@ -1,6 +1,6 @@
 import { readReaRagStep } from "./rearag-step.js";
 import type { ReaRagStep, ReaRagTrajectory } from "./rearag-types.js";
-import { maxTokenF1 } from "./token-f1.js";
+import { maxTokenF1 } from "../token-f1.js";
 
 export interface ParseTrajectoryOptions {
   /** Accept one system message before the user's question (ReaRAG stores none; default false). */

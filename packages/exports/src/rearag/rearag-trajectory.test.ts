@@ -12,7 +12,7 @@ import type { ReaRagStepContent } from "./rearag-types.js";
 import { STEPS, USER } from "./testdata/rearag-steps.js";
 
 const fixture = JSON.parse(
-  readFileSync(new URL("./testdata/trajectory.input.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../testdata/trajectory.input.json", import.meta.url), "utf8"),
 ) as {
   messages: Record<string, string>[];
 };
