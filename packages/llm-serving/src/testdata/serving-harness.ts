@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LLMServingABC, ServingConfig } from "@dataflow/core";
+import { type LLMServingABC, type ServingConfig, seededRandom } from "@dataflow/core";
 import {
   type ChatServer,
   type ChatServerOptions,
-  seededRandom,
   startChatServer,
 } from "@dataflow/llm-serving/testing";
 import { afterEach } from "vitest";
@@ -58,7 +57,7 @@ export function servingHarness(prefix: string) {
           maxRetries: 3,
           ...config,
         },
-        { env: {}, retry: { baseDelayMs: 10, maxDelayMs: 100, random: seededRandom(7) }, ...options },
+        { env: {}, retry: { baseDelayMs: 10, maxDelayMs: 100, random: seededRandom("serving-harness").float }, ...options },
       );
       return { s, serving };
     },

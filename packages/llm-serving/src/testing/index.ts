@@ -8,4 +8,3 @@ export type {
 export { hashEmbedding } from "./hash-embedding.js";
 export * from "./loopback-serving.js";
 export * from "./reply-script.js";
-export * from "./seeded-random.js";

@@ -1,4 +1,4 @@
-import { seededRandom } from "./seeded-random.js";
+import { seededRandom } from "@dataflow/core";
 
 /** One chat message as the test server read it; content parts are joined into text. */
 export interface ReceivedMessage {
@@ -115,7 +115,7 @@ export class ReplyScript {
       total += f.probability;
     }
     if (total > 1 + 1e-9) throw new RangeError(`randomFaults probabilities add up to ${total}, more than 1`);
-    this.random = seededRandom(options.seed ?? 1);
+    this.random = seededRandom(`reply-script:${options.seed ?? 1}`).float;
   }
 
   async next(req: ChatRequestInfo): Promise<ScriptedReply> {

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { Analyzer, analyze } from "./analyzer.js";
 import { CompactBm25Builder, CompactBm25Index } from "./compact-index.js";
 import { naiveBm25, rank } from "./testdata/naive-bm25.js";
-import { randomCorpus, seededRandom } from "./testdata/prng.js";
+import { seededRandom } from "@dataflow/core";
+import { randomCorpus } from "./testdata/prng.js";
 import { TINY_DOCS } from "./testdata/tiny-corpus.js";
 
 const DOCS = TINY_DOCS;
@@ -177,7 +178,7 @@ describe("CompactBm25Index against the naive oracle on random corpora", () => {
       const texts = randomCorpus(k1 * 100 + b * 10 + 1, 300, 200);
       const analysed = texts.map((t) => analyze(t));
       const index = CompactBm25Index.fromTexts(texts, { k1, b });
-      const random = seededRandom(99);
+      const random = seededRandom("99").float;
       for (let q = 0; q < 60; q++) {
         const source = analysed[Math.floor(random() * analysed.length)] as string[];
         const terms = Array.from({ length: 1 + Math.floor(random() * 8) }, () => {

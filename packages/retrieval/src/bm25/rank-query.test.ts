@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createRankScratch, type PostingArrays, type RankStats, rankQuery } from "./rank-query.js";
-import { seededRandom } from "./testdata/prng.js";
+import { seededRandom } from "@dataflow/core";
 
 /** Random CSR postings: Zipf-ish document frequencies, impacts on a coarse grid so ties are common. */
 function randomPostings(seed: number, size: number, terms: number, zeroShare = 0): PostingArrays {
-  const random = seededRandom(seed);
+  const random = seededRandom(String(seed)).float;
   const lists: { docs: number[]; weights: number[] }[] = [];
   for (let t = 0; t < terms; t++) {
     const df = Math.max(1, Math.floor(size * 0.6 * (1 / (t + 1)) ** 0.9 * random()));
@@ -61,7 +61,7 @@ describe("rankQuery", () => {
       const ix = randomPostings(size + 1, size, 400, zeroShare);
       const scratch = createRankScratch(size);
       const stats: RankStats = { queries: 0, prunedQueries: 0 };
-      const random = seededRandom(size);
+      const random = seededRandom(String(size)).float;
       for (let q = 0; q < 300; q++) {
         const query = new Map<number, number>();
         const n = 1 + Math.floor(random() * 8);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hasSharedRun, longestCommonSubstring, SharedRunIndex } from "./shared-run.js";
-import { seededRandom } from "./testdata/prng.js";
+import { seededRandom } from "@dataflow/core";
 
 /** O(n·m) dynamic programme, the textbook definition. */
 function lcsByDp(a: string, b: string): number {
@@ -21,7 +21,7 @@ function lcsByDp(a: string, b: string): number {
 
 describe("shared runs", () => {
   it("longestCommonSubstring equals the DP on random strings over small alphabets", () => {
-    const random = seededRandom(11);
+    const random = seededRandom("11").float;
     for (let round = 0; round < 300; round++) {
       const alphabet = "abcé🫀"[Math.floor(random() * 5)]
         ? "abc".slice(0, 1 + Math.floor(random() * 3))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "./testdata/prng.js";
+import { seededRandom } from "@dataflow/core";
 import { TopKHeap } from "./top-k-heap.js";
 
 function selectTopK(pairs: { docId: number; score: number }[], k: number) {
@@ -10,7 +10,7 @@ function selectTopK(pairs: { docId: number; score: number }[], k: number) {
 
 describe("TopKHeap", () => {
   it("equals sort-and-slice (score desc, docId asc) on random input with many ties", () => {
-    const random = seededRandom(7);
+    const random = seededRandom("7").float;
     for (let round = 0; round < 200; round++) {
       const n = Math.floor(random() * 80);
       const k = Math.floor(random() * 12);

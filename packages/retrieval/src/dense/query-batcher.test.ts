@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
-import { seededRandom } from "../bm25/testdata/prng.js";
+import { seededRandom } from "@dataflow/core";
 import { FlatCosineIndex } from "./flat-index.js";
 import { QueryBatcher } from "./query-batcher.js";
 
 function vectors(seed: number, count: number, dims: number): Float32Array[] {
-  const random = seededRandom(seed);
+  const random = seededRandom(String(seed)).float;
   return Array.from({ length: count }, () => Float32Array.from({ length: dims }, () => random() - 0.5));
 }
 

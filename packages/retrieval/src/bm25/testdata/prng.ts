@@ -1,18 +1,8 @@
-/** Seeded PRNG for tests: a Weyl sequence through MurmurHash3's finaliser; uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return ((z ^ (z >>> 16)) >>> 0) / 2 ** 32;
-  };
-}
+import { seededRandom } from "@dataflow/core";
 
 /** Random texts over a small skewed vocabulary, with stop words, punctuation and case, so ties abound. */
 export function randomCorpus(seed: number, docs: number, vocabulary: number): string[] {
-  const random = seededRandom(seed);
+  const random = seededRandom(String(seed)).float;
   const words = Array.from({ length: vocabulary }, (_, i) => `w${i.toString(36)}x`);
   const extras = [
     "the",
