@@ -1,16 +1,19 @@
 import { setMaxListeners } from "node:events";
 import { defer, finalize, Observable, tap } from "rxjs";
 import { errorKind, errorMessage, isFatal } from "../contracts/errors.js";
-import type { LLMServingABC, UsageTotals } from "../contracts/llm-serving.js";
+import type { LLMServingABC } from "../contracts/llm-serving.js";
+import type { StepReporter } from "../contracts/operator.js";
 import { type Logger, silentLogger } from "../contracts/logger.js";
-import type { PipelinePlan } from "../pipeline/plan.js";
+import type { PipelinePlan, PlannedStep } from "../pipeline/plan.js";
 import type { RetrieverABC } from "../contracts/retriever.js";
 import type { RowRecord } from "../contracts/row.js";
 import { redactSecrets } from "../util/secrets.js";
 import type { RunManifest, RunStore, StepCache } from "../contracts/step-cache.js";
 import { createStepContext } from "../contracts/step-context.js";
 import type { RejectRecord, RejectSink, RowSink, RowSource, Storage } from "../contracts/storage.js";
-import { Distribution, type DistributionSummary } from "./distribution.js";
+import { RejectWriter } from "./reject-writer.js";
+import { finalManifest, stepSummaries, sumUsage } from "./run-summary.js";
+import { Distribution } from "./distribution.js";
 import { type SourceIdentity, stepFingerprints } from "./fingerprint.js";
 import { FlowGate } from "./flow-gate.js";
 import {
@@ -20,7 +23,6 @@ import {
   type RunSummary,
   reconcile,
   type StepStats,
-  unfinished,
 } from "./run-stats.js";
 
 export interface RunOptions {
@@ -98,105 +100,13 @@ export class PipelineRun {
 
   private async execute(): Promise<RunSummary> {
     const { plan, storage } = this.options;
-    const logger = this.options.logger ?? silentLogger;
     this.source = storage.openSource();
     const store = this.options.runStore;
     const prepared = store ? await this.prepareStore(store) : undefined;
-    const rejectSinks = new Map<string, Promise<RejectSink>>(prepared?.rejects);
-    let rejectChain: Promise<void> = Promise.resolve();
-    const writeReject = (r: RejectRecord): void => {
-      const clean: RejectRecord = {
-        ...r,
-        message: redactSecrets(r.message),
-        ...(r.raw !== undefined ? { raw: redactSecrets(r.raw) } : {}),
-      };
-      // Without a run store, every step's rejects share the storage's rejects file.
-      const key = store ? r.stepId : "*";
-      let sink = rejectSinks.get(key);
-      if (!sink) {
-        sink = store ? store.openRejects(r.stepId) : storage.openRejects();
-        rejectSinks.set(key, sink);
-      }
-      const opened = sink;
-      rejectChain = rejectChain.then(async () => {
-        await (await opened).write(clean);
-      });
-    };
-
-    let stream$: Observable<RowRecord> = this.sourceStream(writeReject);
+    const rejects = new RejectWriter(storage, store, prepared?.rejects);
+    let stream$: Observable<RowRecord> = this.sourceStream((r) => rejects.write(r));
     for (const [i, step] of plan.steps.entries()) {
-      const s = this.stats.steps[i] as StepStats;
-      const servingName = step.serving;
-      const serving = servingName ? this.options.servings?.[servingName] : undefined;
-      if (servingName && !serving)
-        throw new Error(`step "${step.id}": serving "${servingName}" was not provided to the runner`);
-      const retriever = step.retriever ? this.options.retrievers?.[step.retriever] : undefined;
-      if (step.retriever && !retriever)
-        throw new Error(`step "${step.id}": retriever "${step.retriever}" was not provided to the runner`);
-      const ctx = createStepContext({
-        stepId: step.id,
-        baseDir: plan.baseDir,
-        spec: step.op.spec,
-        params: step.params as never,
-        inputs: step.inputs,
-        outputs: step.outputs,
-        ...(serving ? { serving } : {}),
-        ...(retriever ? { retriever } : {}),
-        logger,
-        signal: this.abort.signal,
-        stopping: this.stop.signal,
-        ...(step.concurrency ? { concurrency: step.concurrency } : {}),
-        ...(prepared?.caches[i] ? { cache: prepared.caches[i] } : {}),
-        report: {
-          replayed: () => {
-            s.replayed++;
-          },
-          filtered: (_record, reason) => {
-            s.filtered++;
-            bump(s.filteredBy, reason);
-          },
-          rejected: (record, err) => {
-            if (isFatal(err)) {
-              this.fatal ??= err;
-              this.cancel("fatal");
-              this.abort.abort();
-              return;
-            }
-            s.rejected++;
-            const type = errorKind(err);
-            bump(s.rejectedBy, type);
-            const raw = (err as { raw?: unknown } | null)?.raw;
-            writeReject({
-              rowId: record.id,
-              stepId: step.id,
-              type,
-              message: errorMessage(err),
-              ...(typeof raw === "string" ? { raw } : {}),
-            });
-          },
-          expanded: (_record, count) => {
-            s.expandedExtra += count - 1;
-          },
-          hold: (n) => this.gate.hold(n),
-          release: (n) => this.gate.release(n),
-        },
-        count: (metric, by) => bump(s.counters, metric, by),
-        observe: (metric, value) => {
-          s.distributions[metric] ??= new Distribution();
-          s.distributions[metric].add(value);
-        },
-      });
-      const input$ = stream$.pipe(
-        tap(() => {
-          if (s.in++ === 0) s.startedAt = Date.now();
-        }),
-      );
-      stream$ = defer(() => new step.op().run(input$, ctx)).pipe(
-        tap(() => s.out++),
-        finalize(() => {
-          s.finishedAt = Date.now();
-        }),
-      );
+      stream$ = this.stepStream(stream$, step, i, rejects, prepared?.caches[i]);
     }
 
     // Opened last: anything above that throws leaves no temporary output behind.
@@ -208,86 +118,150 @@ export class PipelineRun {
       failure = err;
     }
     failure ??= this.fatal;
-    await rejectChain.catch((err) => {
-      failure ??= err;
-    });
-    for (const sink of rejectSinks.values()) await (await sink).close();
+    const rejectFailure = await rejects.close();
+    failure ??= rejectFailure;
     for (const cache of prepared?.caches ?? []) await cache?.close();
 
-    const cancelled = this.stopping && failure === undefined;
-    const rejected = this.stats.source.bad + this.stats.steps.reduce((n, s) => n + s.rejected, 0);
-    const filtered = this.stats.steps.reduce((n, s) => n + s.filtered, 0);
-    const inputs = this.stats.source.read + this.stats.source.bad;
-    const rejectRate = inputs ? rejected / inputs : 0;
-    let status: RunSummary["status"] = "ok";
-    let reason: string | undefined;
-    if (failure !== undefined) {
-      status = "failed";
-      reason = redactSecrets(errorMessage(failure));
-      await sink.abort();
-    } else if (cancelled) {
-      status = "cancelled";
-      reason = this.cancelReason;
-      await sink.abort();
-    } else {
-      await sink.commit();
-      if (rejectRate > plan.run.maxRejectRate) {
-        status = "failed";
-        reason = `reject rate ${(rejectRate * 100).toFixed(1)}% is above run.maxRejectRate ${(plan.run.maxRejectRate * 100).toFixed(1)}%`;
-      }
-    }
-    // A step's usage is what every serving metered under its id: its own serving's calls, and the
-    // embeddings its retriever asked for.
+    const outcome = await this.settle(sink, failure);
     const servingUsage = Object.values(this.options.servings ?? {}).map((s) => s.usage().byTag);
-    const steps = this.stats.steps.map((st) => {
-      const usage = sumUsage(servingUsage.map((byTag) => byTag[st.id]));
-      const distributions: Record<string, DistributionSummary> = {};
-      for (const [metric, d] of Object.entries(st.distributions)) {
-        const summary = d.summary();
-        if (summary) distributions[metric] = summary;
-      }
-      return { ...st, distributions, unfinished: unfinished(st), ...(usage ? { usage } : {}) };
-    });
+    const steps = stepSummaries(this.stats, servingUsage);
     const usage = sumUsage(steps.map((st) => st.usage));
     if (store && prepared) {
-      await store.writeManifest({
-        ...prepared.manifest,
-        status,
-        ...(reason ? { reason } : {}),
-        updatedAt: new Date().toISOString(),
-        steps: prepared.manifest.steps.map((m, i) => {
-          const st = steps[i];
-          if (!st) return m;
-          return {
-            ...m,
-            status: status === "ok" ? "done" : status === "cancelled" ? "cancelled" : "failed",
-            replayed: st.replayed,
-            counts: { in: st.in, out: st.out, filtered: st.filtered, rejected: st.rejected },
-            ...(st.usage ? { usage: { ...st.usage } } : {}),
-          };
-        }),
-      });
+      await store.writeManifest(finalManifest(prepared.manifest, outcome.status, outcome.reason, steps));
     }
+    const rejectsFile = await rejects.description();
     return {
       pipeline: plan.name,
-      status,
-      ...(reason ? { reason } : {}),
+      ...outcome,
       source: { ...this.stats.source },
       steps,
       written: this.stats.written,
-      rejected,
-      filtered,
-      rejectRate,
       maxRejectRate: plan.run.maxRejectRate,
       reconciled: reconcile(this.stats, this.stopping || failure !== undefined),
-      ...(status !== "cancelled" && failure === undefined ? { output: sink.description } : {}),
-      ...(rejectSinks.size
-        ? { rejectsFile: store ? `${store.dir}/rejects` : (await rejectSinks.get("*"))?.description }
-        : {}),
+      ...(outcome.status !== "cancelled" && failure === undefined ? { output: sink.description } : {}),
+      ...(rejectsFile ? { rejectsFile } : {}),
       ...(store ? { runDir: store.dir } : {}),
       ...(usage ? { usage } : {}),
       durationMs: Date.now() - this.stats.startedAt,
     };
+  }
+
+  /** `input$` through one step, counted in its stats. */
+  private stepStream(
+    input: Observable<RowRecord>,
+    step: PlannedStep,
+    index: number,
+    rejects: RejectWriter,
+    cache: StepCache | undefined,
+  ): Observable<RowRecord> {
+    const s = this.stats.steps[index] as StepStats;
+    const ctx = createStepContext({
+      stepId: step.id,
+      baseDir: this.options.plan.baseDir,
+      spec: step.op.spec,
+      params: step.params as never,
+      inputs: step.inputs,
+      outputs: step.outputs,
+      ...this.stepServices(step),
+      logger: this.options.logger ?? silentLogger,
+      signal: this.abort.signal,
+      stopping: this.stop.signal,
+      ...(step.concurrency ? { concurrency: step.concurrency } : {}),
+      ...(cache ? { cache } : {}),
+      report: this.stepReporter(step, s, rejects),
+      count: (metric, by) => bump(s.counters, metric, by),
+      observe: (metric, value) => {
+        s.distributions[metric] ??= new Distribution();
+        s.distributions[metric].add(value);
+      },
+    });
+    const input$ = input.pipe(
+      tap(() => {
+        if (s.in++ === 0) s.startedAt = Date.now();
+      }),
+    );
+    return defer(() => new step.op().run(input$, ctx)).pipe(
+      tap(() => s.out++),
+      finalize(() => {
+        s.finishedAt = Date.now();
+      }),
+    );
+  }
+
+  /** The serving and retriever a step names, as given to the runner. */
+  private stepServices(step: PlannedStep): { serving?: LLMServingABC; retriever?: RetrieverABC } {
+    const serving = step.serving ? this.options.servings?.[step.serving] : undefined;
+    if (step.serving && !serving)
+      throw new Error(`step "${step.id}": serving "${step.serving}" was not provided to the runner`);
+    const retriever = step.retriever ? this.options.retrievers?.[step.retriever] : undefined;
+    if (step.retriever && !retriever)
+      throw new Error(`step "${step.id}": retriever "${step.retriever}" was not provided to the runner`);
+    return { ...(serving ? { serving } : {}), ...(retriever ? { retriever } : {}) };
+  }
+
+  /** Where a step reports each row's fate; a fatal error stops the whole run. */
+  private stepReporter(step: PlannedStep, s: StepStats, rejects: RejectWriter): StepReporter {
+    return {
+      replayed: () => {
+        s.replayed++;
+      },
+      filtered: (_record, reason) => {
+        s.filtered++;
+        bump(s.filteredBy, reason);
+      },
+      rejected: (record, err) => {
+        if (isFatal(err)) {
+          this.fatal ??= err;
+          this.cancel("fatal");
+          this.abort.abort();
+          return;
+        }
+        s.rejected++;
+        const type = errorKind(err);
+        bump(s.rejectedBy, type);
+        const raw = (err as { raw?: unknown } | null)?.raw;
+        rejects.write({
+          rowId: record.id,
+          stepId: step.id,
+          type,
+          message: errorMessage(err),
+          ...(typeof raw === "string" ? { raw } : {}),
+        });
+      },
+      expanded: (_record, count) => {
+        s.expandedExtra += count - 1;
+      },
+      hold: (n) => this.gate.hold(n),
+      release: (n) => this.gate.release(n),
+    };
+  }
+
+  /** Commit or abort the output, and decide the run's status from failures and the reject rate. */
+  private async settle(
+    sink: RowSink,
+    failure: unknown,
+  ): Promise<Pick<RunSummary, "status" | "reason" | "rejected" | "filtered" | "rejectRate">> {
+    const { maxRejectRate } = this.options.plan.run;
+    const rejected = this.stats.source.bad + this.stats.steps.reduce((n, s) => n + s.rejected, 0);
+    const filtered = this.stats.steps.reduce((n, s) => n + s.filtered, 0);
+    const inputs = this.stats.source.read + this.stats.source.bad;
+    const rejectRate = inputs ? rejected / inputs : 0;
+    const counts = { rejected, filtered, rejectRate };
+    if (failure !== undefined) {
+      await sink.abort();
+      return { status: "failed", reason: redactSecrets(errorMessage(failure)), ...counts };
+    }
+    if (this.stopping) {
+      await sink.abort();
+      return { status: "cancelled", ...(this.cancelReason ? { reason: this.cancelReason } : {}), ...counts };
+    }
+    await sink.commit();
+    if (rejectRate > maxRejectRate) {
+      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+      const reason = `reject rate ${pct(rejectRate)} is above run.maxRejectRate ${pct(maxRejectRate)}`;
+      return { status: "failed", reason, ...counts };
+    }
+    return { status: "ok", ...counts };
   }
 
   /** Clear or prune caches as asked, open each caching step's cache, and mark the run as running. */
@@ -442,18 +416,4 @@ export function startRun(options: RunOptions): PipelineRun {
 /** Run a compiled pipeline to the end and return its summary. */
 export function runPipeline(options: RunOptions): Promise<RunSummary> {
   return startRun(options).done;
-}
-
-function sumUsage(list: (UsageTotals | undefined)[]): UsageTotals | undefined {
-  const present = list.filter((u): u is UsageTotals => u !== undefined);
-  if (!present.length) return undefined;
-  const total: UsageTotals = { requests: 0, cached: 0, promptTokens: 0, completionTokens: 0 };
-  for (const u of present) {
-    total.requests += u.requests;
-    total.cached += u.cached;
-    total.promptTokens += u.promptTokens;
-    total.completionTokens += u.completionTokens;
-    if (u.cost !== undefined) total.cost = (total.cost ?? 0) + u.cost;
-  }
-  return total;
 }
