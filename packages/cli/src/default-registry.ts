@@ -1,5 +1,6 @@
 import { OperatorRegistry, registerCoreOperators } from "@dataflow/core";
 import * as exportsPlugin from "@dataflow/exports";
+import * as quality from "@dataflow/operators-quality";
 import * as rag from "@dataflow/operators-rag";
 import * as rare from "@dataflow/operators-rare";
 
@@ -10,5 +11,6 @@ export function createDefaultRegistry(): OperatorRegistry {
   registry.use(rare, "@dataflow/operators-rare");
   registry.use(rag, "@dataflow/operators-rag");
   registry.use(exportsPlugin, "@dataflow/exports");
+  registry.use(quality, "@dataflow/operators-quality");
   return registry;
 }
