@@ -29,6 +29,7 @@ export interface ExportParams {
   system?: string;
   keep: string[];
   instruction?: string;
+  domain?: string;
   refusal?: string;
   userContent?: UserContent;
 }
@@ -55,6 +56,18 @@ export const EXPORT_INPUTS: Record<string, PortSpec> = {
     schema: { type: ["string", "null"] },
     description: `The scenario shown before the question, when there is one (${kindsOf("scenario")})`,
   },
+  options: {
+    column: "options",
+    optional: true,
+    schema: {
+      anyOf: [
+        { type: "array", items: { type: "string" } },
+        { type: "object", additionalProperties: { type: "string" } },
+        { type: "null" },
+      ],
+    },
+    description: `A multiple-choice question's options: a list (lettered A, B, …) or a map of letters to texts; null or absent for none (${kindsOf("options")})`,
+  },
   documents: {
     column: "documents",
     optional: true,
@@ -66,6 +79,12 @@ export const EXPORT_INPUTS: Record<string, PortSpec> = {
     optional: true,
     schema: { type: "string" },
     description: `The teacher's reasoning (${kindsOf("reasoning")})`,
+  },
+  teacher_answer: {
+    column: "teacher_answer",
+    optional: true,
+    schema: { type: "string" },
+    description: `The teacher's answer that matched the gold answer (${kindsOf("teacher_answer")})`,
   },
   answer: {
     column: "answer",
@@ -110,7 +129,7 @@ export function exportParamsSchema(kinds: readonly RowKind[], extra: Record<stri
       from: {
         enum: [...kinds],
         description:
-          "The kind of the rows: rare (rare/reason-distill), trajectory (rag/iterative-trajectory), noisy-context (rag/noisy-context + rag/task-synth)",
+          "The kind of the rows: rare (rare/reason-distill), rare-qa (rare/qa-distill), trajectory (rag/iterative-trajectory), noisy-context (rag/noisy-context + rag/task-synth)",
       },
       system: {
         type: "string",
@@ -130,7 +149,17 @@ export function exportParamsSchema(kinds: readonly RowKind[], extra: Record<stri
               type: "string",
               minLength: 1,
               description:
-                "rare / noisy-context: the instruction closing the prompt (default: the kind's own)",
+                "rare / noisy-context: the instruction closing the prompt; rare-qa: the one opening it (default: the kind's own)",
+            },
+          }
+        : {}),
+      ...(kinds.includes("rare-qa")
+        ? {
+            domain: {
+              type: "string",
+              minLength: 1,
+              description:
+                "rare-qa: the field of the default instruction's expert persona; give rare/qa-distill's domain to train on the teacher's prompt",
             },
           }
         : {}),

@@ -226,7 +226,7 @@ describe("export operators: params", () => {
       runOperator(ShareGptExportOperator, [trajectory], {
         params: { from: "trajectory", instruction: "Be brief." },
       }),
-    ).rejects.toThrow("instruction applies only to from: rare and from: noisy-context");
+    ).rejects.toThrow("instruction applies only to from: rare, rare-qa and noisy-context");
     expect(() => ShareGptExportOperator.spec.columns?.({ from: "rare", keep: [], refusal: "No." })).toThrow(
       "sharegpt export options: refusal applies only to from: noisy-context (this step exports from: rare)",
     );

@@ -38,8 +38,11 @@ export function checkExportOptions(format: string, options: CommonExportOptions,
     }
   } else if (given("instruction")) {
     problems.push(
-      "instruction applies only to from: rare and from: noisy-context (a trajectory keeps its own user turn)",
+      "instruction applies only to from: rare, rare-qa and noisy-context (a trajectory keeps its own user turn)",
     );
+  }
+  if (given("domain") && options.from !== "rare-qa") {
+    problems.push(`domain applies only to from: rare-qa (this step exports from: ${options.from})`);
   }
   if (given("refusal") && options.from !== "noisy-context") {
     problems.push(`refusal applies only to from: noisy-context (this step exports from: ${options.from})`);

@@ -11,7 +11,7 @@ import { toTrl } from "./trl.js";
 import { TrlExportOperator } from "./trl-operator.js";
 import { type ExportFormat, validateExport } from "./validate.js";
 
-type Fixture = "rare" | "trajectory" | "noisy-context" | "noisy-context-unanswerable";
+type Fixture = "rare" | "rare-qa" | "trajectory" | "noisy-context" | "noisy-context-unanswerable";
 
 const read = (name: string) =>
   JSON.parse(readFileSync(new URL(`./testdata/${name}`, import.meta.url), "utf8"));
@@ -33,16 +33,20 @@ const SYSTEM = "You are a research assistant who searches before answering.";
 // [format, fixture, variant, params]: testdata/<format>.<fixture>[.<variant>].expected.json
 const CASES: [ExportFormat, Fixture, string | undefined, Record<string, unknown>][] = [
   ["openai-chat", "rare", undefined, {}],
+  ["openai-chat", "rare-qa", undefined, {}],
   ["openai-chat", "trajectory", undefined, {}],
   ["openai-chat", "noisy-context", undefined, {}],
   ["openai-chat", "noisy-context-unanswerable", undefined, {}],
   ["openai-chat", "trajectory", "tool", { observationAs: "tool" }],
   ["sharegpt", "rare", undefined, {}],
+  ["sharegpt", "rare-qa", undefined, {}],
   ["sharegpt", "trajectory", undefined, {}],
   ["sharegpt", "noisy-context", undefined, {}],
   ["sharegpt", "noisy-context-unanswerable", undefined, {}],
   ["sharegpt", "trajectory", "human-system", { observationAs: "human", system: SYSTEM }],
   ["trl", "rare", undefined, {}],
+  ["trl", "rare-qa", undefined, {}],
+  ["trl", "rare-qa", "domain", { domain: "bicycle maintenance" }],
   ["trl", "trajectory", undefined, {}],
   ["trl", "noisy-context", undefined, {}],
   ["trl", "noisy-context-unanswerable", undefined, {}],
@@ -75,7 +79,7 @@ describe("fixtures", () => {
   it("cover every row kind in every format that takes it", () => {
     const covered = new Set(CASES.map(([format, fixture]) => `${format}/${from(fixture)}`));
     for (const format of ["openai-chat", "sharegpt", "trl"]) {
-      for (const kind of ["rare", "trajectory", "noisy-context"])
+      for (const kind of ["rare", "rare-qa", "trajectory", "noisy-context"])
         expect(covered).toContain(`${format}/${kind}`);
     }
     expect(covered).toContain("rearag/trajectory");

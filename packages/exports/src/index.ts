@@ -38,6 +38,17 @@ export {
   rareTarget,
 } from "./prompts.js";
 export {
+  type QaOption,
+  type QaOptionsRead,
+  type QaOptionsValue,
+  type RareQaInstructionInput,
+  type RareQaPromptInput,
+  rareQaInstruction,
+  rareQaPrompt,
+  rareQaTarget,
+  readQaOptions,
+} from "./rare-qa-prompt.js";
+export {
   PythonLiteralError,
   type PythonLiteralOptions,
   type PyValue,

@@ -7,17 +7,28 @@ import {
   rarePrompt,
   rareTarget,
 } from "./prompts.js";
+import {
+  type QaOption,
+  rareQaInstruction,
+  rareQaPrompt,
+  rareQaTarget,
+  readQaOptions,
+} from "./rare-qa-prompt.js";
 import { parseReaRagTrajectory, TrajectoryError } from "./rearag/rearag-trajectory.js";
 import type { ReaRagTrajectory } from "./rearag/rearag-types.js";
 
-/** Which operator produced the rows: rare/reason-distill, rag/iterative-trajectory, or rag/noisy-context + rag/task-synth. */
-export type RowKind = "rare" | "trajectory" | "noisy-context";
+/**
+ * Which operator produced the rows: rare/reason-distill, rare/qa-distill, rag/iterative-trajectory,
+ * or rag/noisy-context + rag/task-synth.
+ */
+export type RowKind = "rare" | "rare-qa" | "trajectory" | "noisy-context";
 
-export const ROW_KINDS: readonly RowKind[] = ["rare", "trajectory", "noisy-context"];
+export const ROW_KINDS: readonly RowKind[] = ["rare", "rare-qa", "trajectory", "noisy-context"];
 
 /** The input ports (and default columns) each kind reads. */
 export const KIND_PORTS: Record<RowKind, readonly string[]> = {
   rare: ["question", "scenario", "documents", "reasoning", "answer"],
+  "rare-qa": ["question", "options", "documents", "reasoning", "teacher_answer"],
   trajectory: ["messages"],
   "noisy-context": ["query", "passages", "answer", "answerable"],
 };
@@ -25,6 +36,7 @@ export const KIND_PORTS: Record<RowKind, readonly string[]> = {
 /** The ports of each kind whose column must exist (the others may be absent from the rows). */
 export const REQUIRED_KIND_PORTS: Record<RowKind, readonly string[]> = {
   rare: ["question", "documents", "reasoning", "answer"],
+  "rare-qa": ["question", "documents", "reasoning", "teacher_answer"],
   trajectory: ["messages"],
   "noisy-context": ["query", "passages", "answer"],
 };
@@ -61,8 +73,10 @@ export function plainRowSource(row: Record<string, unknown>): RowSource {
 
 export interface ReadOptions {
   from: RowKind;
-  /** The instruction closing a rare / noisy-context prompt (default: the kind's own). */
+  /** The instruction closing a rare / noisy-context prompt, or opening a rare-qa one (default: the kind's own). */
   instruction?: string;
+  /** rare-qa: the field of the default instruction's expert persona. */
+  domain?: string;
   /** The target of an unanswerable noisy-context row (default DEFAULT_REFUSAL). */
   refusal?: string;
 }
@@ -144,6 +158,14 @@ class Reader {
     return v;
   }
 
+  /** Multiple-choice options: absent or null for none, a list, or a map of letters to texts. */
+  options(port: string): QaOption[] | undefined {
+    const read = readQaOptions(this.source.get(port));
+    if (read.ok) return read.options;
+    this.problems.push(`${this.name(port)} ${read.problem}`);
+    return undefined;
+  }
+
   flag(port: string, what: string): boolean | null | undefined {
     const v = this.source.get(port);
     if (v === undefined) return this.missing(port, what);
@@ -202,6 +224,7 @@ export function readExample(source: RowSource, options: ReadOptions): Example {
       refusal: false,
     };
   }
+  if (options.from === "rare-qa") return readRareQa(r, options);
   if (options.from === "noisy-context") {
     const query = r.text("query", "the question or task", true);
     const passages = r.texts("passages", "the passages in the order shown");
@@ -223,4 +246,32 @@ export function readExample(source: RowSource, options: ReadOptions): Example {
     };
   }
   throw new Error(`unknown row kind ${JSON.stringify(options.from)}; use one of ${ROW_KINDS.join(", ")}`);
+}
+
+/** A rare/qa-distill row: the prompt the teacher saw (documents, question, options), the verified reasoning and answer. */
+function readRareQa(r: Reader, options: ReadOptions): SingleTurnExample {
+  const question = r.text("question", "the question", true);
+  const choices = r.options("options");
+  const documents = r.texts("documents", "the documents in the order the teacher saw them");
+  const reasoning = r.text("reasoning", "the teacher's verified reasoning", true);
+  const answer = r.text("teacher_answer", "the teacher's answer that matched the gold answer", true);
+  if (r.problems.length) r.fail();
+  const multipleChoice = (choices as QaOption[]).length > 0;
+  const instruction =
+    options.instruction ??
+    rareQaInstruction({
+      multipleChoice,
+      ...(options.domain === undefined ? {} : { domain: options.domain }),
+    });
+  return {
+    kind: "single",
+    prompt: rareQaPrompt({
+      instruction,
+      documents: documents as string[],
+      question: question as string,
+      options: choices as QaOption[],
+    }),
+    target: rareQaTarget(reasoning as string, answer as string),
+    refusal: false,
+  };
 }
