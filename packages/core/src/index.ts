@@ -76,6 +76,29 @@ export {
 export { type AttemptsOptions, generateWithAttempts, rawOutput, unusable } from "./llm/llm-attempts.js";
 export { findSourceReference } from "./llm/source-reference.js";
 export { GenerateOperator, type GenerateParams } from "./llm/generate-operator.js";
+export { type Aggregation, aggregateScores, type JudgeVerdict, judgeVerdict } from "./llm/judge-aggregate.js";
+export { JudgeOperator, type JudgeParams } from "./llm/judge-operator.js";
+export {
+  type JudgeSample,
+  judgeSchema,
+  type PairwiseSample,
+  pairwiseSchema,
+  readJudgeSample,
+  readPairwiseSample,
+  type SlotChoice,
+} from "./llm/judge-output.js";
+export { PairwiseJudgeOperator, type PairwiseJudgeParams } from "./llm/judge-pairwise-operator.js";
+export { judgeMessages, pairwiseMessages } from "./llm/judge-prompt.js";
+export {
+  JUDGE_SCALES,
+  type JudgeScale,
+  RUBRIC_PRESETS,
+  type Rubric,
+  type RubricPreset,
+  resolveRubric,
+  SCALE_INFO,
+} from "./llm/judge-rubric.js";
+export { type PairOutcome, type PairwiseVerdict, pairwiseVerdict } from "./llm/pairwise-verdict.js";
 
 // Operators that ship with core
 export * from "./operators/index.js";

@@ -14,6 +14,8 @@ const NAMES = [
   "core/select",
   "core/template",
   "llm/generate",
+  "llm/judge",
+  "llm/judge-pairwise",
 ];
 
 describe("registerCoreOperators", () => {

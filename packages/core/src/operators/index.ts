@@ -10,6 +10,8 @@ import { SampleOperator } from "./sample.js";
 import { SelectOperator } from "./select.js";
 import { TemplateOperator } from "./template.js";
 import { GenerateOperator } from "../llm/generate-operator.js";
+import { JudgeOperator } from "../llm/judge-operator.js";
+import { PairwiseJudgeOperator } from "../llm/judge-pairwise-operator.js";
 
 
 /** The generic operators that ship with @dataflow/core. */
@@ -24,6 +26,8 @@ export const coreOperators: readonly OperatorClass[] = [
   LimitOperator,
   TemplateOperator,
   GenerateOperator,
+  JudgeOperator,
+  PairwiseJudgeOperator,
 ];
 
 export function registerCoreOperators(registry: OperatorRegistry): void {
