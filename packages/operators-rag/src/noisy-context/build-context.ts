@@ -5,8 +5,8 @@ import {
   seededRandom,
   seededShuffle,
 } from "@dataflow/core";
-import { sameTextKey } from "../task-synth/same-text.js";
-import { positiveWeights, type Weights, weightedChoice } from "../task-synth/weighted-choice.js";
+import { sameTextKey } from "../shared/same-text.js";
+import { positiveWeights, type Weights, weightedChoice } from "../shared/weighted-choice.js";
 import type { GoldPassage } from "./gold.js";
 import { Ranking } from "./ranking.js";
 

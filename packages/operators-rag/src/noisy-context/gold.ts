@@ -1,5 +1,5 @@
 import { describeValue, type RetrieverABC, RowError } from "@dataflow/core";
-import { sameTextKey } from "../task-synth/same-text.js";
+import { sameTextKey } from "../shared/same-text.js";
 
 /** A gold passage of a row: its corpus id when known, its docId when the retriever has it, its text. */
 export interface GoldPassage {

@@ -1,7 +1,7 @@
 import { type Row, runOperator } from "@dataflow/core";
 import { Bm25Retriever } from "@dataflow/retrieval";
 import { describe, expect, it } from "vitest";
-import { sameTextKey } from "../task-synth/same-text.js";
+import { sameTextKey } from "../shared/same-text.js";
 import type { PassageMeta } from "./build-context.js";
 import { NoisyContextOperator } from "./noisy-context.js";
 import { checkContext, goldIdOf, metaOf, textOf } from "./testdata/check-context.js";

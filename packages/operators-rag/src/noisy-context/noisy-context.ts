@@ -10,7 +10,7 @@ import {
   RowError,
   type RowRecord,
 } from "@dataflow/core";
-import { weightEntries } from "../task-synth/weighted-choice.js";
+import { weightEntries } from "../shared/weighted-choice.js";
 import {
   buildContext,
   type ContextPlan,

@@ -20,7 +20,7 @@ import {
   unusable,
 } from "@dataflow/core";
 import { taskSynthMessages, taskSynthRetryNote, type Verdict } from "./prompts.js";
-import { sameTextKey } from "./same-text.js";
+import { sameTextKey } from "../shared/same-text.js";
 import {
   ANSWER_FORMATS,
   type AnswerFormat,
@@ -29,7 +29,7 @@ import {
   TASK_TYPES,
   type TaskType,
 } from "./task-types.js";
-import { weightedChoice } from "./weighted-choice.js";
+import { weightedChoice } from "../shared/weighted-choice.js";
 
 export interface TaskSynthParams extends GenerationParams {
   generationSeed?: number;

@@ -1,6 +1,6 @@
 import type { Row } from "@dataflow/core";
 import { expect } from "vitest";
-import { sameTextKey } from "../../task-synth/same-text.js";
+import { sameTextKey } from "../../shared/same-text.js";
 import type { PassageMeta } from "../build-context.js";
 import { CORPUS } from "./corpus.js";
 
