@@ -58,7 +58,7 @@ export class NearDedupOperator extends RowOperator<NearDedupParams> {
       'dropped with reason "near-duplicate of row <id>" (the most similar kept row), or with action annotate ' +
       "kept and its duplicate_of column set (null on kept rows). The first row of each cluster (input order) " +
       "is kept. The summary reports near_duplicates, clusters, cluster_size and dedup_rate. Memory: the kept " +
-      "rows' shingle hashes and band keys, in typed arrays (about 0.3 KiB per short row).",
+      "rows' shingle hashes and band keys, in typed arrays (about 0.5 KiB per kept short row).",
     params: {
       type: "object",
       additionalProperties: false,

@@ -14,7 +14,7 @@ const EMPTY = -1;
  * pool plus offsets, for exact Jaccard) and its LSH band keys. An open-addressing table maps a band
  * key to the newest entry with that key; `next` chains older entries with the same key.
  * Entry e = index × bands + band. Per kept text: 4 × (shingles + 2 × bands + 2) bytes plus the
- * table (≤ 8 bytes per distinct band key at its fullest).
+ * table (4-byte slots kept 25–50% full: 8–16 bytes per distinct band key).
  */
 export class NearDupIndex {
   private pool = new Uint32Array(1 << 16);
