@@ -77,7 +77,8 @@ describe("the rare-qa prompt and target", () => {
   });
 
   it("exports a free-text row without an Options section, and with a replaced instruction", () => {
-    const { options: _, ...free } = { ...row, teacher_answer: "worn cassette teeth" };
+    const { options: _, ...rest } = row;
+    const free = { ...rest, teacher_answer: "worn cassette teeth" };
     const record = toTrl(free, { from: "rare-qa", instruction: "Answer from the documents." }) as {
       prompt: { content: string }[];
       completion: { content: string }[];
