@@ -7,7 +7,7 @@ import {
   PipelineError,
   type PipelinePlan,
 } from "@dataflow/core";
-import { FileStorage, sampleColumns } from "@dataflow/storage";
+import { sampleFileColumns } from "@dataflow/storage";
 import { displayPath } from "./format-summary.js";
 import { type CliIO, EXIT_INVALID } from "./io.js";
 
@@ -39,14 +39,7 @@ export async function compileFile(
       ...(flags.input ? { input: flags.input } : {}),
       ...(flags.output ? { output: flags.output } : {}),
       fileExists: existsSync,
-      sampleColumns: (source) =>
-        sampleColumns(
-          new FileStorage({
-            input: source,
-            output: { path: "unused.jsonl" },
-            rejects: { path: "unused.rejects.jsonl" },
-          }).openSource(),
-        ),
+      sampleColumns: (source) => sampleFileColumns(source),
     });
     for (const d of result.diagnostics) io.stderr.write(`${show(d)}\n`);
     return result;

@@ -1,13 +1,20 @@
 import { OperatorRegistry, registerCoreOperators } from "@dataflow/core";
 import * as exportsPlugin from "@dataflow/exports";
+import * as llmServing from "@dataflow/llm-serving";
 import * as quality from "@dataflow/operators-quality";
 import * as rag from "@dataflow/operators-rag";
 import * as rare from "@dataflow/operators-rare";
+import * as retrieval from "@dataflow/retrieval";
+import * as storage from "@dataflow/storage";
 
-/** A registry with the operators that ship with the framework. */
+/** A registry with the operators and the serving, retriever and format kinds that ship with the framework. */
 export function createDefaultRegistry(): OperatorRegistry {
   const registry = new OperatorRegistry();
   registerCoreOperators(registry);
+  // Kinds: serving types, retriever types and file formats.
+  registry.use(llmServing, "@dataflow/llm-serving");
+  registry.use(retrieval, "@dataflow/retrieval");
+  registry.use(storage, "@dataflow/storage");
   registry.use(rare, "@dataflow/operators-rare");
   registry.use(rag, "@dataflow/operators-rag");
   registry.use(exportsPlugin, "@dataflow/exports");

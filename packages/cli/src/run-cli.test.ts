@@ -2,10 +2,14 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pipelineSchema } from "@dataflow/core";
+import { composePipelineSchema } from "@dataflow/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { captureIO } from "./cli-test-io.js";
+import { createDefaultRegistry } from "./default-registry.js";
 import { runCli } from "./run-cli.js";
+
+// The schema `dataflow schema` prints: composed from the default registry's kinds and operators.
+const pipelineSchema = composePipelineSchema(createDefaultRegistry());
 
 const testdata = resolve(import.meta.dirname, "testdata");
 const repoRoot = resolve(import.meta.dirname, "../../..");

@@ -1,4 +1,4 @@
-import { pipelineSchema } from "@dataflow/core";
+import { composePipelineSchema } from "@dataflow/core";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { operatorsCommand } from "./commands/operators.js";
 import { rejectsCommand } from "./commands/rejects.js";
@@ -97,9 +97,11 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
 
   program
     .command("schema")
-    .description("print the pipeline JSON Schema (for editor autocompletion)")
+    .description(
+      "print the pipeline JSON Schema (for editor autocompletion), composed from what is registered",
+    )
     .action(() => {
-      io.stdout.write(`${JSON.stringify(pipelineSchema, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify(composePipelineSchema(registry), null, 2)}\n`);
     });
 
   try {

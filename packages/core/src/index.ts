@@ -122,6 +122,10 @@ export {
 
 // Registry and pipelines
 export { OperatorRegistry, type Plugin } from "./registry/registry.js";
+export { KindTable } from "./registry/kind-table.js";
+export type { ServingContext, ServingKind } from "./registry/serving-kind.js";
+export type { RetrieverContext, RetrieverKind, RetrieverServingUse } from "./registry/retriever-kind.js";
+export { type FileFormatKind, FileFormatTable } from "./registry/file-format-kind.js";
 export {
   type CompileOptions,
   type CompileResult,
@@ -130,7 +134,7 @@ export {
   type SourceRef,
 } from "./pipeline/compile.js";
 export { type Interpolated, interpolate } from "./pipeline/interpolate.js";
-export { pipelineSchema } from "./pipeline/pipeline-schema.js";
+export { composePipelineSchema, type PipelineSchemaOptions } from "./pipeline/pipeline-schema.js";
 export type * from "./pipeline/plan.js";
 
 // The runner

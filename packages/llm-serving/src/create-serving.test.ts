@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
-import type { ServingConfig } from "@dataflow/core";
 import { describe, expect, it, vi } from "vitest";
 import { AiSdkServing } from "./ai-sdk/ai-sdk-serving.js";
 import { createServing } from "./create-serving.js";
 import { LocalServing } from "./local/local-serving.js";
 import { DEFAULT_LOCAL_MODEL } from "./local/model-reference.js";
 import { OpenAIServing } from "./openai/openai-serving.js";
+import type { ServingConfig } from "./serving-config.js";
 
 const config = (over: Partial<ServingConfig> = {}): ServingConfig => ({
   type: "auto",

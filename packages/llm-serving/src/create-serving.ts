@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import type { Logger, ServingConfig } from "@dataflow/core";
+import type { KindConfig, Logger } from "@dataflow/core";
 import { silentLogger } from "@dataflow/core";
 import { AiSdkServing } from "./ai-sdk/ai-sdk-serving.js";
 import type { ProgressStream } from "./local/download-progress.js";
@@ -11,6 +11,7 @@ import { OpenAIServing } from "./openai/openai-serving.js";
 import { endpointLabel, isLoopback, OPENAI_DEFAULT_BASE_URL, resolveApiKey } from "./serving/endpoint.js";
 import type { RetryTuning } from "./serving/retry-policy.js";
 import type { ServingBase, ServingBaseOptions } from "./serving/serving-base.js";
+import type { ServingConfig } from "./serving-config.js";
 
 export interface CreateServingOptions {
   /** Where API keys and OPENAI_BASE_URL are read; process.env by default. */
@@ -46,12 +47,16 @@ const DEFAULTS = {
  * else `local` with the default model (or DATAFLOW_LOCAL_MODEL); `local` runs a
  * GGUF model in-process. Nothing is loaded or downloaded here. Throws an Error
  * saying what to fix when the config or the environment is malformed.
+ *
+ * The config is a typed ServingConfig, or a compiled plan's block (`plan.servings.<name>`), which
+ * the compiler checked against `servingOptionsSchema`.
  */
 export function createServing(
   name: string,
-  config: ServingConfig,
+  given: ServingConfig | KindConfig,
   options: CreateServingOptions = {},
 ): ServingBase {
+  const config = given as ServingConfig;
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
   const apiKeyEnv = config.apiKeyEnv ?? DEFAULTS.apiKeyEnv;

@@ -1,10 +1,11 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { errorKind, LLMError, type ServingConfig } from "@dataflow/core";
+import { errorKind, LLMError } from "@dataflow/core";
 import { type ChatServer, type ChatServerOptions, hashEmbedding } from "@dataflow/llm-serving/testing";
 import { describe, expect, it, vi } from "vitest";
 import { type CreateServingOptions, createServing } from "./create-serving.js";
+import type { ServingConfig } from "./serving-config.js";
 import { failure, servingHarness } from "./testdata/serving-harness.js";
 
 /** Embeddings through both endpoint servings, against the loopback server: they must behave alike. */

@@ -11,6 +11,7 @@ import {
 import { type ChatServer, startChatServer } from "@dataflow/llm-serving/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServing } from "./create-serving.js";
+import { register } from "./register.js";
 
 let server: ChatServer | undefined;
 let cacheDir: string | undefined;
@@ -57,6 +58,7 @@ describe.each(["openai", "ai-sdk", "auto"])("a pipeline with llm/generate on a %
     const env = { OPENAI_BASE_URL: server.url };
     const registry = new OperatorRegistry();
     registerCoreOperators(registry);
+    registry.use({ register }, "@dataflow/llm-serving");
     const { plan, diagnostics } = await compilePipeline(pipeline(type), "/virtual/label.yaml", {
       registry,
       env,

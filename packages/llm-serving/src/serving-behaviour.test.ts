@@ -1,10 +1,11 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { errorKind, type JSONSchema, LLMError, type LLMRequest, type ServingConfig } from "@dataflow/core";
+import { errorKind, type JSONSchema, LLMError, type LLMRequest } from "@dataflow/core";
 import type { ChatServerOptions } from "@dataflow/llm-serving/testing";
 import { describe, expect, it, vi } from "vitest";
 import { type CreateServingOptions, createServing } from "./create-serving.js";
+import type { ServingConfig } from "./serving-config.js";
 import { failure, servingHarness } from "./testdata/serving-harness.js";
 
 /**

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RetrieverConfig } from "@dataflow/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createRetriever } from "./create-retriever.js";
+import type { RetrieverConfig } from "./retriever-config.js";
 import { Bm25Retriever } from "./retrievers/bm25-retriever.js";
 import { DenseRetriever } from "./retrievers/dense-retriever.js";
 import { HybridRetriever } from "./retrievers/hybrid-retriever.js";

@@ -1,4 +1,5 @@
-import type { LLMServingABC, Logger, RetrieverABC, RetrieverConfig } from "@dataflow/core";
+import type { KindConfig, LLMServingABC, Logger, RetrieverABC } from "@dataflow/core";
+import type { RetrieverConfig } from "./retriever-config.js";
 import { Bm25Retriever } from "./retrievers/bm25-retriever.js";
 import { DenseRetriever } from "./retrievers/dense-retriever.js";
 import { HybridRetriever } from "./retrievers/hybrid-retriever.js";
@@ -9,17 +10,21 @@ export interface CreateRetrieverOptions {
   logger?: Logger;
 }
 
-/** A retriever as declared under `retrievers:` in a pipeline (corpus path already absolute). */
+/**
+ * A retriever as declared under `retrievers:` in a pipeline (corpus path already absolute): a typed
+ * RetrieverConfig, or a compiled plan's block, which the compiler checked against its type's schema.
+ */
 export function createRetriever(
   name: string,
-  config: RetrieverConfig,
+  given: RetrieverConfig | KindConfig,
   options: CreateRetrieverOptions = {},
 ): RetrieverABC {
+  const config = given as RetrieverConfig;
   const corpus = { file: config.corpus, textField: config.textField, idField: config.idField };
   const logger = options.logger ? { logger: options.logger } : {};
   switch (config.type) {
     case "bm25":
-      return new Bm25Retriever({ name, corpus, k1: config.bm25.k1, b: config.bm25.b, ...logger });
+      return new Bm25Retriever({ name, corpus, k1: config.bm25?.k1, b: config.bm25?.b, ...logger });
     case "dense":
       return new DenseRetriever({
         name,
@@ -32,11 +37,11 @@ export function createRetriever(
         name,
         corpus,
         serving: embeddingServing(name, config, options),
-        k1: config.bm25.k1,
-        b: config.bm25.b,
+        k1: config.bm25?.k1,
+        b: config.bm25?.b,
         rrfK: config.rrfK,
         depth: config.depth,
-        weights: { bm25: config.weights.bm25, dense: config.weights.dense },
+        weights: { bm25: config.weights?.bm25, dense: config.weights?.dense },
         ...logger,
       });
     default:

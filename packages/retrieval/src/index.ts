@@ -18,6 +18,9 @@ export {
   type Ranking,
   reciprocalRankFusion,
 } from "./hybrid/reciprocal-rank-fusion.js";
+export { register } from "./register.js";
+export type { RetrieverConfig, RetrieverType } from "./retriever-config.js";
+export { retrieverKinds } from "./retriever-kinds.js";
 export { Bm25Retriever, type Bm25RetrieverOptions } from "./retrievers/bm25-retriever.js";
 export { DenseRetriever, type DenseRetrieverOptions } from "./retrievers/dense-retriever.js";
 export {

@@ -1,24 +1,30 @@
 import { basename } from "node:path";
+import type { FileFormatKind } from "@dataflow/core";
 
 /** The file formats FileStorage reads and writes. */
 export type FileFormat = "jsonl" | "json" | "csv" | "parquet" | "jsonl.gz";
 
-export const FILE_FORMATS: readonly FileFormat[] = ["jsonl", "json", "csv", "parquet", "jsonl.gz"];
-
-/** Extensions by format; a longer one is tried first, so ".jsonl.gz" wins over ".gz". */
-const EXTENSIONS: readonly (readonly [string, FileFormat])[] = [
-  [".jsonl.gz", "jsonl.gz"],
-  [".ndjson.gz", "jsonl.gz"],
-  [".jsonl", "jsonl"],
-  [".ndjson", "jsonl"],
-  [".json", "json"],
-  [".csv", "csv"],
-  [".parquet", "parquet"],
-  [".pq", "parquet"],
+/**
+ * Each format with the extensions it claims: the one table that detection, messages and the
+ * formats this package registers (see register.ts) all read. A longer extension wins, so
+ * ".jsonl.gz" is gzipped JSONL, not ".gz" anything.
+ */
+export const FORMAT_KINDS: readonly (FileFormatKind & { name: FileFormat })[] = [
+  { name: "jsonl", extensions: [".jsonl", ".ndjson"], description: "JSON Lines, streamed" },
+  { name: "jsonl.gz", extensions: [".jsonl.gz", ".ndjson.gz"], description: "gzipped JSON Lines, streamed" },
+  { name: "json", extensions: [".json"], description: "a JSON array, read whole" },
+  { name: "csv", extensions: [".csv"], description: "CSV with a header row, streamed" },
+  { name: "parquet", extensions: [".parquet", ".pq"], description: "Parquet, streamed by row group" },
 ];
 
-const SUPPORTED =
-  "jsonl (.jsonl, .ndjson), jsonl.gz (.jsonl.gz, .ndjson.gz), json (.json), csv (.csv) and parquet (.parquet, .pq)";
+export const FILE_FORMATS: readonly FileFormat[] = FORMAT_KINDS.map((f) => f.name);
+
+const EXTENSIONS = FORMAT_KINDS.flatMap((f) => f.extensions.map((ext) => [ext, f.name] as const)).sort(
+  (a, b) => b[0].length - a[0].length,
+);
+
+const described = FORMAT_KINDS.map((f) => `${f.name} (${f.extensions.join(", ")})`);
+const SUPPORTED = `${described.slice(0, -1).join(", ")} and ${described.at(-1)}`;
 
 /**
  * The format of a file from its extension (case-insensitive): `.jsonl` and

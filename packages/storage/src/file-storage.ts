@@ -1,19 +1,15 @@
 import type { Storage } from "@dataflow/core";
 import { CsvSink } from "./csv-sink.js";
-import { CsvSource } from "./csv-source.js";
 import { type FileFormat, resolveFormat } from "./file-format.js";
 import { JsonSink } from "./json-sink.js";
-import { JsonSource } from "./json-source.js";
 import { JsonlSink } from "./jsonl-sink.js";
-import { JsonlSource } from "./jsonl-source.js";
+import { type FileSource, openFileSource } from "./open-source.js";
 import type { ParquetColumnType } from "./parquet-columns.js";
 import { ParquetSink } from "./parquet-sink.js";
-import { ParquetSource } from "./parquet-source.js";
 import { RejectsSink } from "./rejects-sink.js";
 import { checkLimit } from "./row-limit.js";
 
-/** Any of FileStorage's sources: each has `checkReadable()` besides the RowSource contract. */
-export type FileSource = JsonlSource | JsonSource | CsvSource | ParquetSource;
+export type { FileSource } from "./open-source.js";
 
 /** Any of FileStorage's sinks. */
 export type FileSink = JsonlSink | JsonSink | CsvSink | ParquetSink;
@@ -66,24 +62,7 @@ export class FileStorage implements Storage {
   }
 
   openSource(): FileSource {
-    const { path, idColumn, limit } = this.options.input;
-    const options = {
-      path,
-      ...(idColumn === undefined ? {} : { idColumn }),
-      ...(limit === undefined ? {} : { limit }),
-    };
-    switch (this.inputFormat) {
-      case "jsonl":
-        return new JsonlSource(options);
-      case "jsonl.gz":
-        return new JsonlSource({ ...options, compression: "gzip" });
-      case "json":
-        return new JsonSource(options);
-      case "csv":
-        return new CsvSource(options);
-      case "parquet":
-        return new ParquetSource(options);
-    }
+    return openFileSource({ ...this.options.input, format: this.inputFormat });
   }
 
   /** Throws an InputFileError naming the path unless the input file can be read. */

@@ -1,4 +1,5 @@
 import type { RowSource } from "@dataflow/core";
+import { type FileSourceOptions, openFileSource } from "./open-source.js";
 
 /**
  * The columns of a source, for key-flow checks before a run: the union of the
@@ -15,4 +16,13 @@ export async function sampleColumns(source: RowSource, n = 100): Promise<string[
     if (++rows >= n) break;
   }
   return [...columns];
+}
+
+/**
+ * The columns of a file's first `n` rows, read through a source opened for just that (the
+ * compiler's key-flow check, before any storage exists). Throws on an unsupported format or a
+ * file that cannot be read.
+ */
+export async function sampleFileColumns(options: FileSourceOptions, n = 100): Promise<string[]> {
+  return sampleColumns(openFileSource(options), n);
 }

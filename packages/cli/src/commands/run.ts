@@ -1,17 +1,9 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { OperatorRegistry, PipelinePlan } from "@dataflow/core";
-import {
-  didYouMean,
-  type LLMServingABC,
-  type RetrieverABC,
-  type ServingConfig,
-  startRun,
-  streamLogger,
-} from "@dataflow/core";
-import { createServing } from "@dataflow/llm-serving";
-import { createRetriever } from "@dataflow/retrieval";
-import { FileRunStore, FileStorage } from "@dataflow/storage";
+import { didYouMean, startRun } from "@dataflow/core";
+import { type FileFormat, FileRunStore, FileStorage } from "@dataflow/storage";
+import { buildResources, closeResources, type Resources } from "../build-resources.js";
 import { type CompileFlags, compileFile } from "../compile-file.js";
 import { displayPath, formatDuration, formatSummary } from "../format-summary.js";
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_RUN_FAILED } from "../io.js";
@@ -26,7 +18,8 @@ export interface RunFlags extends CompileFlags {
   progressInterval?: number;
 }
 
-export function describePlan(plan: PipelinePlan, cwd = process.cwd()): string {
+/** The plan in a few lines; with the registry, retrievers say which files they read and why they use a serving. */
+export function describePlan(plan: PipelinePlan, cwd = process.cwd(), registry?: OperatorRegistry): string {
   const lines = [
     `pipeline "${plan.name}" (${displayPath(plan.file, cwd)})`,
     `  source: ${displayPath(plan.source.path, cwd)} — columns: ${plan.source.columns.join(", ") || "(unknown)"}`,
@@ -39,14 +32,28 @@ export function describePlan(plan: PipelinePlan, cwd = process.cwd()): string {
     );
   }
   for (const [name, r] of Object.entries(plan.retrievers)) {
-    if (!plan.steps.some((s) => s.retriever === name)) continue;
-    lines.push(
-      `  retriever ${name}: ${r.type} over ${displayPath(r.corpus, cwd)}${r.serving ? ` (embeddings: serving ${r.serving})` : ""}`,
-    );
+    if (plan.steps.some((s) => s.retriever === name))
+      lines.push(`  ${describeRetriever(name, r, cwd, registry)}`);
   }
   lines.push(`  output: ${displayPath(plan.output.path, cwd)} — columns: ${plan.columns.join(", ")}`);
   lines.push(`  caches, manifest and rejects: ${displayPath(runDirFor(plan), cwd)}`);
   return lines.join("\n");
+}
+
+function describeRetriever(
+  name: string,
+  config: PipelinePlan["retrievers"][string],
+  cwd: string,
+  registry: OperatorRegistry | undefined,
+): string {
+  const kind = registry?.retrieverKinds.get(config.type);
+  const files = (kind?.paths ?? []).flatMap((key) => {
+    const path = config[key];
+    return typeof path === "string" ? [displayPath(path, cwd)] : [];
+  });
+  const why = kind?.serving.use === "required" ? ` ${kind.serving.why}` : "";
+  const serving = typeof config.serving === "string" ? ` (serving ${config.serving}${why})` : "";
+  return `retriever ${name}: ${config.type}${files.length ? ` over ${files.join(", ")}` : ""}${serving}`;
 }
 
 export async function runCommand(
@@ -71,47 +78,33 @@ export async function runCommand(
   }
 
   if (flags.dryRun) {
-    io.stdout.write(`${describePlan(plan)}\n\nvalid; dry run, nothing was executed\n`);
+    io.stdout.write(
+      `${describePlan(plan, process.cwd(), registry)}\n\nvalid; dry run, nothing was executed\n`,
+    );
     return EXIT_OK;
   }
 
-  const servings: Record<string, LLMServingABC> = {};
-  const retrievers: Record<string, RetrieverABC> = {};
-  const retrieverNames = new Set(plan.steps.flatMap((s) => (s.retriever ? [s.retriever] : [])));
+  const resources: Resources = { servings: {}, retrievers: {} };
   try {
-    // Servings that steps use, and those that compute a used retriever's embeddings.
-    const servingNames = new Set([
-      ...plan.steps.flatMap((s) => (s.serving ? [s.serving] : [])),
-      ...[...retrieverNames].flatMap((r) => plan.retrievers[r]?.serving ?? []),
-    ]);
-    for (const name of servingNames) {
-      servings[name] = createServing(name, plan.servings[name] as ServingConfig, {
-        env: io.env,
-        cacheDir: join(plan.cache.dir, "responses"),
-        logger: streamLogger("serving", io.stderr),
-        progressStream: io.stderr,
-      });
-    }
-    for (const name of retrieverNames) {
-      const config = plan.retrievers[name];
-      if (!config) continue;
-      retrievers[name] = createRetriever(name, config, {
-        servings,
-        logger: streamLogger("retrieval", io.stderr),
-      });
-    }
+    buildResources(plan, registry, io, resources);
   } catch (err) {
     io.stderr.write(`error: ${(err as Error).message}\n`);
+    await closeResources(resources);
     return EXIT_INVALID;
   }
+  const { servings, retrievers } = resources;
 
   const storage = new FileStorage({
     input: {
       path: plan.source.path,
-      ...(plan.source.format ? { format: plan.source.format } : {}),
+      // The compiler checked the name against the registered formats: this package's.
+      ...(plan.source.format ? { format: plan.source.format as FileFormat } : {}),
       ...(plan.source.idColumn ? { idColumn: plan.source.idColumn } : {}),
     },
-    output: { path: plan.output.path, ...(plan.output.format ? { format: plan.output.format } : {}) },
+    output: {
+      path: plan.output.path,
+      ...(plan.output.format ? { format: plan.output.format as FileFormat } : {}),
+    },
     rejects: { path: plan.output.rejects },
   });
   const runStore = new FileRunStore({ dir: runDirFor(plan) });
@@ -160,8 +153,7 @@ export async function runCommand(
     return EXIT_RUN_FAILED;
   } finally {
     removeHandler();
-    for (const retriever of Object.values(retrievers)) await retriever.close();
-    for (const serving of Object.values(servings)) await serving.close();
+    await closeResources(resources);
   }
 }
 

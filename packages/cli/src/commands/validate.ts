@@ -13,7 +13,7 @@ export async function validateCommand(
   if ("exitCode" in compiled) return compiled.exitCode;
   const warnings = compiled.diagnostics.length;
   io.stdout.write(
-    `${describePlan(compiled.plan)}\n\nvalid${warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : ""}\n`,
+    `${describePlan(compiled.plan, process.cwd(), registry)}\n\nvalid${warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : ""}\n`,
   );
   return EXIT_OK;
 }

@@ -1,9 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Diagnostic } from "../contracts/errors.js";
-import { OperatorRegistry } from "../registry/registry.js";
-import type { Row } from "../contracts/row.js";
 import { RowOperator } from "../bases/row-operator.js";
+import type { Diagnostic } from "../contracts/errors.js";
+import { silentLogger } from "../contracts/logger.js";
+import type { Row } from "../contracts/row.js";
+import { OperatorRegistry } from "../registry/registry.js";
 import { compilePipeline } from "./compile.js";
+import type { KindConfig } from "./plan.js";
+import { registerFixtureKinds } from "./testdata/fixture-kinds.js";
 
 class Upper extends RowOperator<{ suffix: string }> {
   static readonly spec = {
@@ -90,6 +96,7 @@ function registry(): OperatorRegistry {
   r.register(Ask, "test");
   r.register(Search, "test");
   r.register(Pick, "test");
+  registerFixtureKinds(r);
   return r;
 }
 
@@ -195,72 +202,177 @@ steps:
     ]);
   });
 
-  it("compiles retrievers: defaults filled, corpus resolved, steps bound", async () => {
+  it("compiles retrievers: their kind's defaults filled, its paths resolved, steps bound", async () => {
     const { plan, diagnostics } = await compile(`name: r
 source: { path: in.jsonl }
 servings:
   emb: { model: e }
 retrievers:
-  docs: { type: hybrid, corpus: data/docs.jsonl, serving: emb, weights: { dense: 2 } }
+  docs: { type: vectors, lines: data/docs.txt, serving: emb }
 steps:
   - { id: s, op: test/search, retriever: docs }
 `);
     expect(errors(diagnostics)).toEqual([]);
     expect(plan?.retrievers.docs).toEqual({
-      type: "hybrid",
-      corpus: "/tmp/p/data/docs.jsonl",
-      textField: "text",
-      idField: "id",
+      type: "vectors",
+      lines: "/tmp/p/data/docs.txt",
       serving: "emb",
-      bm25: { k1: 0.9, b: 0.4 },
-      rrfK: 60,
-      depth: 50,
-      weights: { bm25: 1, dense: 2 },
+      depth: 10,
+    });
+    expect(plan?.servings.emb).toEqual({
+      type: "chat",
+      model: "e",
+      maxConcurrency: 16,
+      timeoutMs: 120000,
+      reply: "ok",
     });
     expect(plan?.steps[0]?.retriever).toBe("docs");
   });
 
-  it("reports a retriever corpus that does not exist, where it is named", async () => {
+  it("reports a file a retriever reads that does not exist, where it is named", async () => {
     const { plan, diagnostics } = await compilePipeline(
-      "name: r\nsource: { path: in.jsonl }\nretrievers:\n  docs: { type: bm25, corpus: data/docs.jsonl }\nsteps:\n  - { id: s, op: test/search, retriever: docs }\n",
+      "name: r\nsource: { path: in.jsonl }\nretrievers:\n  docs: { type: lines, lines: data/docs.txt }\nsteps:\n  - { id: s, op: test/search, retriever: docs }\n",
       "/tmp/p/pipe.yaml",
       {
         registry: registry(),
         env: {},
         sampleColumns: async () => ["id"],
-        fileExists: (p) => p !== "/tmp/p/data/docs.jsonl",
+        fileExists: (p) => p !== "/tmp/p/data/docs.txt",
       },
     );
     expect(plan).toBeUndefined();
-    expect(errors(diagnostics).map((d) => `${d.location?.line}:${d.location?.column} ${d.message}`)).toEqual([
-      '4:31 retriever "docs": corpus file /tmp/p/data/docs.jsonl does not exist',
+    expect(
+      errors(diagnostics).map((d) => `${d.location?.line}:${d.location?.column} ${d.message} | ${d.hint}`),
+    ).toEqual([
+      '4:31 retriever "docs": lines file /tmp/p/data/docs.txt does not exist | lines paths are relative to the pipeline file; lines: a text file, one passage per line',
     ]);
   });
 
-  it("checks retrievers and the steps that name them", async () => {
+  it("checks retrievers against their kinds, and the steps that name them", async () => {
     const { plan, diagnostics } = await compile(`name: r
 source: { path: in.jsonl }
 servings:
   emb: { model: e }
 retrievers:
-  dense: { type: dense, corpus: docs.jsonl }
-  other: { type: hybrid, corpus: docs.jsonl, serving: embb }
-  sparse: { type: bm25, corpus: docs.txt, serving: emb }
+  near: { type: vectors, lines: docs.txt }
+  other: { type: vectors, lines: docs.txt, serving: embb }
+  plain: { type: lines, lines: docs.md, serving: emb }
+  odd: { type: vector, lines: docs.txt }
 steps:
   - { id: a, op: test/search }
-  - { id: b, op: test/search, retriever: dens }
-  - { id: c, op: test/upper, retriever: dense }
+  - { id: b, op: test/search, retriever: nera }
+  - { id: c, op: test/upper, retriever: near }
 `);
     expect(plan).toBeUndefined();
     const messages = diagnostics.map((d) => `${d.severity} ${d.location?.line} ${d.message} | ${d.hint}`);
     expect(messages).toEqual([
-      expect.stringMatching(/^error 8 pipeline: .*retrievers.sparse.corpus/),
-      'error 6 retriever "dense": a dense retriever needs a serving to compute embeddings | add "serving: <name>" naming one of: emb',
+      expect.stringMatching(/^error 8 pipeline: retrievers\.plain\.lines must match pattern/),
+      expect.stringMatching(
+        /^error 9 pipeline: retrievers\.odd\.type is "vector", not one of "lines", "vectors" \| did you mean "vectors"\?/,
+      ),
+      'error 6 retriever "near": a vectors retriever needs a serving to embed queries | add "serving: <name>" naming one of: emb',
       'error 7 retriever "other": serving "embb" is not defined | did you mean "emb"?',
-      'warning 8 retriever "sparse": a bm25 retriever computes no embeddings; "serving: emb" is ignored | remove the serving line, or use type dense or hybrid',
-      'error 10 step "a": test/search needs a retriever | add "retriever: <name>" naming one of: dense, other, sparse',
-      'error 11 step "b": retriever "dens" is not defined | did you mean "dense"?',
-      'warning 12 step "c": test/upper does not use a retriever; "retriever: dense" is ignored | remove the retriever line',
+      'warning 8 retriever "plain": a lines retriever embeds nothing; "serving: emb" is ignored | remove the serving line, or use type vectors',
+      'error 11 step "a": test/search needs a retriever | add "retriever: <name>" naming one of: near, other, plain, odd',
+      'error 12 step "b": retriever "nera" is not defined | did you mean "near"?',
+      'warning 13 step "c": test/upper does not use a retriever; "retriever: near" is ignored | remove the retriever line',
+    ]);
+  });
+
+  it("gives each kind's factory its block, validated and filled, to build what steps use", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "compile-kinds-"));
+    writeFileSync(join(dir, "notes.txt"), "brake pads glaze\nchains stretch\n");
+    const r = registry();
+    const { plan } = await compilePipeline(
+      "name: k\nsource: { path: in.jsonl }\nservings:\n  t: { model: m, reply: fine }\nretrievers:\n  n: { type: lines, lines: notes.txt }\nsteps:\n  - { id: s, op: test/search, retriever: n }\n",
+      join(dir, "pipe.yaml"),
+      { registry: r, env: {}, sampleColumns: async () => [] },
+    );
+    if (!plan) throw new Error("no plan");
+    const t = plan.servings.t as KindConfig;
+    const serving = r.servingKinds.require(t.type).create("t", t, { env: {}, logger: silentLogger });
+    expect((await serving.generate({ messages: [] })).text).toBe("fine");
+    const config = plan.retrievers.n as KindConfig;
+    expect(config.lines).toBe(join(dir, "notes.txt"));
+    const retriever = r.retrieverKinds
+      .require(config.type)
+      .create("n", config, { servings: {}, logger: silentLogger });
+    expect((await retriever.search("why do brake pads squeal", 1)).map((p) => p.text)).toEqual([
+      "brake pads glaze",
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("checks each serving against its kind's schema: an unknown type once, with the nearest name", async () => {
+    const { diagnostics } = await compile(`name: s
+source: { path: in.jsonl }
+servings:
+  a: { type: chatt, model: m, colour: red }
+  b: { model: m, maxConcurrency: many }
+steps:
+  - { id: up, op: test/upper }
+`);
+    expect(
+      diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.message} | ${d.hint}`),
+    ).toEqual([
+      '4:14 pipeline: servings.a.type is "chatt", not one of "chat" | did you mean "chat"?',
+      '5:34 pipeline: servings.b.maxConcurrency must be integer, got a string "many" | write servings.b.maxConcurrency as an integer',
+    ]);
+  });
+
+  it("reports kinds no plugin registered when none is, with where to get them", async () => {
+    const bare = new OperatorRegistry();
+    bare.register(Search, "test");
+    const { diagnostics } = await compilePipeline(
+      "name: k\nsource: { path: in.jsonl }\nservings:\n  t: { type: openish, model: m }\nretrievers:\n  r: { type: sparse }\nsteps:\n  - { id: s, op: test/search, retriever: r }\n",
+      "/tmp/p/pipe.yaml",
+      { registry: bare, env: {}, sampleColumns: async () => [] },
+    );
+    expect(errors(diagnostics).map((d) => `${d.location?.line} ${d.message} | ${d.hint}`)).toEqual([
+      '4 servings.t: serving type "openish" is not registered (no serving types are) | list the plugin that provides it under plugins:',
+      '6 retrievers.r: retriever type "sparse" is not registered (no retriever types are) | list the plugin that provides it under plugins:',
+    ]);
+  });
+
+  it("knows the file formats registered: names under format:, extensions otherwise", async () => {
+    const r = registry();
+    r.fileFormats.add(
+      { name: "lines", extensions: [".txt", ".lines"], description: "one row per line" },
+      "test",
+    );
+    const run = (yaml: string, input?: string) =>
+      compilePipeline(yaml, "/tmp/p/pipe.yaml", {
+        registry: r,
+        env: {},
+        sampleColumns: async () => ["text"],
+        ...(input ? { input } : {}),
+      });
+    const steps = "steps:\n  - { id: up, op: test/upper }\n";
+    const ok = await run(
+      `name: f\nsource: { path: in.TXT }\noutput: { path: o.csv, format: lines }\n${steps}`,
+    );
+    expect(errors(ok.diagnostics)).toEqual([]);
+    expect(ok.plan?.output.format).toBe("lines");
+    const bad = await run(
+      `name: f\nsource: { path: in.csv, format: line }\noutput: { path: o.csv }\n${steps}`,
+    );
+    expect(
+      errors(bad.diagnostics).map(
+        (d) => `${d.location?.line}:${d.location?.column} ${d.message} | ${d.hint}`,
+      ),
+    ).toEqual([
+      '2:33 pipeline: source.format is "line", not one of "lines" | did you mean "lines"?',
+      '3:17 output: cannot tell the format of /tmp/p/o.csv: no registered format claims ".csv" | use an extension of one of lines (.txt, .lines); or set output.format',
+    ]);
+    const flag = await run(`name: f\nsource: { path: in.txt }\n${steps}`, "/data/rows");
+    expect(errors(flag.diagnostics)).toEqual([
+      expect.objectContaining({
+        message: "source: cannot tell the format of /data/rows: it has no extension",
+        location: { file: "--input" },
+      }),
+      expect.objectContaining({
+        message: expect.stringContaining("cannot tell the format of /tmp/p/out/f.jsonl"),
+      }),
     ]);
   });
 

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { RowOperator } from "../bases/row-operator.js";
 import type { OperatorClass } from "../contracts/operator.js";
 import { OperatorRegistry } from "./registry.js";
-import { RowOperator } from "../bases/row-operator.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "dataflow-registry-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -89,5 +89,24 @@ describe("OperatorRegistry", () => {
     await expect(new OperatorRegistry().load("./not-a-plugin.mjs", tmp)).rejects.toThrow(
       "does not export a register(registry) function",
     );
+  });
+
+  it("lets a plugin add kinds as well as operators, each credited to the plugin", () => {
+    const r = new OperatorRegistry();
+    r.use(
+      {
+        register(registry) {
+          registry.register(op("kinds/op"));
+          registry.fileFormats.add({ name: "tsv", extensions: [".tsv"], description: "tab-separated" });
+        },
+      },
+      "kinds-plugin",
+    );
+    expect(r.origin("kinds/op")).toBe("kinds-plugin");
+    expect(r.fileFormats.origin("tsv")).toBe("kinds-plugin");
+    expect(r.revision).toBe(2);
+    // Outside a plugin's register, nothing is credited to it.
+    r.fileFormats.add({ name: "psv", extensions: [".psv"], description: "pipe-separated" });
+    expect(r.fileFormats.origin("psv")).toBe("(unknown)");
   });
 });

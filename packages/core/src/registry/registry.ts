@@ -2,10 +2,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { didYouMean } from "../util/did-you-mean.js";
 import type { OperatorClass } from "../contracts/operator.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import { FileFormatTable } from "./file-format-kind.js";
+import { KindTable } from "./kind-table.js";
+import type { RetrieverKind } from "./retriever-kind.js";
+import type { ServingKind } from "./serving-kind.js";
 
-/** A plugin package exports `register(registry)`. */
+/** A plugin package exports `register(registry)`: it adds operators, and kinds to the kind tables. */
 export interface Plugin {
   register(registry: OperatorRegistry): void;
 }
@@ -17,12 +21,25 @@ interface Entry {
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/;
 
-/** Operators by `spec.name`. A second registration of a name is an error, never a silent overwrite. */
+/**
+ * Operators by `spec.name`, and the kinds plugins contribute: serving types, retriever types and
+ * file formats. A second registration of a name is an error, never a silent overwrite.
+ */
 export class OperatorRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly loadedPlugins = new Set<string>();
+  /** The plugin whose `register` is running: the origin of what it adds without naming one. */
+  private loading: string | undefined;
+  private readonly originNow = () => this.loading ?? "(unknown)";
 
-  register(cls: OperatorClass, origin = "(unknown)"): void {
+  /** `servings.<name>.type` values. */
+  readonly servingKinds = new KindTable<ServingKind>("serving type", (k) => k.type, this.originNow);
+  /** `retrievers.<name>.type` values. */
+  readonly retrieverKinds = new KindTable<RetrieverKind>("retriever type", (k) => k.type, this.originNow);
+  /** `source.format` / `output.format` values and the extensions they claim. */
+  readonly fileFormats = new FileFormatTable(this.originNow);
+
+  register(cls: OperatorClass, origin = this.originNow()): void {
     const spec = cls?.spec;
     if (!spec || typeof spec.name !== "string") {
       throw new TypeError(`cannot register ${cls?.name ?? cls}: it has no static spec with a name`);
@@ -71,11 +88,22 @@ export class OperatorRegistry {
     return this.names().map((n) => this.entries.get(n)?.cls as OperatorClass);
   }
 
+  /** Grows with every registration (nothing is ever removed): what a cache of derived schemas keys on. */
+  get revision(): number {
+    return this.entries.size + this.servingKinds.size + this.retrieverKinds.size + this.fileFormats.size;
+  }
+
   /** Register a plugin once; loading the same plugin twice is a no-op. */
   use(plugin: Plugin, origin: string): void {
     if (this.loadedPlugins.has(origin)) return;
     this.loadedPlugins.add(origin);
-    plugin.register(this);
+    const outer = this.loading;
+    this.loading = origin;
+    try {
+      plugin.register(this);
+    } finally {
+      this.loading = outer;
+    }
   }
 
   /**

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ServingConfig } from "@dataflow/core";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import type { ServingConfig } from "../serving-config.js";
 
 // Records when anything imports node-llama-cpp (its native addon loads with it).
 const loaded = vi.hoisted(() => vi.fn());

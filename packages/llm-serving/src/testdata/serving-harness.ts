@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type LLMServingABC, type ServingConfig, seededRandom } from "@dataflow/core";
+import { type LLMServingABC, seededRandom } from "@dataflow/core";
 import {
   type ChatServer,
   type ChatServerOptions,
@@ -9,6 +9,7 @@ import {
 } from "@dataflow/llm-serving/testing";
 import { afterEach } from "vitest";
 import { type CreateServingOptions, createServing } from "../create-serving.js";
+import type { ServingConfig } from "../serving-config.js";
 
 /** The rejection of `promise`; fails the test when it resolves. */
 export async function failure(promise: Promise<unknown>): Promise<unknown> {

@@ -1,0 +1,61 @@
+import { join } from "node:path";
+import {
+  type LLMServingABC,
+  type OperatorRegistry,
+  type PipelinePlan,
+  type RetrieverABC,
+  streamLogger,
+} from "@dataflow/core";
+import type { CliIO } from "./io.js";
+
+export interface Resources {
+  servings: Record<string, LLMServingABC>;
+  retrievers: Record<string, RetrieverABC>;
+}
+
+/**
+ * The servings and retrievers a run needs, each built by its registered kind's factory: those
+ * steps name, and the servings those retrievers use. Nothing is loaded or downloaded yet. Throws
+ * an Error saying what to fix when a config or the environment is malformed; what was built by
+ * then is in `into`, for the caller to close.
+ */
+export function buildResources(
+  plan: PipelinePlan,
+  registry: OperatorRegistry,
+  io: CliIO,
+  into: Resources,
+): void {
+  const retrieverNames = new Set(plan.steps.flatMap((s) => (s.retriever ? [s.retriever] : [])));
+  const servingNames = new Set([
+    ...plan.steps.flatMap((s) => (s.serving ? [s.serving] : [])),
+    ...[...retrieverNames].flatMap((r) => {
+      const serving = plan.retrievers[r]?.serving;
+      return typeof serving === "string" ? [serving] : [];
+    }),
+  ]);
+  const servingContext = {
+    env: io.env,
+    cacheDir: join(plan.cache.dir, "responses"),
+    logger: streamLogger("serving", io.stderr),
+    progressStream: io.stderr,
+  };
+  for (const name of servingNames) {
+    const config = plan.servings[name];
+    if (!config) continue;
+    into.servings[name] = registry.servingKinds.require(config.type).create(name, config, servingContext);
+  }
+  const retrieverContext = { servings: into.servings, logger: streamLogger("retrieval", io.stderr) };
+  for (const name of retrieverNames) {
+    const config = plan.retrievers[name];
+    if (!config) continue;
+    into.retrievers[name] = registry.retrieverKinds
+      .require(config.type)
+      .create(name, config, retrieverContext);
+  }
+}
+
+/** Retrievers first: they may still use a serving. */
+export async function closeResources(resources: Resources): Promise<void> {
+  for (const retriever of Object.values(resources.retrievers)) await retriever.close();
+  for (const serving of Object.values(resources.servings)) await serving.close();
+}

@@ -1,0 +1,18 @@
+import type { ValidateFunction } from "ajv";
+import type { OperatorRegistry } from "../registry/registry.js";
+import { createAjv } from "../util/ajv.js";
+import { composePipelineSchema } from "./pipeline-schema.js";
+
+const cache = new WeakMap<OperatorRegistry, { revision: number; validate: ValidateFunction }>();
+
+/**
+ * The compiler's validator for pipeline documents, composed from what `registry` holds now
+ * (operator params left to the per-step check), compiled again only after a registration.
+ */
+export function pipelineValidator(registry: OperatorRegistry): ValidateFunction {
+  const hit = cache.get(registry);
+  if (hit && hit.revision === registry.revision) return hit.validate;
+  const validate = createAjv().compile(composePipelineSchema(registry, { operators: false }));
+  cache.set(registry, { revision: registry.revision, validate });
+  return validate;
+}

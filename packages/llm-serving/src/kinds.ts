@@ -1,0 +1,85 @@
+import type { JSONSchema, KindConfig, ServingKind } from "@dataflow/core";
+import { createServing } from "./create-serving.js";
+import type { ServingConfig, ServingType } from "./serving-config.js";
+
+const positiveInt: JSONSchema = { type: "integer", minimum: 1 };
+
+/**
+ * The options of every serving type here. They share one set so that switching `type` (say
+ * `--set servings.teacher.type=local` on a pipeline written for an endpoint) keeps it valid;
+ * options a type does not use (`threads` for openai, `baseURL` for local) are ignored.
+ */
+export const servingOptionsSchema: JSONSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["model"],
+  properties: {
+    model: { type: "string", minLength: 1, description: "Model name, or a GGUF path for local" },
+    baseURL: { type: "string", description: "OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1" },
+    apiKeyEnv: {
+      type: "string",
+      pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+      default: "OPENAI_API_KEY",
+      description: "Name of the environment variable holding the API key",
+    },
+    maxConcurrency: {
+      ...positiveInt,
+      default: 16,
+      description: "Requests in flight at once, across all steps",
+    },
+    timeoutMs: { ...positiveInt, default: 120000, description: "Per-request timeout" },
+    maxRetries: { type: "integer", minimum: 0, default: 5 },
+    requestsPerMinute: positiveInt,
+    tokensPerMinute: positiveInt,
+    temperature: { type: "number", minimum: 0, maximum: 2 },
+    topP: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+    maxTokens: positiveInt,
+    seed: { type: "integer" },
+    stop: { type: "array", items: { type: "string" } },
+    threads: { ...positiveInt, description: "local: CPU threads (default: the cores available)" },
+    contextSize: { ...positiveInt, description: "local: context size in tokens (default: the model's)" },
+    embeddingModel: {
+      type: "string",
+      minLength: 1,
+      description:
+        "Model for embeddings (dense retrieval), default `model`; a GGUF path or hf: URI for local",
+    },
+    embeddingBatchSize: {
+      ...positiveInt,
+      maximum: 2048,
+      default: 64,
+      description: "Texts per embeddings request",
+    },
+    embeddingDimensions: { ...positiveInt, description: "Vector length to ask for (OpenAI `dimensions`)" },
+    prices: {
+      type: "object",
+      description: "USD per million tokens, for cost totals",
+      additionalProperties: false,
+      properties: { input: { type: "number", minimum: 0 }, output: { type: "number", minimum: 0 } },
+    },
+  },
+};
+
+function servingKind(type: ServingType, description: string, isDefault = false): ServingKind {
+  return {
+    type,
+    description,
+    options: servingOptionsSchema,
+    ...(isDefault ? { default: true } : {}),
+    // The compiler checked the block against servingOptionsSchema, so it is a ServingConfig.
+    create: (name, config: KindConfig, context) =>
+      createServing(name, { ...(config as unknown as ServingConfig), type }, context),
+  };
+}
+
+/** The serving types of this package, as a pipeline's `type:` names them. */
+export const servingKinds: readonly ServingKind[] = [
+  servingKind(
+    "auto",
+    "an OpenAI-compatible endpoint when OPENAI_API_KEY or OPENAI_BASE_URL is set, else local (the default)",
+    true,
+  ),
+  servingKind("openai", "the openai SDK against OpenAI or any OpenAI-compatible server (baseURL)"),
+  servingKind("ai-sdk", "the Vercel AI SDK against an OpenAI-compatible endpoint"),
+  servingKind("local", "a GGUF model in-process through node-llama-cpp (threads, contextSize)"),
+];

@@ -1,0 +1,31 @@
+/** The serving types this package registers. */
+export type ServingType = "auto" | "openai" | "ai-sdk" | "local";
+
+/** A pipeline's `servings.<name>` block for one of this package's types (see `servingOptionsSchema`). */
+export interface ServingConfig {
+  type: ServingType;
+  model: string;
+  baseURL?: string;
+  apiKeyEnv: string;
+  maxConcurrency: number;
+  timeoutMs: number;
+  maxRetries: number;
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  seed?: number;
+  stop?: string[];
+  prices?: { input?: number; output?: number };
+  /** local: CPU threads (default: the cores available). */
+  threads?: number;
+  /** local: context size in tokens (default: the model's). */
+  contextSize?: number;
+  /** Model for `embed` (default: `model`); a GGUF path or hf: URI for local. */
+  embeddingModel?: string;
+  /** Texts per embeddings request (default 64). */
+  embeddingBatchSize?: number;
+  /** Ask the endpoint for vectors of this length (OpenAI `dimensions`). */
+  embeddingDimensions?: number;
+}

@@ -1,0 +1,7 @@
+import type { OperatorRegistry } from "@dataflow/core";
+import { FORMAT_KINDS } from "./file-format.js";
+
+/** The plugin entry point: registers the file formats (jsonl, jsonl.gz, json, csv, parquet). */
+export function register(registry: OperatorRegistry): void {
+  for (const format of FORMAT_KINDS) registry.fileFormats.add(format);
+}
