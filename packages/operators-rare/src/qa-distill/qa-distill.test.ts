@@ -222,6 +222,12 @@ describe("rare/qa-distill", () => {
     expect(lastUserMessage(r.requests[0])).toContain("[Document 1]\nWorn cassette teeth");
     expect(r.observed.retrieved_passages).toEqual([2]);
 
+    const cut = await run({ defaultReply: RIGHT }, { maxDocChars: 20 });
+    expect(cut.rows[0]?.documents).toEqual(DOCS.map((d) => d.slice(0, 20)));
+    expect(lastUserMessage(cut.requests[0])).toContain(
+      `[Document 1]\n${DOCS[0]?.slice(0, 20)}\n\n[Document 2]`,
+    );
+
     const none = await run({ defaultReply: RIGHT }, {}, [row]);
     expect(none.rejected[0]).toMatchObject({ type: "bad-input" });
     expect(none.rejected[0]?.message).toContain("the step has no retriever");

@@ -101,6 +101,11 @@ export class QaDistillOperator extends RowOperator<QaDistillParams> {
         `step "${ctx.stepId}": thinkTag and answerTag must differ, both are "${ctx.params.thinkTag}"`,
       );
     }
+    if (ctx.params.temperature === 0 && ctx.params.maxSamples > 1) {
+      ctx.logger.warn(
+        `step "${ctx.stepId}": temperature 0 makes resamples near copies of the first; rejection sampling needs a temperature above 0`,
+      );
+    }
     // A broken corpus fails the step here, not every row.
     await ctx.retriever?.open({ signal: ctx.signal, tag: ctx.stepId });
   }
