@@ -1,10 +1,10 @@
+export { buildContext } from "./build-context.js";
 export {
   type BuiltContext,
-  buildContext,
   type ContextPlan,
   NOISE_KINDS,
   type NoiseKind,
   type PassageMeta,
-} from "./build-context.js";
+} from "./context-types.js";
 export { type GoldPassage, readGold } from "./gold.js";
 export { NoisyContextOperator, type NoisyContextParams } from "./noisy-context.js";

@@ -10,15 +10,18 @@ import {
   RowError,
   type RowRecord,
 } from "@dataflow/core";
-import { weightEntries } from "../shared/weighted-choice.js";
+import { OverlapDetector } from "@dataflow/retrieval";
+import { type Weights, weightEntries } from "../shared/weighted-choice.js";
+import { buildContext } from "./build-context.js";
 import {
-  buildContext,
+  type BuiltContext,
   type ContextPlan,
   NOISE_KINDS,
   type NoiseKind,
   type PooledGold,
-} from "./build-context.js";
-import { readGold } from "./gold.js";
+} from "./context-types.js";
+import { type GoldPassage, readGold } from "./gold.js";
+import { type OverlapParam, overlapParamSchema } from "./overlap-param.js";
 
 export interface NoisyContextParams {
   k: number;
@@ -32,6 +35,7 @@ export interface NoisyContextParams {
   nearMissView?: string;
   seed: number;
   shuffle: boolean;
+  overlap: OverlapParam;
 }
 
 const VIEW_ORDER = ["bm25", "dense", "hybrid"];
@@ -64,7 +68,9 @@ export class NoisyContextOperator extends DatasetOperator<NoisyContextParams> {
       "retrieved ones, each drawn by noiseFrom: random corpus passages, near misses (ranks k+1 … k+nearMissDepth " +
       "of nearMissView) or other rows' gold passages. With probability dropGoldRate a row's gold is left out " +
       "entirely and `answerable` is false: the row's target should then be a refusal ('the documents do not " +
-      "say'), which an exporter or a later step must write. No passage appears twice; the context is shuffled " +
+      "say'), which an exporter or a later step must write; such a row's context also keeps out every passage " +
+      "that overlaps a gold passage (under `overlap`, as rare/bm25-hard-neg) and the passage of the row's own " +
+      "corpus id, so no neighbouring chunk carries the answer. No passage appears twice; the context is shuffled " +
       "by (seed, row id). passage_meta says, per passage, its id, role, retriever view and rank, and noise kind.",
     params: {
       type: "object",
@@ -130,6 +136,7 @@ export class NoisyContextOperator extends DatasetOperator<NoisyContextParams> {
           default: true,
           description: "Shuffle each context; false keeps gold, then retrieved by rank, then noise",
         },
+        overlap: overlapParamSchema,
       },
     },
     inputs: {
@@ -186,6 +193,7 @@ export class NoisyContextOperator extends DatasetOperator<NoisyContextParams> {
   private plan: ContextPlan | undefined;
   private views: Readonly<Record<string, RetrieverABC>> = {};
   private otherGold: PooledGold[] = [];
+  private overlap = new OverlapDetector();
 
   async prepare(records: readonly RowRecord[], ctx: OperatorContext<NoisyContextParams>): Promise<void> {
     const p = ctx.params;
@@ -199,50 +207,16 @@ export class NoisyContextOperator extends DatasetOperator<NoisyContextParams> {
     const open = { signal: ctx.signal, tag: ctx.stepId };
     await retriever.open(open);
     const views = retriever.views();
-    const offered = Object.keys(views);
-    const mix = weightEntries(p.mix ?? { [retriever.kind]: 1 }, VIEW_ORDER);
-    const unknown = mix.map(([v]) => v).filter((v) => !(v in views));
-    if (unknown.length) {
-      throw new Error(
-        `${step}: mix names ${unknown.map((v) => `"${v}"`).join(", ")}, but retriever "${retriever.name}" ` +
-          `(${retriever.kind}) offers only ${offered.join(", ")}; use those names in mix` +
-          (retriever.kind === "hybrid"
-            ? ""
-            : ", or declare a hybrid retriever to mix bm25, dense and hybrid"),
-      );
-    }
-    if (!mix.some(([, w]) => w > 0)) {
-      throw new Error(
-        `${step}: mix gives no retriever view a positive weight; give one of ${offered.join(", ")} a weight above 0`,
-      );
-    }
-    const noiseFrom = weightEntries(p.noiseFrom, NOISE_KINDS) as [NoiseKind, number][];
-    const weightOf = (kind: NoiseKind) => noiseFrom.find(([n]) => n === kind)?.[1] ?? 0;
-    if (p.noiseRate > 0) {
-      if (p.noiseCount > p.k - 1) {
-        throw new Error(
-          `${step}: noiseCount (${p.noiseCount}) must be at most k − 1 (${p.k - 1}), so a noisy context keeps at ` +
-            "least one real passage; lower noiseCount, raise k, or set noiseRate to 0",
-        );
-      }
-      if (!noiseFrom.some(([, w]) => w > 0)) {
-        throw new Error(
-          `${step}: noiseFrom gives no noise kind a positive weight; give one of ${NOISE_KINDS.join(", ")} a weight above 0, or set noiseRate to 0`,
-        );
-      }
-    }
-    const nearMissView = p.nearMissView ?? ("bm25" in views ? "bm25" : retriever.kind);
-    if (!(nearMissView in views)) {
-      throw new Error(
-        `${step}: nearMissView "${nearMissView}" is not offered by retriever "${retriever.name}"; use one of ${offered.join(", ")}`,
-      );
-    }
+    const mix = resolveMix(p, retriever, views, step);
+    const noiseFrom = resolveNoise(p, step);
+    const nearMissView = resolveNearMissView(p, retriever, views, step);
     const used = new Set([...mix.filter(([, w]) => w > 0).map(([v]) => v), nearMissView]);
     await Promise.all([...used].map((v) => views[v]?.open(open)));
 
     this.views = views;
-    this.otherGold =
-      p.noiseRate > 0 && weightOf("other-gold") > 0 ? this.poolGold(records, ctx, retriever) : [];
+    this.overlap = new OverlapDetector(p.overlap);
+    const otherGoldWeight = noiseFrom.find(([n]) => n === "other-gold")?.[1] ?? 0;
+    this.otherGold = p.noiseRate > 0 && otherGoldWeight > 0 ? this.poolGold(records, ctx, retriever) : [];
     this.plan = {
       k: p.k,
       mix,
@@ -281,37 +255,19 @@ export class NoisyContextOperator extends DatasetOperator<NoisyContextParams> {
       retriever,
       views: this.views,
       otherGold: this.otherGold,
+      overlap: this.overlap,
       signal: ctx.signal,
       tag: ctx.stepId,
       count: (metric, by) => ctx.count(metric, by),
     });
-    const n = built.passages.length;
-    if (!n) {
-      throw new RowError(
-        "empty-context",
-        `no passage for the query: the row has no gold and retriever "${retriever.name}" found nothing for it`,
-      );
+    if (!built.passages.length) {
+      const why =
+        built.answerable === false
+          ? `its gold was dropped, and every passage retriever "${retriever.name}" found for it was gold or overlapped it`
+          : `the row has no gold and retriever "${retriever.name}" found nothing for it`;
+      throw new RowError("empty-context", `no passage for the query: ${why}`);
     }
-
-    const roles = { gold: 0, retrieved: 0, noise: 0 };
-    const byView = new Map(plan.mix.map(([v]) => [v, 0]));
-    for (const m of built.meta) {
-      roles[m.role]++;
-      if (m.role === "retrieved" && m.retriever !== undefined)
-        byView.set(m.retriever, (byView.get(m.retriever) ?? 0) + 1);
-      if (m.role === "noise") ctx.count(`noise:${m.noise}`, 1);
-    }
-    if (!gold.length) ctx.count("rows_without_gold", 1);
-    else if (built.answerable === false) ctx.count("gold_dropped", 1);
-    if (roles.noise) ctx.count("rows_with_noise", 1);
-    if (n < plan.k) ctx.count("short_context", 1);
-    ctx.observe("context_passages", n);
-    ctx.observe("gold_share", roles.gold / n);
-    ctx.observe("noise_share", roles.noise / n);
-    for (const [view, count] of byView) {
-      ctx.observe(`retriever_share:${view}`, count / n);
-      if (count) ctx.count(`retrieved:${view}`, count);
-    }
+    recordContext(ctx, built, gold, plan);
     return ctx.output({ passages: built.passages, passage_meta: built.meta, answerable: built.answerable });
   }
 
@@ -342,5 +298,92 @@ export class NoisyContextOperator extends DatasetOperator<NoisyContextParams> {
         `step "${ctx.stepId}": other-gold noise is weighted but no row has gold passages; random noise stands in`,
       );
     return pool;
+  }
+}
+
+/** The mix param as weights over the retriever's views; every named view must exist, one must weigh. */
+function resolveMix(
+  p: NoisyContextParams,
+  retriever: RetrieverABC,
+  views: Readonly<Record<string, RetrieverABC>>,
+  step: string,
+): Weights<string> {
+  const offered = Object.keys(views);
+  const mix = weightEntries(p.mix ?? { [retriever.kind]: 1 }, VIEW_ORDER);
+  const unknown = mix.map(([v]) => v).filter((v) => !(v in views));
+  if (unknown.length) {
+    throw new Error(
+      `${step}: mix names ${unknown.map((v) => `"${v}"`).join(", ")}, but retriever "${retriever.name}" ` +
+        `(${retriever.kind}) offers only ${offered.join(", ")}; use those names in mix` +
+        (retriever.kind === "hybrid" ? "" : ", or declare a hybrid retriever to mix bm25, dense and hybrid"),
+    );
+  }
+  if (!mix.some(([, w]) => w > 0)) {
+    throw new Error(
+      `${step}: mix gives no retriever view a positive weight; give one of ${offered.join(", ")} a weight above 0`,
+    );
+  }
+  return mix;
+}
+
+/** The noiseFrom param as weights; when rows get noise, it must leave a real passage and weigh a kind. */
+function resolveNoise(p: NoisyContextParams, step: string): [NoiseKind, number][] {
+  const noiseFrom = weightEntries(p.noiseFrom, NOISE_KINDS) as [NoiseKind, number][];
+  if (p.noiseRate <= 0) return noiseFrom;
+  if (p.noiseCount > p.k - 1) {
+    throw new Error(
+      `${step}: noiseCount (${p.noiseCount}) must be at most k − 1 (${p.k - 1}), so a noisy context keeps at ` +
+        "least one real passage; lower noiseCount, raise k, or set noiseRate to 0",
+    );
+  }
+  if (!noiseFrom.some(([, w]) => w > 0)) {
+    throw new Error(
+      `${step}: noiseFrom gives no noise kind a positive weight; give one of ${NOISE_KINDS.join(", ")} a weight above 0, or set noiseRate to 0`,
+    );
+  }
+  return noiseFrom;
+}
+
+function resolveNearMissView(
+  p: NoisyContextParams,
+  retriever: RetrieverABC,
+  views: Readonly<Record<string, RetrieverABC>>,
+  step: string,
+): string {
+  const view = p.nearMissView ?? ("bm25" in views ? "bm25" : retriever.kind);
+  if (!(view in views)) {
+    throw new Error(
+      `${step}: nearMissView "${view}" is not offered by retriever "${retriever.name}"; use one of ${Object.keys(views).join(", ")}`,
+    );
+  }
+  return view;
+}
+
+/** Role, noise and retriever-view shares of one context, for the run summary. */
+function recordContext(
+  ctx: RowContext<NoisyContextParams>,
+  built: BuiltContext,
+  gold: readonly GoldPassage[],
+  plan: ContextPlan,
+): void {
+  const n = built.passages.length;
+  const roles = { gold: 0, retrieved: 0, noise: 0 };
+  const byView = new Map(plan.mix.map(([v]) => [v, 0]));
+  for (const m of built.meta) {
+    roles[m.role]++;
+    if (m.role === "retrieved" && m.retriever !== undefined)
+      byView.set(m.retriever, (byView.get(m.retriever) ?? 0) + 1);
+    if (m.role === "noise") ctx.count(`noise:${m.noise}`, 1);
+  }
+  if (!gold.length) ctx.count("rows_without_gold", 1);
+  else if (built.answerable === false) ctx.count("gold_dropped", 1);
+  if (roles.noise) ctx.count("rows_with_noise", 1);
+  if (n < plan.k) ctx.count("short_context", 1);
+  ctx.observe("context_passages", n);
+  ctx.observe("gold_share", roles.gold / n);
+  ctx.observe("noise_share", roles.noise / n);
+  for (const [view, count] of byView) {
+    ctx.observe(`retriever_share:${view}`, count / n);
+    if (count) ctx.count(`retrieved:${view}`, count);
   }
 }

@@ -1,7 +1,7 @@
 import type { Row } from "@dataflow/core";
 import { expect } from "vitest";
 import { sameTextKey } from "../../shared/same-text.js";
-import type { PassageMeta } from "../build-context.js";
+import type { PassageMeta } from "../context-types.js";
 import { CORPUS } from "./corpus.js";
 
 /** Corpus id → text. */
