@@ -4,10 +4,12 @@ import { join } from "node:path";
 import {
   compilePipeline,
   JudgeOperator,
+  MemoryStorage,
   OperatorRegistry,
   PairwiseJudgeOperator,
   registerCoreOperators,
   runOperator,
+  runPipeline,
 } from "@dataflow/core";
 import {
   type ChatRequestInfo,
@@ -18,6 +20,7 @@ import {
   loopbackServing,
 } from "@dataflow/llm-serving/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { register } from "../register.js";
 
 let server: ChatServer | undefined;
 let cacheDir: string | undefined;
@@ -267,19 +270,35 @@ steps:
   async function compile(columns: string) {
     const registry = new OperatorRegistry();
     registerCoreOperators(registry);
+    registry.use({ register }, "@dataflow/llm-serving");
     return compilePipeline(pipeline(columns), "/virtual/judge.yaml", { registry, env: {} });
   }
 
   it("fails to compile when the rubric's prompt reads a column nothing provides", async () => {
     const { plan, diagnostics } = await compile("text, question");
     expect(plan).toBeUndefined();
-    const flow = diagnostics.filter((d) => /reads column "scenario"/.test(d.message));
-    expect(flow).toHaveLength(1);
-    expect(flow[0]?.severity).toBe("error");
-    expect(flow[0]?.message).toMatch(/which neither the source nor an earlier step provides/);
+    const errors = diagnostics.filter((d) => d.severity === "error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(
+      /reads column "scenario", which neither the source nor an earlier step/,
+    );
     // Named at the rubric, whose preset brings the prompt.
-    expect(flow[0]?.location?.line).toBe(11);
-    const ok = await compile("text, scenario, question");
-    expect(ok.diagnostics.filter((d) => /reads column/.test(d.message))).toEqual([]);
+    expect(errors[0]?.location?.line).toBe(11);
+  });
+
+  it("reports filtered rows by reason and score distributions in the run summary", async () => {
+    const { serving } = await judgeServing({ defaultReply: rareReply });
+    const { plan, diagnostics } = await compile("text, scenario, question");
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    if (!plan) throw new Error("no plan");
+    const storage = new MemoryStorage(QUESTIONS);
+    const summary = await runPipeline({ plan, storage, servings: { judge: serving } });
+    expect(summary.status).toBe("ok");
+    expect(storage.output.map((r) => r.row.question)).toEqual([QUESTIONS[0]?.question]);
+    const step = summary.steps[0];
+    expect(step?.filteredBy).toEqual({ "judge: below threshold (weakest: no_source_reference)": 1 });
+    expect(step?.counters).toMatchObject({ passed: 1, failed: 1 });
+    expect(step?.distributions.score).toMatchObject({ count: 2, min: 1, max: 4 });
+    expect(step?.distributions["score:needs_reasoning"]).toMatchObject({ count: 2, min: 2, max: 4 });
   });
 });
