@@ -1,6 +1,6 @@
 import { LLMError, type Logger } from "@dataflow/core";
 import type { LlamaEmbeddingContext } from "node-llama-cpp";
-import type { EmbedTransportResult } from "../serving/serving-base.js";
+import type { EmbedTransportResult } from "../serving/transport.js";
 import { LocalModelUnavailableError } from "./local-errors.js";
 import { contextSizeFor } from "./local-model.js";
 import type { LocalRuntime } from "./local-runtime.js";

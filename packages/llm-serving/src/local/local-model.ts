@@ -15,7 +15,7 @@ import type {
   LlamaModel,
 } from "node-llama-cpp";
 import { withJsonInstruction } from "../serving/json-instruction.js";
-import type { TransportResult } from "../serving/serving-base.js";
+import type { TransportResult } from "../serving/transport.js";
 import { toChatHistory } from "./chat-history.js";
 import { toGrammarSchema } from "./grammar-schema.js";
 import type { LocalRuntime } from "./local-runtime.js";

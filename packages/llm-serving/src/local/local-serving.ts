@@ -8,10 +8,8 @@ import {
   type TransportResult,
 } from "../serving/serving-base.js";
 import type { ProgressStream } from "./download-progress.js";
-import { LocalEmbedder } from "./local-embedder.js";
-import { localGenerationError } from "./local-errors.js";
-import { LocalModel } from "./local-model.js";
-import { type LocalGpu, LocalRuntime } from "./local-runtime.js";
+import type { LocalGpu } from "./local-runtime.js";
+import { LocalTransport } from "./local-transport.js";
 import { type ModelReference, parseModelReference } from "./model-reference.js";
 
 /** Sequences in parallel when `maxConcurrency` asks for more: beyond a few, a CPU only slows each one down. */
@@ -40,13 +38,14 @@ export interface LocalServingOptions extends Omit<ServingBaseOptions, "model" | 
 }
 
 /**
- * An in-process GGUF model through node-llama-cpp, for running offline with no endpoint. Nothing
- * is loaded when it is created: the first request that the cache does not answer downloads the
- * model if needed, loads node-llama-cpp and the model, and every later request shares them.
- * Embeddings come from `embeddingModel` (a GGUF path or URI, the chat model by default), loaded
- * the same way on the first `embed` that the cache does not answer, and only then.
- * `timeoutMs` bounds a stall (no token for that long), not a long answer. The shared middleware
- * (cache, limits, retries, validation, usage) is ServingBase's, as for the other servings.
+ * An in-process GGUF model through node-llama-cpp, for running offline with no endpoint: a
+ * LocalTransport with the shared layers of ServingBase around it (cache, limits, retries,
+ * validation, usage), as for the other servings. Nothing is loaded when it is created: the first
+ * request that the cache does not answer downloads the model if needed, loads node-llama-cpp
+ * and the model, and every later request shares them. Embeddings come from `embeddingModel` (a
+ * GGUF path or URI, the chat model by default), loaded the same way on the first `embed` that
+ * the cache does not answer, and only then. `timeoutMs` bounds a stall (no token for that long),
+ * not a long answer.
  */
 export class LocalServing extends ServingBase {
   readonly reference: ModelReference;
@@ -54,13 +53,7 @@ export class LocalServing extends ServingBase {
   readonly embeddingReference: ModelReference;
   readonly sequences: number;
   readonly modelsDir: string;
-  private readonly options: LocalServingOptions;
-  private readonly stallTimeoutMs: number;
-  private readonly loadAbort = new AbortController();
-  private readonly runtime: LocalRuntime;
-  private loading: Promise<LocalModel> | undefined;
-  private embedderLoading: Promise<LocalEmbedder> | undefined;
-  private closed = false;
+  private readonly wire: LocalTransport;
 
   constructor(options: LocalServingOptions) {
     const sequences = Math.max(1, options.sequences ?? Math.min(options.maxConcurrency, MAX_LOCAL_SEQUENCES));
@@ -79,98 +72,48 @@ export class LocalServing extends ServingBase {
       maxConcurrency: sequences,
       transportTimesOut: true,
     });
-    this.options = options;
     this.reference = reference;
     this.embeddingReference = embeddingReference;
     this.sequences = sequences;
     this.modelsDir = options.modelsDir;
-    this.stallTimeoutMs = options.timeoutMs;
-    this.runtime = new LocalRuntime({
+    this.wire = new LocalTransport({
       servingName: this.name,
-      modelsDir: this.modelsDir,
-      ...(options.threads !== undefined ? { threads: options.threads } : {}),
-      ...(options.gpu !== undefined ? { gpu: options.gpu } : {}),
+      reference,
+      embeddingReference,
+      sequences,
+      stallTimeoutMs: options.timeoutMs,
+      modelsDir: options.modelsDir,
+      contextSize: options.contextSize,
+      threads: options.threads,
+      gpu: options.gpu,
       env: options.env ?? process.env,
       logger: this.logger,
       progressStream: options.progressStream ?? process.stderr,
-      signal: this.loadAbort.signal,
     });
   }
 
-  protected override prepare(_signal: AbortSignal | undefined, purpose: PreparePurpose): Promise<void> {
-    return (purpose === "embed" ? this.loadEmbedder() : this.load()).then(() => undefined);
+  protected override prepare(signal: AbortSignal | undefined, purpose: PreparePurpose): Promise<void> {
+    return this.wire.prepare(signal, purpose);
   }
 
-  protected async transport(request: TransportRequest, signal: AbortSignal): Promise<TransportResult> {
-    const model = await this.load();
-    return model.generate(request.messages, request.settings, {
-      ...(request.responseFormat ? { schema: request.responseFormat.schema } : {}),
-      stallTimeoutMs: this.stallTimeoutMs,
-      signal,
-    });
+  protected transport(request: TransportRequest, signal: AbortSignal): Promise<TransportResult> {
+    return this.wire.chat(request, signal);
   }
 
-  protected override async embedTransport(
-    _model: string,
+  protected override embedTransport(
+    model: string,
     texts: readonly string[],
     signal: AbortSignal,
   ): Promise<EmbedTransportResult> {
-    const embedder = await this.loadEmbedder();
-    return embedder.embed(texts, signal);
+    return this.wire.embed(model, texts, signal);
   }
 
   protected toLLMError(err: unknown): LLMError {
-    return localGenerationError(err);
+    return this.wire.toLLMError(err);
   }
 
-  override async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.loadAbort.abort(new Error(`serving "${this.name}" was closed`));
-    const chat = await this.loading?.catch(() => undefined);
-    await chat?.dispose();
-    const embedder = await this.embedderLoading?.catch(() => undefined);
-    await embedder?.dispose();
-    await this.runtime.dispose();
-  }
-
-  /** The chat model, loaded once; a failure is kept, so every request fails the same way at once. */
-  private load(): Promise<LocalModel> {
-    if (this.closed) return Promise.reject(new Error(`serving "${this.name}" is closed`));
-    if (!this.loading) {
-      const o = this.options;
-      this.loading = LocalModel.create(this.runtime, {
-        servingName: this.name,
-        reference: this.reference,
-        sequences: this.sequences,
-        ...(o.contextSize !== undefined ? { contextSize: o.contextSize } : {}),
-        logger: this.logger,
-      });
-      this.logFailure(this.loading);
-    }
-    return this.loading;
-  }
-
-  /** The embedding model, loaded once, the same way. */
-  private loadEmbedder(): Promise<LocalEmbedder> {
-    if (this.closed) return Promise.reject(new Error(`serving "${this.name}" is closed`));
-    if (!this.embedderLoading) {
-      const o = this.options;
-      this.embedderLoading = LocalEmbedder.create(this.runtime, {
-        servingName: this.name,
-        reference: this.embeddingReference,
-        ...(o.contextSize !== undefined ? { contextSize: o.contextSize } : {}),
-        logger: this.logger,
-      });
-      this.logFailure(this.embedderLoading);
-    }
-    return this.embedderLoading;
-  }
-
-  private logFailure(loading: Promise<unknown>): void {
-    loading.catch((err: unknown) => {
-      if (!this.closed) this.logger.error((err as Error).message);
-    });
+  override close(): Promise<void> {
+    return this.wire.close();
   }
 }
 

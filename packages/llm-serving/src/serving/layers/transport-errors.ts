@@ -1,0 +1,26 @@
+import { LLMError } from "@dataflow/core";
+import { redactError } from "../llm-errors.js";
+import type { Layer } from "./layer.js";
+
+/**
+ * The transport's failures as typed LLMErrors, with the secrets (the API key) cut out of them,
+ * thrown synchronously or not: whatever an SDK throws, the layers above see a kind and a status.
+ */
+export function transportErrors<Q, R>(
+  toLLMError: (err: unknown) => LLMError,
+  secrets: readonly string[],
+): Layer<Q, R> {
+  const typed = (err: unknown): LLMError =>
+    redactError(err instanceof LLMError ? err : toLLMError(err), secrets);
+  return (next) => (request, call) => {
+    let pending: Promise<R>;
+    try {
+      pending = next(request, call);
+    } catch (err) {
+      return Promise.reject(typed(err));
+    }
+    return pending.catch((err: unknown) => {
+      throw typed(err);
+    });
+  };
+}

@@ -1,0 +1,42 @@
+import type { GenerationSettings, Logger } from "@dataflow/core";
+import type { RetryTuning } from "./retry-policy.js";
+import type { Prices } from "./usage-meter.js";
+
+export const DEFAULT_EMBEDDING_BATCH_SIZE = 64;
+
+export interface ServingBaseOptions {
+  name: string;
+  model: string;
+  maxConcurrency: number;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Retries after the first attempt, for retryable failures. */
+  maxRetries: number;
+  /**
+   * Bound on one call from its first attempt on, backoffs included; no retry
+   * starts past it. Default: every attempt at its full timeout plus the longest backoff between them.
+   */
+  totalTimeoutMs?: number;
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  /** Default generation settings; a request's own settings win. */
+  settings?: GenerationSettings;
+  prices?: Prices;
+  /** Directory of the on-disk response cache; no cache when absent. */
+  cacheDir?: string;
+  logger?: Logger;
+  retry?: RetryTuning;
+  /** The model `embed` uses; `model` by default. */
+  embeddingModel?: string;
+  /** Texts per embeddings request; 64 by default. */
+  embeddingBatchSize?: number;
+  /** The vector length to ask the endpoint for (OpenAI `dimensions`); vectors of another length are bad output. */
+  embeddingDimensions?: number;
+  /** Values that must never appear in errors or logs (the API key). */
+  secrets?: readonly string[];
+  /**
+   * The transport bounds each attempt itself (with `timeoutMs`), so no wall-clock timer runs here:
+   * an in-process model cannot hang like a server, and its long generations make progress.
+   */
+  transportTimesOut?: boolean;
+}
