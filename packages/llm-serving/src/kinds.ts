@@ -1,6 +1,6 @@
-import type { JSONSchema, KindConfig, ServingKind } from "@dataflow/core";
+import type { JSONSchema, ServingKind } from "@dataflow/core";
 import { createServing } from "./create-serving.js";
-import type { ServingConfig, ServingType } from "./serving-config.js";
+import type { ServingType } from "./serving-config.js";
 
 const positiveInt: JSONSchema = { type: "integer", minimum: 1 };
 
@@ -66,9 +66,8 @@ function servingKind(type: ServingType, description: string, isDefault = false):
     description,
     options: servingOptionsSchema,
     ...(isDefault ? { default: true } : {}),
-    // The compiler checked the block against servingOptionsSchema, so it is a ServingConfig.
-    create: (name, config: KindConfig, context) =>
-      createServing(name, { ...(config as unknown as ServingConfig), type }, context),
+    // The compiler checked the block against servingOptionsSchema and filled its defaults.
+    create: (name, config, context) => createServing(name, { ...config, type }, context),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { JSONSchema, KindConfig, RetrieverKind, RetrieverServingUse } from "@dataflow/core";
+import type { JSONSchema, RetrieverKind, RetrieverServingUse } from "@dataflow/core";
 import { createRetriever } from "./create-retriever.js";
 import type { RetrieverType } from "./retriever-config.js";
 
@@ -73,7 +73,7 @@ function retrieverKind(
       required: ["corpus"],
       properties: { ...corpusOptions, ...options },
     },
-    create: (name, config: KindConfig, context) => createRetriever(name, config, context),
+    create: (name, config, context) => createRetriever(name, config, context),
   };
 }
 
