@@ -1,4 +1,7 @@
-import { errorKind, LLMError } from "@dataflow/core";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LLMError } from "@dataflow/core";
 import { describe, expect, it } from "vitest";
 import {
   type EmbedTransportResult,
@@ -30,20 +33,27 @@ class FakeServing extends ServingBase {
 }
 
 const ask = { messages: [{ role: "user" as const, content: "hi" }] };
-const never = () => new Promise<TransportResult>(() => {});
 
 describe("ServingBase", () => {
-  it("times out a transport that ignores its abort signal", async () => {
-    const serving = new FakeServing(never, { maxRetries: 0 });
-    await expect(serving.generate(ask)).rejects.toMatchObject({ kind: "timeout" });
-  });
-
-  it("returns at once on the caller's abort, whatever the transport does", async () => {
-    const serving = new FakeServing(never, { timeoutMs: 60_000 });
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const err = await serving.generate(ask, { signal: controller.signal }).catch((e: unknown) => e);
-    expect(errorKind(err)).toBe("cancelled");
+  it("wraps the transport in the layers: typed errors, retries, a request counted per attempt", async () => {
+    const serving = new FakeServing(
+      (_request, call) => {
+        // Thrown synchronously, untyped: the transport-errors layer types it, the retry layer retries it.
+        if (call === 1) throw new Error("socket hang up");
+        return Promise.resolve({ text: "ok", usage: { promptTokens: 2, completionTokens: 1 } });
+      },
+      { retry: { baseDelayMs: 1 } },
+    );
+    const result = await serving.generate(ask, { tag: "t" });
+    expect(result).toMatchObject({ text: "ok", fromCache: false, model: "m" });
+    expect(serving.usage().byTag.t).toEqual({ requests: 2, cached: 0, promptTokens: 2, completionTokens: 1 });
+    const failing = new FakeServing(
+      () => {
+        throw new Error("boom");
+      },
+      { maxRetries: 0 },
+    );
+    await expect(failing.generate(ask)).rejects.toMatchObject({ kind: "transport", message: "Error: boom" });
   });
 
   it("leaves timing an attempt to a transport that bounds its own (transportTimesOut)", async () => {
@@ -69,28 +79,23 @@ describe("ServingBase", () => {
     expect([serving.prepared, serving.calls.length]).toEqual([2, 1]);
   });
 
-  it("stops waiting for prepare when the caller aborts", async () => {
-    class Stuck extends FakeServing {
-      protected override prepare(): Promise<void> {
-        return new Promise(() => {});
+  it("answers a cached request above prepare and the transport", async () => {
+    class Preparing extends FakeServing {
+      prepared = 0;
+      protected override async prepare(): Promise<void> {
+        this.prepared++;
       }
     }
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
-    const err = await new Stuck(async () => ({ text: "ok" }))
-      .generate(ask, { signal: controller.signal })
-      .catch((e: unknown) => e);
-    expect(errorKind(err)).toBe("cancelled");
-  });
-
-  it("maps what a transport throws, even synchronously", async () => {
-    const serving = new FakeServing(
-      () => {
-        throw new Error("boom");
-      },
-      { maxRetries: 0 },
-    );
-    await expect(serving.generate(ask)).rejects.toMatchObject({ kind: "transport", message: "Error: boom" });
+    const cacheDir = await mkdtemp(join(tmpdir(), "dataflow-serving-base-"));
+    try {
+      const serving = new Preparing(async () => ({ text: "ok" }), { cacheDir });
+      await serving.generate(ask, { tag: "t" });
+      expect((await serving.generate(ask, { tag: "t" })).fromCache).toBe(true);
+      expect([serving.prepared, serving.calls.length]).toEqual([1, 1]);
+      expect(serving.usage().byTag.t).toMatchObject({ requests: 1, cached: 1 });
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
   });
 
   it("gives up when a Retry-After would pass the call's deadline", async () => {
@@ -189,42 +194,6 @@ describe("ServingBase.embed", () => {
       message: "the embeddings answer has 1 vectors for 2 texts",
     });
     expect(short.batches).toHaveLength(1);
-  });
-
-  it("stops the other batches when one fails, and waits for them before failing", async () => {
-    let running = 0;
-    const serving = new EmbeddingFake(
-      (texts, _call, signal) => {
-        if (texts[0] === "bad")
-          return Promise.reject(new LLMError("bad-request", "HTTP 400: no", { status: 400 }));
-        running++;
-        return new Promise((_resolve, reject) =>
-          signal.addEventListener("abort", () => {
-            running--;
-            reject(new Error("aborted"));
-          }),
-        );
-      },
-      { embeddingBatchSize: 1, maxConcurrency: 4, timeoutMs: 60_000 },
-    );
-    const err = await serving.embed(["slow 1", "bad", "slow 2"]).catch((e: unknown) => e);
-    expect(err).toMatchObject({ kind: "bad-request", message: "HTTP 400: no" });
-    expect(running).toBe(0);
-  });
-
-  it("is cancelled when the caller aborts", async () => {
-    const serving = new EmbeddingFake(() => new Promise<EmbedTransportResult>(() => {}), {
-      timeoutMs: 60_000,
-    });
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
-    const err = await serving.embed(["a", "b"], { signal: controller.signal }).catch((e: unknown) => e);
-    expect(errorKind(err)).toBe("cancelled");
-  });
-
-  it("checks the vectors' length against embeddingDimensions", async () => {
-    const serving = new EmbeddingFake(lengthVectors, { embeddingDimensions: 3 });
-    await expect(serving.embed(["a"])).rejects.toThrow(/asked for vectors of 3 dimensions .* but got 2/);
   });
 
   it("names the embedding model, and fingerprints it only when configured", () => {

@@ -1,0 +1,71 @@
+import { type ChatServer, hashEmbedding, startChatServer } from "@dataflow/llm-serving/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import type { TransportRequest } from "../serving/transport.js";
+import { OpenAITransport } from "./openai-transport.js";
+
+let server: ChatServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const signal = () => new AbortController().signal;
+const request = (over: Partial<TransportRequest> = {}): TransportRequest => ({
+  model: "tiny",
+  messages: [{ role: "user", content: "hi" }],
+  settings: { temperature: 0.5, maxTokens: 8, stop: [] },
+  ...over,
+});
+
+describe("OpenAITransport", () => {
+  it("makes one chat-completions request per call, returning the raw answer", async () => {
+    server = await startChatServer({
+      defaultReply: {
+        content: "Four.",
+        reasoningContent: "adding",
+        usage: { promptTokens: 4, completionTokens: 2 },
+      },
+    });
+    const transport = new OpenAITransport({ baseURL: server.url, apiKey: "k", timeoutMs: 5_000 });
+    const schema = { type: "object" };
+    const raw = await transport.chat(request({ responseFormat: { name: "sum", schema } }), signal());
+    expect(raw).toEqual({
+      text: "Four.",
+      reasoningContent: "adding",
+      usage: { promptTokens: 4, completionTokens: 2 },
+      model: "tiny",
+    });
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.body).toMatchObject({
+      temperature: 0.5,
+      max_tokens: 8,
+      response_format: { type: "json_schema", json_schema: { name: "sum", schema, strict: false } },
+    });
+    expect(server.requests[0]?.body).not.toHaveProperty("stop");
+  });
+
+  it("retries nothing itself: a 429 is one request, typed by toLLMError", async () => {
+    server = await startChatServer({ rules: [{ fault: { status: 429, retryAfter: 1 } }] });
+    const transport = new OpenAITransport({ baseURL: server.url, apiKey: "k", timeoutMs: 5_000 });
+    const err = await transport.chat(request(), signal()).catch((e: unknown) => transport.toLLMError(e));
+    expect(err).toMatchObject({ kind: "rate-limited", status: 429, retryAfterMs: 1_000 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("embeds a batch in one request, as floats of the asked length, in input order", async () => {
+    server = await startChatServer({});
+    const transport = new OpenAITransport({
+      baseURL: server.url,
+      apiKey: "k",
+      timeoutMs: 5_000,
+      embeddingDimensions: 16,
+    });
+    const answer = await transport.embed("e", ["one text", "another"], signal());
+    expect(answer.vectors.map((v) => Array.from(v))).toEqual(
+      ["one text", "another"].map((t) => hashEmbedding(t, 16)),
+    );
+    expect(answer).toMatchObject({ model: "e", promptTokens: 4 });
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.body).toMatchObject({ model: "e", encoding_format: "float", dimensions: 16 });
+  });
+});
