@@ -42,12 +42,26 @@ function distillReply(req: ChatRequestInfo): string {
   ].join("\n");
 }
 
+/**
+ * The judge (1–5) passes every question but bike-01's, which it grades as recall, not reasoning, so the
+ * judge step's filter shows in the output and the summary.
+ */
+function judgeReply(req: ChatRequestInfo): string {
+  const prompt = req.messages.at(-1)?.content ?? "";
+  const recall = prompt.includes("Rim brake pads are blocks of rubber compound");
+  return JSON.stringify({
+    reason: recall ? "Recall of a wear limit." : "A diagnosis that weighs causes.",
+    scores: { self_contained: 5, needs_reasoning: recall ? 2 : 5, answerable_from_document: 5, no_source_reference: 5 },
+  });
+}
+
 let server: ChatServer;
 beforeAll(async () => {
   server = await startChatServer({
     rules: [
       { match: "<reference_material>", reply: doc2queryReply },
       { match: "# Retrieved documents", reply: distillReply },
+      { match: "Score each criterion", reply: judgeReply },
     ],
     defaultReply: { fault: { status: 400, message: "unexpected prompt" } },
   });
@@ -74,7 +88,8 @@ describe("pipelines/rare.yaml end to end against the loopback server", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(rows).toHaveLength(30);
+    expect(rows).toHaveLength(29);
+    expect(rows.map((r) => r.id)).not.toContain("bike-01");
     for (const row of rows) {
       expect(row.question).toMatch(/^How should the mechanic diagnose/);
       expect(row.scenario).toMatch(/^A workshop mechanic/);
@@ -88,19 +103,22 @@ describe("pipelines/rare.yaml end to end against the loopback server", () => {
       expect(row.positive_index).toBeLessThanOrEqual(4);
     }
     // One Doc2Query and one ReasonDistill call per document.
-    expect(chatRequests()).toBe(60);
+    expect(chatRequests()).toBe(89);
     // The run report: question lengths, negatives per row, BM25 margins, usage.
     expect(first.stdout).toMatch(/doc2query: question_chars mean [\d.]+, median/);
     expect(first.stdout).toMatch(/negatives: negatives_per_row mean 3, median 3/);
     expect(first.stdout).toMatch(/negatives: bm25_margin mean -?[\d.]+/);
     expect(first.stdout).toMatch(/distill: \d+ requests/);
     expect(first.stdout).toMatch(/reconciled: yes/);
+    expect(first.stdout).toMatch(/judge\s+llm\/judge\s+30\s+29\s+1\s+0/);
+    expect(first.stdout).toMatch(/judge: below threshold \(weakest: needs_reasoning\)/);
+    expect(first.stdout).toMatch(/dedup\s+quality\/near-dedup\s+29\s+29\s+0\s+0/);
 
     const firstOutput = readFileSync(output, "utf8");
     const second = await runRare();
     console.log(`--- dataflow run pipelines/rare.yaml (second run) ---\n${second.stdout}${second.stderr}`);
     expect(second.code, second.stderr).toBe(0);
-    expect(chatRequests()).toBe(60);
+    expect(chatRequests()).toBe(89);
     expect(readFileSync(output, "utf8")).toBe(firstOutput);
     expect(second.stdout).toMatch(/doc2query\s+rare\/doc2query\s+30\s+30\s+0\s+0\s+0\s+30/);
   });

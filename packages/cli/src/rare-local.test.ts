@@ -46,6 +46,12 @@ describe.skipIf(!haveModel)("pipelines/rare.yaml on a local model, offline", () 
         "steps.doc2query.params.maxTokens=256",
         "--set",
         "steps.distill.params.maxTokens=128",
+        // A children's-story model cannot judge: the judge's JSON is grammar-constrained, so it
+        // parses, but its grades only annotate here instead of filtering every row.
+        "--set",
+        "steps.judge.params.mode=annotate",
+        "--set",
+        "steps.judge.params.maxTokens=600",
         // The model writes children's stories, not questions: BM25 rarely finds a term shared
         // with the other documents, so rows may carry no negatives rather than be rejected.
         "--set",
@@ -64,13 +70,17 @@ describe.skipIf(!haveModel)("pipelines/rare.yaml on a local model, offline", () 
       /local model .*stories260K\.gguf ready .*\(CPU, 1 thread, 1 × 2048 tokens of context/,
     );
     expect(stdout).toMatch(/doc2query\s+rare\/doc2query\s+5\s+5\s+0\s+0/);
-    expect(stdout).toMatch(/distill\s+rare\/reason-distill\s+5\s+5\s+0\s+0/);
+    // A story model may write the same question for two documents; near-dedup keeps the first.
+    const distill = /distill\s+rare\/reason-distill\s+(\d+)\s+(\d+)\s+0\s+0/.exec(stdout);
+    expect(distill?.[1]).toBe(distill?.[2]);
+    const kept = Number(distill?.[2]);
+    expect(kept).toBeGreaterThan(0);
 
     const rows = readFileSync(output, "utf8")
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(kept);
     for (const row of rows) {
       expect(typeof row.question === "string" && row.question.trim().length > 0).toBe(true);
       expect(typeof row.scenario === "string" && row.scenario.trim().length > 0).toBe(true);

@@ -28,7 +28,10 @@ const REASON: JSONSchema = {
 /** The answer a pointwise judge must give: every criterion scored on the scale, and a reason. */
 export function judgeSchema(criteria: readonly string[], scale: JudgeScale): JSONSchema {
   const { min, max } = SCALE_INFO[scale];
-  const score: JSONSchema = { type: "integer", minimum: min, maximum: max };
+  // An enum, not minimum/maximum: grammar-constrained servers (llama.cpp, the local serving) enforce
+  // enums while generating but not numeric bounds.
+  const values = Array.from({ length: max - min + 1 }, (_, i) => min + i);
+  const score: JSONSchema = { type: "integer", enum: values };
   return {
     type: "object",
     properties: {
