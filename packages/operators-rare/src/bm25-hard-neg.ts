@@ -15,9 +15,9 @@ import {
 import {
   Bm25Retriever,
   DEFAULT_BM25_PARAMS,
-  DEFAULT_OVERLAP_RULE,
   OverlapDetector,
   type OverlapRule,
+  overlapRuleSchema,
   type PreparedText,
 } from "@dataflow/retrieval";
 
@@ -100,39 +100,7 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
           default: DEFAULT_BM25_PARAMS.b,
           description: "BM25 length normalisation",
         },
-        overlap: {
-          type: "object",
-          additionalProperties: false,
-          default: {},
-          description: "When a candidate counts as a copy of the positive (and so is no negative)",
-          properties: {
-            minSharedChars: {
-              type: "integer",
-              minimum: 0,
-              default: DEFAULT_OVERLAP_RULE.minSharedChars,
-              description: "A common run of this many characters makes an overlap; 0 turns the rule off",
-            },
-            shingleSize: {
-              type: "integer",
-              minimum: 1,
-              default: DEFAULT_OVERLAP_RULE.shingleSize,
-              description: "Words per shingle for containment",
-            },
-            maxContainment: {
-              type: "number",
-              minimum: 0,
-              maximum: 1,
-              default: DEFAULT_OVERLAP_RULE.maxContainment,
-              description:
-                "This share of the smaller text's shingles found in the other makes an overlap; 0 = off",
-            },
-            normalize: {
-              type: "boolean",
-              default: DEFAULT_OVERLAP_RULE.normalize,
-              description: "Compare after Unicode normalisation, lower-casing and collapsing whitespace",
-            },
-          },
-        },
+        overlap: overlapRuleSchema("When a candidate counts as a copy of the positive (and so is no negative)"),
         corpus: {
           type: "string",
           minLength: 1,

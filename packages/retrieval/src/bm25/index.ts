@@ -21,5 +21,6 @@ export {
   PreparedText,
   resolveOverlapRule,
 } from "./overlap.js";
+export { overlapRuleSchema } from "./overlap-schema.js";
 export type { RankStats } from "./rank-query.js";
 export { hasSharedRun, longestCommonSubstring } from "./shared-run.js";
