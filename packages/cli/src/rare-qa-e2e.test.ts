@@ -5,6 +5,7 @@ import { validateExport } from "@dataflow/exports";
 import {
   type ChatRequestInfo,
   type ChatServer,
+  chatRequests,
   type Reply,
   startChatServer,
 } from "@dataflow/llm-serving/testing";
@@ -69,7 +70,6 @@ afterAll(async () => {
 });
 
 const env = () => ({ OPENAI_BASE_URL: server.url, DATAFLOW_MODEL: "test-model" });
-const chatRequests = () => server.requests.filter((r) => r.path.endsWith("/chat/completions"));
 const run = (command: "run" | "rejects", ...args: string[]) =>
   runPipelineCommand(command, "rare-qa.yaml", { env: env(), cacheDir }, ...args);
 
@@ -85,7 +85,7 @@ describe("pipelines/rare-qa.yaml end to end against the loopback server", () => 
     expect(first.code, first.stderr).toBe(0);
 
     // 17 questions right at once, 2 after one bad sample, 1 never: 8 samples.
-    expect(chatRequests()).toHaveLength(17 + 2 * 2 + 8);
+    expect(chatRequests(server)).toHaveLength(17 + 2 * 2 + 8);
     expect(first.stdout).toMatch(/distill: verified_share mean 0\.950,/);
     expect(first.stdout).toMatch(/distill: samples_per_kept_item mean 1\.105,/);
     expect(first.stdout).toMatch(/distill: rejected 1× no-correct-sample/);
@@ -95,7 +95,7 @@ describe("pipelines/rare-qa.yaml end to end against the loopback server", () => 
     const records = readJsonl(output) as unknown as TrlRecord[];
     expect(records).toHaveLength(19);
     const sent = new Map(
-      chatRequests().map((r) => {
+      chatRequests(server).map((r) => {
         const body = r.body as { messages: { content: string }[] };
         return [body.messages.at(-1)?.content ?? "", r] as const;
       }),
@@ -136,12 +136,12 @@ describe("pipelines/rare-qa.yaml end to end against the loopback server", () => 
     expect(rejects[0]?.message).toBe(`none of 8 samples matched the gold answer "no"; answers: ${answers}`);
     for (let n = 1; n <= 8; n++) expect(rejects[0]?.raw).toContain(`=== sample ${n} of 8 (seed `);
 
-    const before = chatRequests().length;
+    const before = chatRequests(server).length;
     const firstOutput = readFileSync(output, "utf8");
     const second = await run("run", "--output", output);
     expect(second.code, second.stderr).toBe(0);
     // Kept rows replay from the step cache; the rejected question is sampled again, all from the response cache.
-    expect(chatRequests()).toHaveLength(before);
+    expect(chatRequests(server)).toHaveLength(before);
     expect(readFileSync(output, "utf8")).toBe(firstOutput);
     expect(second.stdout).toMatch(/distill: verified_share mean 0\.950,/);
   }, 120_000);

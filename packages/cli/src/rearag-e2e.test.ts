@@ -4,6 +4,7 @@ import { join } from "node:path";
 import {
   type ChatRequestInfo,
   type ChatServer,
+  chatRequests,
   type Reply,
   startChatServer,
 } from "@dataflow/llm-serving/testing";
@@ -83,7 +84,6 @@ afterAll(async () => {
 });
 
 const env = () => ({ OPENAI_BASE_URL: server.url, DATAFLOW_MODEL: "test-model" });
-const chatRequests = () => server.requests.filter((r) => r.path.endsWith("/chat/completions"));
 
 const run = (command: "run" | "rejects", ...args: string[]) =>
   runPipelineCommand(command, "rearag.yaml", { env: env(), cacheDir }, ...args);
@@ -112,7 +112,7 @@ describe("pipelines/rearag.yaml end to end against the loopback server", () => {
     expect(first.stdout).toMatch(/reconciled: yes/);
 
     // The runaway loop stopped at the step bound: 8 steps and an answer call for each of the 7 searches run.
-    const sent = chatRequests().map((r) => JSON.stringify(r.body));
+    const sent = chatRequests(server).map((r) => JSON.stringify(r.body));
     const answerCall = JSON.stringify(OBSERVATION_SYSTEM_PROMPT);
     expect(sent.filter((b) => b.includes(RUNAWAY.slice(0, 40)))).toHaveLength(MAX_STEPS);
     expect(sent.filter((b) => b.includes("pinch flat detail") && b.includes(answerCall))).toHaveLength(
@@ -134,12 +134,12 @@ describe("pipelines/rearag.yaml end to end against the loopback server", () => {
     expect(byKind.q13?.type).toBe("malformed-action");
     for (const id of ["q08", "q11", "q13"]) expect(byKind[id]?.raw).toMatch(/Thought 1:/);
 
-    const requestsAfterFirst = chatRequests().length;
+    const requestsAfterFirst = chatRequests(server).length;
     const firstOutput = readFileSync(output, "utf8");
     const second = await run("run", "--output", output);
     expect(second.code, second.stderr).toBe(0);
     // Finished rows replay from the step cache; the rejected ones are retried, from the response cache.
-    expect(chatRequests().length).toBe(requestsAfterFirst);
+    expect(chatRequests(server).length).toBe(requestsAfterFirst);
     expect(readFileSync(output, "utf8")).toBe(firstOutput);
   }, 120_000);
 
