@@ -1,6 +1,6 @@
 import { type ChatServer, hashEmbedding, startChatServer } from "@dataflow/llm-serving/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import type { TransportRequest } from "../serving/transport.js";
+import { transportRequest } from "../testdata/transport-request.js";
 import { AiSdkTransport } from "./ai-sdk-transport.js";
 
 let server: ChatServer | undefined;
@@ -10,12 +10,6 @@ afterEach(async () => {
 });
 
 const signal = () => new AbortController().signal;
-const request = (over: Partial<TransportRequest> = {}): TransportRequest => ({
-  model: "tiny",
-  messages: [{ role: "user", content: "hi" }],
-  settings: { temperature: 0.5, maxTokens: 8, stop: [] },
-  ...over,
-});
 
 describe("AiSdkTransport", () => {
   it("makes one generateText request per call, returning the raw answer", async () => {
@@ -28,7 +22,7 @@ describe("AiSdkTransport", () => {
     });
     const transport = new AiSdkTransport({ baseURL: server.url, apiKey: "k", model: "tiny" });
     const schema = { type: "object" };
-    const raw = await transport.chat(request({ responseFormat: { name: "sum", schema } }), signal());
+    const raw = await transport.chat(transportRequest({ responseFormat: { name: "sum", schema } }), signal());
     expect(raw).toEqual({
       text: "Four.",
       reasoningContent: "adding",
@@ -47,7 +41,7 @@ describe("AiSdkTransport", () => {
   it("retries nothing itself: a 429 is one request, typed by toLLMError", async () => {
     server = await startChatServer({ rules: [{ fault: { status: 429, retryAfter: 1 } }] });
     const transport = new AiSdkTransport({ baseURL: server.url, apiKey: "k", model: "tiny" });
-    const err = await transport.chat(request(), signal()).catch((e: unknown) => transport.toLLMError(e));
+    const err = await transport.chat(transportRequest(), signal()).catch((e: unknown) => transport.toLLMError(e));
     expect(err).toMatchObject({ kind: "rate-limited", status: 429, retryAfterMs: 1_000 });
     expect(server.requests).toHaveLength(1);
   });
