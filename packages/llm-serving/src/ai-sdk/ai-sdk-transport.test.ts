@@ -41,7 +41,9 @@ describe("AiSdkTransport", () => {
   it("retries nothing itself: a 429 is one request, typed by toLLMError", async () => {
     server = await startChatServer({ rules: [{ fault: { status: 429, retryAfter: 1 } }] });
     const transport = new AiSdkTransport({ baseURL: server.url, apiKey: "k", model: "tiny" });
-    const err = await transport.chat(transportRequest(), signal()).catch((e: unknown) => transport.toLLMError(e));
+    const err = await transport
+      .chat(transportRequest(), signal())
+      .catch((e: unknown) => transport.toLLMError(e));
     expect(err).toMatchObject({ kind: "rate-limited", status: 429, retryAfterMs: 1_000 });
     expect(server.requests).toHaveLength(1);
   });

@@ -4,6 +4,7 @@ import {
   APICallError,
   embedMany,
   generateText,
+  InvalidResponseDataError,
   jsonSchema,
   type LanguageModel,
   type ModelMessage,
@@ -37,7 +38,8 @@ type SettingName =
   | "output"
   | "providerOptions";
 
-type RawBody = { choices?: { message?: { reasoning_content?: unknown; reasoning?: unknown } }[] } | undefined;
+type RawMessage = { content?: unknown; reasoning_content?: unknown; reasoning?: unknown };
+type RawBody = { choices?: { message?: RawMessage }[] } | undefined;
 
 /**
  * One `generateText` (or `embedMany`) of the Vercel AI SDK per call, with the chat-completions
@@ -61,21 +63,25 @@ export class AiSdkTransport implements Transport {
       allowSystemInMessages: true,
       maxRetries: 0,
       abortSignal: signal,
+      // The raw body keeps what the SDK strips: reasoning_content and inline <think> blocks.
+      include: { responseBody: true },
       ...settingsOf(request),
     });
-    const message = (result.response.body as RawBody)?.choices?.[0]?.message;
-    // The chat model of @ai-sdk/openai drops reasoning_content; the raw body still has it.
-    const reasoning = [message?.reasoning_content, message?.reasoning, result.reasoningText].find(
+    const step = result.finalStep;
+    const message = (step.response.body as RawBody)?.choices?.[0]?.message;
+    const reasoning = [message?.reasoning_content, message?.reasoning, step.reasoningText].find(
       (r): r is string => typeof r === "string" && r.length > 0,
     );
+    // Structured output is parsed from the text; the serving splits <think> itself.
+    const text = typeof message?.content === "string" ? message.content : result.text;
     return {
-      text: result.text,
+      text,
       ...(reasoning !== undefined ? { reasoningContent: reasoning } : {}),
       usage: {
         promptTokens: result.usage.inputTokens ?? 0,
         completionTokens: result.usage.outputTokens ?? 0,
       },
-      ...(result.response.modelId ? { model: result.response.modelId } : {}),
+      ...(step.response.modelId ? { model: step.response.modelId } : {}),
     };
   }
 
@@ -127,6 +133,15 @@ function settingsOf(request: TransportRequest): Pick<GenerateTextOptions, Settin
 
 /** A well-formed response whose vectors fail the provider's schema (a null for a NaN): bad output, not a torn body. */
 function badVectors(err: unknown): never {
+  // ai 7 checks the count itself; report it as the serving does for every transport.
+  const count = InvalidResponseDataError.isInstance(err)
+    ? /Expected (\d+) embeddings, but received (\d+)/.exec(err.message)
+    : null;
+  if (count) {
+    throw new LLMError("bad-output", `the embeddings answer has ${count[2]} vectors for ${count[1]} texts`, {
+      cause: err,
+    });
+  }
   if (APICallError.isInstance(err) && TypeValidationError.isInstance(err.cause)) {
     const status = err.statusCode;
     if (status === undefined || (status >= 200 && status < 300)) {
