@@ -14,6 +14,7 @@ export {
   type ProcessResult,
   type Rows,
   rows,
+  type RowsOptions,
 } from "./contracts/process-result.js";
 export {
   type ColumnEffects,

@@ -73,9 +73,13 @@ export function toOutcome(record: RowRecord, result: ProcessResult): CachedOutco
   if (result === undefined) return { kind: "rows", rows: [record.row] };
   if (isDrop(result)) return { kind: "filtered", reason: result.reason };
   if (isRows(result)) {
-    return result.rows.length
-      ? { kind: "rows", rows: [...result.rows] }
-      : { kind: "filtered", reason: "no rows produced" };
+    if (!result.rows.length) return { kind: "filtered", reason: "no rows produced" };
+    if (!result.idSuffixes) return { kind: "rows", rows: [...result.rows] };
+    return {
+      kind: "rows",
+      rows: [...result.rows],
+      idSuffixes: checkedSuffixes(result.idSuffixes, result.rows.length),
+    };
   }
   if (typeof result !== "object" || result === null || Array.isArray(result)) {
     throw new RowError(
@@ -84,6 +88,20 @@ export function toOutcome(record: RowRecord, result: ProcessResult): CachedOutco
     );
   }
   return { kind: "rows", rows: [applyPatch(record.row, result)] };
+}
+
+function checkedSuffixes(suffixes: readonly string[], count: number): string[] {
+  const problem =
+    suffixes.length !== count
+      ? `${suffixes.length} id suffixes for ${count} rows`
+      : suffixes.some((s) => typeof s !== "string" || s === "")
+        ? "an empty id suffix"
+        : new Set(suffixes).size !== count
+          ? "duplicate id suffixes"
+          : undefined;
+  if (problem)
+    throw new RowError("bad-output", `rows(): ${problem}; give each row one distinct, non-empty suffix`);
+  return [...suffixes];
 }
 
 /** Report an outcome (filtered, expanded) and turn it into output records with stable ids. */
@@ -97,8 +115,10 @@ export function applyOutcome<P>(
     return [];
   }
   const list = outcome.rows;
+  const suffixes = outcome.idSuffixes;
+  if (list.length > 1) ctx.report.expanded(record, list.length);
+  if (suffixes) return list.map((row, i) => ({ id: `${record.id}${suffixes[i]}`, row }));
   if (list.length === 1) return [{ id: record.id, row: list[0] as Row }];
-  ctx.report.expanded(record, list.length);
   return list.map((row, i) => ({ id: childRowId(record.id, i), row }));
 }
 

@@ -13,6 +13,16 @@ export interface Drop {
 export interface Rows {
   readonly [ROWS]: true;
   readonly rows: readonly Row[];
+  /**
+   * Row i's id is the input row's id + `idSuffixes[i]` (e.g. `#0`, `#1` for a document's chunks).
+   * Without it: the input row's id for one row, `<id>.0`, `<id>.1`, … for several.
+   */
+  readonly idSuffixes?: readonly string[];
+}
+
+export interface RowsOptions {
+  /** One distinct, non-empty suffix per row, appended to the input row's id (even for a single row). */
+  idSuffixes?: readonly string[];
 }
 
 /**
@@ -26,8 +36,10 @@ export function drop(reason: string): Drop {
   return { [DROP]: true, reason };
 }
 
-export function rows(list: readonly Row[]): Rows {
-  return { [ROWS]: true, rows: list };
+export function rows(list: readonly Row[], options: RowsOptions = {}): Rows {
+  return options.idSuffixes
+    ? { [ROWS]: true, rows: list, idSuffixes: options.idSuffixes }
+    : { [ROWS]: true, rows: list };
 }
 
 export function isDrop(v: unknown): v is Drop {

@@ -1,8 +1,11 @@
 import type { Row } from "./row.js";
 import type { RejectRecord, RejectSink } from "./storage.js";
 
-/** What a step did with one input row, as a step cache keeps it. */
-export type CachedOutcome = ({ kind: "rows"; rows: Row[] } | { kind: "filtered"; reason: string }) & {
+/** What a step did with one input row, as a step cache keeps it (`idSuffixes`: see `Rows`). */
+export type CachedOutcome = (
+  | { kind: "rows"; rows: Row[]; idSuffixes?: string[] }
+  | { kind: "filtered"; reason: string }
+) & {
   /**
    * Digest of the input row the outcome was computed from. A replay needs the
    * same input: after a `--limit` run, say, a dataset step upstream may hand
