@@ -7,8 +7,8 @@ import {
   PipelineError,
   type PipelinePlan,
 } from "@dataflow/core";
-import { sampleFileColumns } from "@dataflow/storage";
 import { displayPath } from "./format-summary.js";
+import { checkIdColumn, sampleColumnsWithoutIds } from "./id-column.js";
 import { type CliIO, EXIT_INVALID } from "./io.js";
 
 function show(d: Diagnostic): string {
@@ -39,9 +39,14 @@ export async function compileFile(
       ...(flags.input ? { input: flags.input } : {}),
       ...(flags.output ? { output: flags.output } : {}),
       fileExists: existsSync,
-      sampleColumns: (source) => sampleFileColumns(source),
+      sampleColumns: sampleColumnsWithoutIds,
     });
     for (const d of result.diagnostics) io.stderr.write(`${show(d)}\n`);
+    const idError = checkIdColumn(result.plan, flags.input !== undefined);
+    if (idError) {
+      io.stderr.write(`${show(idError)}\n\n${file}: 1 error; nothing was run\n`);
+      return { exitCode: EXIT_INVALID };
+    }
     return result;
   } catch (err) {
     if (err instanceof PipelineError) {

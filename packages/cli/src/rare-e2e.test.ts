@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type ChatRequestInfo, type ChatServer, chatRequests, startChatServer } from "@dataflow/llm-serving/testing";
+import { type ChatServer, chatRequests } from "@dataflow/llm-serving/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIO } from "./cli-test-io.js";
 import { runCli } from "./run-cli.js";
 import { exportAndValidate } from "./testdata/pipeline-run.js";
+import { startRareServer } from "./testdata/rare-replies.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const pipeline = join(repoRoot, "pipelines", "rare.yaml");
@@ -13,58 +14,9 @@ const tmp = mkdtempSync(join(tmpdir(), "dataflow-rare-"));
 const cacheDir = join(tmp, "cache");
 const output = join(tmp, "rare.jsonl");
 
-/** Doc2Query: a problem built from the document's opening sentence, so BM25 has real terms to match. */
-function doc2queryReply(req: ChatRequestInfo): string {
-  const prompt = req.messages.at(-1)?.content ?? "";
-  const doc = /<reference_material>\n([\s\S]*?)\n<\/reference_material>/.exec(prompt)?.[1] ?? "";
-  const opening = (doc.split(/(?<=\.)\s/)[0] ?? doc).replace(/\.$/, "");
-  return [
-    "<think>The field is bicycle repair; the core idea is in the opening sentence.</think>",
-    "```json",
-    JSON.stringify({
-      scenario: `A workshop mechanic is called over by a customer. What the customer describes comes down to this: ${opening}.`,
-      question: `How should the mechanic diagnose the fault and decide what to adjust or replace, given that ${opening.toLowerCase()}?`,
-    }),
-    "```",
-  ].join("\n");
-}
-
-/** ReasonDistill: reasoning that names the documents it was shown, then a marked answer. */
-function distillReply(req: ChatRequestInfo): string {
-  const prompt = req.messages.at(-1)?.content ?? "";
-  const labels = prompt.match(/\[Document \d+\]/g) ?? [];
-  return [
-    "<think>First pin down the essential problem, then weigh each document.</think>",
-    `The essential problem is a diagnosis under uncertainty. ${labels.map((l) => `${l} was weighed.`).join(" ")}`,
-    "Step by step: rule out the distractors, then apply the relevant principle.",
-    "",
-    "Answer: inspect, measure, then adjust before replacing parts.",
-  ].join("\n");
-}
-
-/**
- * The judge (1–5) passes every question but bike-01's, which it grades as recall, not reasoning, so the
- * judge step's filter shows in the output and the summary.
- */
-function judgeReply(req: ChatRequestInfo): string {
-  const prompt = req.messages.at(-1)?.content ?? "";
-  const recall = prompt.includes("Rim brake pads are blocks of rubber compound");
-  return JSON.stringify({
-    reason: recall ? "Recall of a wear limit." : "A diagnosis that weighs causes.",
-    scores: { self_contained: 5, needs_reasoning: recall ? 2 : 5, answerable_from_document: 5, no_source_reference: 5 },
-  });
-}
-
 let server: ChatServer;
 beforeAll(async () => {
-  server = await startChatServer({
-    rules: [
-      { match: "<reference_material>", reply: doc2queryReply },
-      { match: "# Retrieved documents", reply: distillReply },
-      { match: "Score each criterion", reply: judgeReply },
-    ],
-    defaultReply: { fault: { status: 400, message: "unexpected prompt" } },
-  });
+  server = await startRareServer();
 });
 afterAll(async () => {
   await server?.close();
@@ -76,7 +28,6 @@ async function runRare() {
   const code = await runCli(["run", pipeline, "--output", output, "--set", `cache.dir=${cacheDir}`], c.io);
   return { code, stdout: c.stdout(), stderr: c.stderr() };
 }
-
 
 describe("pipelines/rare.yaml end to end against the loopback server", () => {
   it("writes rows with question, scenario, hard negatives and reasoning; a rerun makes no LLM request", async () => {
@@ -95,7 +46,8 @@ describe("pipelines/rare.yaml end to end against the loopback server", () => {
       const negatives = row.hard_negatives as string[];
       expect(negatives).toHaveLength(3);
       expect(negatives).not.toContain(row.text);
-      expect(row.negative_ids as string[]).not.toContain(row.id);
+      // Rows are numbered by line; bike-07 is line 7.
+      expect(row.negative_ids as string[]).not.toContain(String(Number(String(row.id).slice(5))));
       expect(row.reasoning).toMatch(/First pin down the essential problem[\s\S]*\[Document \d\] was weighed/);
       expect(row.answer).toBe("inspect, measure, then adjust before replacing parts.");
       expect(row.positive_index).toBeGreaterThanOrEqual(1);
