@@ -140,7 +140,7 @@ export type * from "./pipeline/plan.js";
 
 // The runner
 export { PipelineRun, type RunOptions, runPipeline, startRun } from "./runner/run-pipeline.js";
-export type { DistributionSummary } from "./runner/distribution.js";
+export type { DistributionSummary, Histogram } from "./runner/distribution.js";
 export type { RunSummary, StepSummary } from "./runner/run-stats.js";
 
 // Helpers

@@ -38,6 +38,7 @@ export class Distribution {
       p50: q(0.5),
       p90: q(0.9),
       max: this.max,
+      histogram: histogram(sorted, this.min, this.max),
     };
   }
 
@@ -59,4 +60,35 @@ export interface DistributionSummary {
   p50: number;
   p90: number;
   max: number;
+  /** Counts of the sampled values in equal-width bins from min to max (for charts in the run report). */
+  histogram: Histogram;
+}
+
+export interface Histogram {
+  /** Lower edge of the first bin and width of each; bin i holds [lo + i·width, lo + (i+1)·width). */
+  lo: number;
+  width: number;
+  counts: number[];
+  /** How many values the counts are drawn from: all of them, or the reservoir sample. */
+  sampled: number;
+}
+
+const MAX_BINS = 20;
+
+/**
+ * Bins over a sorted sample. Whole numbers with a small range get one bin per value (negatives per
+ * row: 1, 2, 3), so a bar never straddles two integers; anything else gets MAX_BINS equal bins.
+ */
+export function histogram(sorted: readonly number[], min: number, max: number): Histogram {
+  const integers = sorted.every(Number.isInteger);
+  const span = max - min;
+  const perValue = integers && span < MAX_BINS;
+  const bins = perValue ? span + 1 : span > 0 ? MAX_BINS : 1;
+  const width = perValue ? 1 : span > 0 ? span / bins : 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of sorted) {
+    const i = Math.min(bins - 1, Math.floor((v - min) / width));
+    counts[i] = (counts[i] ?? 0) + 1;
+  }
+  return { lo: perValue ? min - 0.5 : min, width, counts, sampled: sorted.length };
 }
