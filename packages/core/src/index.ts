@@ -23,6 +23,7 @@ export {
   type OperatorClass,
   type OperatorContext,
   type OperatorSpec,
+  type ParamProblem,
   type PortSpec,
   type StepReporter,
 } from "./contracts/operator.js";

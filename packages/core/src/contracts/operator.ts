@@ -39,6 +39,15 @@ export interface ColumnEffects {
   requiresInputs?: string[];
 }
 
+/** A problem with a step's params that their JSON Schema cannot express. */
+export interface ParamProblem {
+  /** Where inside the step's `params`, e.g. ["prompt", "user"]. */
+  path: (string | number)[];
+  message: string;
+  /** How to fix it. */
+  hint?: string;
+}
+
 export interface OperatorSpec<P = Record<string, unknown>> {
   /** Namespaced, e.g. `core/template` or `rare/doc2query`. */
   name: string;
@@ -62,6 +71,11 @@ export interface OperatorSpec<P = Record<string, unknown>> {
   cacheRows?: boolean;
   /** Columns read, written or dropped because of params. */
   columns?(params: P): ColumnEffects;
+  /**
+   * Checks beyond the params' schema (one value against another, a prompt's placeholders), run on
+   * schema-valid params before any work: each problem is a compile error located at its path.
+   */
+  checkParams?(params: P): ParamProblem[];
   /**
    * Files the operator reads besides the rows (a corpus), relative to the
    * pipeline's folder; their size and modification time enter the step's

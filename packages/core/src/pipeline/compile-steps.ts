@@ -101,6 +101,14 @@ function compileStep(
     ctx.diagnostics.push(
       ...schemaDiagnostics(errors, ctx.doc, ["steps", index, "params"], `step "${id}" (${spec.name}) params`),
     );
+  const problems = errors.length ? [] : (spec.checkParams?.(params) ?? []);
+  for (const p of problems)
+    ctx.diagnostics.push({
+      severity: "error",
+      message: `step "${id}" (${spec.name}) params.${p.path.join(".")}: ${p.message}`,
+      location: where.at("params", ...p.path),
+      ...(p.hint ? { hint: p.hint } : {}),
+    });
   checkPorts(step, spec, where, ctx);
   const step$ = { id, op: spec.name, at: where.at };
   const serving = checkStepResource(SERVING, step.serving, spec.serving, declared.servings, step$, ctx);
@@ -125,7 +133,7 @@ function compileStep(
     ...(step.concurrency ? { concurrency: step.concurrency } : {}),
     location: where.at(),
   };
-  if (errors.length) return { planned };
+  if (errors.length || problems.length) return { planned };
   const bound = { boundInputs: step.inputs ?? {}, boundOutputs: step.outputs ?? {} };
   return { planned, flow: { id, index, spec: spec as never, params, ...bound, inputs, outputs } };
 }

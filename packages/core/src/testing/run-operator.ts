@@ -42,6 +42,12 @@ export async function runOperator(
       `invalid params for ${cls.spec.name}: ${errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`,
     );
   }
+  const problems = cls.spec.checkParams?.(params as never) ?? [];
+  if (problems.length) {
+    throw new Error(
+      `invalid params for ${cls.spec.name}: ${problems.map((p) => `/${p.path.join("/")} ${p.message}`).join("; ")}`,
+    );
+  }
   const result: OperatorRunResult = {
     records: [],
     rows: [],
