@@ -1,6 +1,7 @@
 import { OperatorRegistry, registerCoreOperators } from "@dataflow/core";
 import * as exportsPlugin from "@dataflow/exports";
 import * as llmServing from "@dataflow/llm-serving";
+import * as docs from "@dataflow/operators-docs";
 import * as quality from "@dataflow/operators-quality";
 import * as rag from "@dataflow/operators-rag";
 import * as rare from "@dataflow/operators-rare";
@@ -15,6 +16,7 @@ export function createDefaultRegistry(): OperatorRegistry {
   registry.use(llmServing, "@dataflow/llm-serving");
   registry.use(retrieval, "@dataflow/retrieval");
   registry.use(storage, "@dataflow/storage");
+  registry.use(docs, "@dataflow/operators-docs");
   registry.use(rare, "@dataflow/operators-rare");
   registry.use(rag, "@dataflow/operators-rag");
   registry.use(exportsPlugin, "@dataflow/exports");
