@@ -8,6 +8,7 @@ import { type CompileFlags, compileFile } from "../compile-file.js";
 import { displayPath, formatDuration, formatSummary } from "../format-summary.js";
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_RUN_FAILED } from "../io.js";
 import { showProgress } from "../progress.js";
+import { reportRun } from "../report/write-report.js";
 
 export interface RunFlags extends CompileFlags {
   limit?: number;
@@ -140,6 +141,7 @@ export async function runCommand(
     stopProgress();
     if (flags.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout.write(`${formatSummary(summary)}\n`);
+    await reportRun(plan, summary, runStore, flags.json ? io.stderr : io.stdout);
     if (summary.status === "cancelled") {
       const cached = summary.steps.reduce((n, s) => n + s.out + s.filtered - s.replayed, 0);
       io.stderr.write(

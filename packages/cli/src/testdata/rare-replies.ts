@@ -1,4 +1,4 @@
-import { type ChatRequestInfo, type ChatServer, startChatServer } from "@dataflow/llm-serving/testing";
+import { type ChatRequestInfo, type ChatServer, type ReplyRule, startChatServer } from "@dataflow/llm-serving/testing";
 
 /** Doc2Query: a problem built from the document's opening sentence, so BM25 has real terms to match. */
 export function doc2queryReply(req: ChatRequestInfo): string {
@@ -42,14 +42,17 @@ export function judgeReply(req: ChatRequestInfo): string {
   });
 }
 
-/** A loopback server answering pipelines/rare.yaml's three prompts with the scripted replies above. */
-export function startRareServer(): Promise<ChatServer> {
+/** The loopback server's rules for pipelines/rare.yaml's three prompts. */
+export const RARE_RULES: ReplyRule[] = [
+  { match: "<reference_material>", reply: doc2queryReply },
+  { match: "# Retrieved documents", reply: distillReply },
+  { match: "Score each criterion", reply: judgeReply },
+];
+
+/** A loopback server answering pipelines/rare.yaml's prompts with the scripted replies above; `first` rules win. */
+export function startRareServer(first: ReplyRule[] = []): Promise<ChatServer> {
   return startChatServer({
-    rules: [
-      { match: "<reference_material>", reply: doc2queryReply },
-      { match: "# Retrieved documents", reply: distillReply },
-      { match: "Score each criterion", reply: judgeReply },
-    ],
+    rules: [...first, ...RARE_RULES],
     defaultReply: { fault: { status: 400, message: "unexpected prompt" } },
   });
 }
