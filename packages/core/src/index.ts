@@ -77,6 +77,14 @@ export {
 } from "./llm/generation-params.js";
 export { type AttemptsOptions, generateWithAttempts, rawOutput, unusable } from "./llm/llm-attempts.js";
 export { findSourceReference } from "./llm/source-reference.js";
+export {
+  CompiledPrompt,
+  checkPromptParam,
+  type PromptParam,
+  type PromptSpec,
+  type PromptTemplate,
+  promptParamSchema,
+} from "./llm/prompt-template.js";
 export { GenerateOperator, type GenerateParams } from "./llm/generate-operator.js";
 export { type Aggregation, aggregateScores, type JudgeVerdict, judgeVerdict } from "./llm/judge-aggregate.js";
 export { JudgeOperator, type JudgeParams } from "./llm/judge-operator.js";

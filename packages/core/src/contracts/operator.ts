@@ -1,4 +1,5 @@
 import type { Observable } from "rxjs";
+import type { PromptSpec } from "../llm/prompt-template.js";
 import type { JSONSchema } from "./json-schema.js";
 import type { LLMServingABC } from "./llm-serving.js";
 import type { Logger } from "./logger.js";
@@ -76,6 +77,11 @@ export interface OperatorSpec<P = Record<string, unknown>> {
    * schema-valid params before any work: each problem is a compile error located at its path.
    */
   checkParams?(params: P): ParamProblem[];
+  /**
+   * An LLM operator's default prompt and its placeholders, for a `prompt: { system, user }` param
+   * (`dataflow operators NAME --prompts` prints them).
+   */
+  prompt?: PromptSpec;
   /**
    * Files the operator reads besides the rows (a corpus), relative to the
    * pipeline's folder; their size and modification time enter the step's
