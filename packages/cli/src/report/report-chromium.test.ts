@@ -60,27 +60,29 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+// Runs in the page (this package has no DOM types): decodes a PNG and counts its ink and colours.
+const INK_OF = `async (b64) => {
+  const img = new Image();
+  img.src = "data:image/png;base64," + b64;
+  await img.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = img.width;
+  canvas.height = img.height;
+  const g = canvas.getContext("2d");
+  g.drawImage(img, 0, 0);
+  const { data } = g.getImageData(0, 0, img.width, img.height);
+  let ink = 0;
+  const colours = new Set();
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) ink++;
+    colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+  }
+  return { ink: ink / (data.length / 4), colours: colours.size };
+}`;
+
 /** The share of non-white pixels and the number of distinct colours in a PNG, decoded by the browser itself. */
-async function inkOf(page: Page, png: Buffer): Promise<{ ink: number; colours: number }> {
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = img.width;
-    canvas.height = img.height;
-    const g = canvas.getContext("2d") as CanvasRenderingContext2D;
-    g.drawImage(img, 0, 0);
-    const { data } = g.getImageData(0, 0, img.width, img.height);
-    let ink = 0;
-    const colours = new Set<number>();
-    for (let i = 0; i < data.length; i += 4) {
-      const [r, gr, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
-      if (r < 240 || gr < 240 || b < 240) ink++;
-      colours.add((r << 16) | (gr << 8) | b);
-    }
-    return { ink: ink / (data.length / 4), colours: colours.size };
-  }, png.toString("base64"));
+function inkOf(page: Page, png: Buffer): Promise<{ ink: number; colours: number }> {
+  return page.evaluate(`(${INK_OF})(${JSON.stringify(png.toString("base64"))})`);
 }
 
 describe.skipIf(!haveChromium)(
