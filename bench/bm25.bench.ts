@@ -1,599 +1,120 @@
 /**
- * BM25 engine benchmark: index time, mining queries/s and peak RSS of the compact typed-array index
- * at several corpus sizes, and of lunr's own index at a small size beside it.
+ * BM25 mining benchmark: `rare/bm25-hard-neg` beside its floor, in one run.
  *
- *   pnpm bench:bm25 -- [--sizes 10000,100000,1000000]
- *        [--queries N] [--lunr-size 10000 | --no-lunr] [--query-seconds 60] [--query-words 12] [--sample]
+ *   pnpm bench:bm25                                   # 100k real-text rows, then 1M passages
+ *   pnpm bench:bm25 -- --rows 20000 --qps-size 100000 --qps-queries 2000   # a quick run
+ *   pnpm bench:bm25 -- --no-qps | --no-ratio
+ *   pnpm bench:bm25 -- --engines [...]                # the engine table (bm25-engines.ts)
  *
- * Each measurement runs in its own child process, so its peak RSS (the kernel's VmHWM) is clean.
+ * Ratio: at --rows real-text rows (~1 KB each, from documentation on this machine: see
+ * bm25-real-text.ts), the floor (bm25-floor.ts: plain single-threaded typed-array BM25, no overlap
+ * rule) indexes the rows and asks one 12-word question per row for the top 3 other rows; dataflow runs
+ * the whole step (numNeg 3, default overlap rule) on the same rows and questions. Speed ratio = floor
+ * seconds / dataflow seconds (≥ 1.0 means dataflow is as fast as the floor); RSS ratio = dataflow
+ * peak RSS / floor peak RSS (target ≤ 2). Both include the index build.
  *
- * Corpus: synthetic English-like passages, generated deterministically per passage index. Content
- * words follow a two-regime Zipf law (see zipfRank): English-like frequencies in the head, and a
- * tail that gives about 64k distinct words at 10k passages and 200k at 100k, close to the real-text
- * measurements in ../shared/reference/measurements.md (59k / 207k).
- * Frequent words are short (5 letters), rarer ones longer (6–9), built from consonant–vowel syllables.
- * Lunr's stop words make up 40% of the raw words (~150 raw words per passage), with sentence
- * capitals, commas and full stops, so the analyzer does real work.
- *
- * Queries model mining: pick a positive passage, take 6 of its words plus 6 fresh ones from the same
- * distribution (~12 words, ~7 content terms), ask for the top 10 while excluding the positive.
+ * Queries/s: the step mining --qps-queries rows against a `corpus:` file of --qps-size synthetic
+ * passages (bm25-synthetic.ts, ~900 characters each; this machine has only ~100k distinct real-text
+ * passages), with the same 12-word questions; only mining is timed, after the index is built.
  */
-import { readFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { engineTableMain } from "./bm25-engines.ts";
+import { dataflowChild, floorChild, type MiningResult, NUM_NEG, qpsChild } from "./bm25-mining.ts";
 import { fmt, RESULT_MARK, runResultChild } from "./child-result.ts";
-import {
-  CompactBm25Builder,
-  LunrBm25Engine,
-  analyze,
-  defaultAnalyzer,
-} from "@dataflow/retrieval";
 
-const SEED = 0x5eed;
-const STOP_WORD_SHARE = 0.4;
-const TOP_K = 10;
-// Words per query (half from the positive passage); --query-words overrides it in every process.
-const QUERY_WORDS = Number(argValue(process.argv, "--query-words") ?? 12);
-const MIB = 1024 * 1024;
-const TARGETS = { qpsAt100k: 1500, rssMiBAt100k: 500, rssMiBAt1M: 3 * 1024 };
-
-// ---------- deterministic text generator ----------
-
-/** Weyl sequence through MurmurHash3's finaliser; uniform in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    return mix32(state) / 2 ** 32;
-  };
-}
-
-function mix32(value: number): number {
-  let z = value;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
-
-const CONSONANTS = "bcdfghjklmnprstvwz";
-const VOWELS = "aeiou";
-const FINALS = "klmnrt";
-const SYLLABLES = [...CONSONANTS].flatMap((c) => [...VOWELS].map((v) => c + v)); // 90
-
-/** A unique pronounceable word per rank; length grows with rank like real vocabularies. */
-function wordForRank(rank: number): string {
-  const n = SYLLABLES.length;
-  let syllables = 2;
-  let first = 0;
-  let capacity = n ** 2;
-  while (rank >= first + capacity) {
-    first += capacity;
-    syllables++;
-    capacity = n ** syllables;
-  }
-  // Scatter ranks within their length class (7919 is coprime with 90^k) so words are not alphabetical.
-  let code = ((rank - first) * 7919) % capacity;
-  let word = "";
-  for (let i = 0; i < syllables; i++) {
-    word += SYLLABLES[code % n];
-    code = Math.floor(code / n);
-  }
-  const h = mix32(rank ^ 0xabcdef);
-  if (syllables === 2 || h % 2 === 0) word += FINALS[h % FINALS.length];
-  return word;
-}
-
-const headWords = Array.from({ length: 20_000 }, (_, r) => wordForRank(r));
-
-// Content-word ranks: p(r) ∝ 1/(r + 30) up to rank 10,000, then ∝ (r + 30)^-2 (continuous at the
-// knee), over 20M ranks. The head follows English frequencies (a content word of rank r takes about
-// 0.1/(r + 30) of all tokens: "one" ≈ 0.5% of content words); the steeper tail reproduces the
-// vocabulary growth measured on real text (59k / 207k distinct terms at 10k / 100k passages).
-const ZIPF_Q = 30;
-const ZIPF_KNEE = 10_000;
-const ZIPF_TAIL_S = 2;
-const ZIPF_RANKS = 20_000_000;
-const HEAD_MASS = Math.log((ZIPF_KNEE + ZIPF_Q) / ZIPF_Q);
-const TAIL_C = (ZIPF_KNEE + ZIPF_Q) ** (ZIPF_TAIL_S - 1);
-const TAIL_MASS =
-  (TAIL_C * ((ZIPF_KNEE + ZIPF_Q) ** (1 - ZIPF_TAIL_S) - (ZIPF_RANKS + ZIPF_Q) ** (1 - ZIPF_TAIL_S))) /
-  (ZIPF_TAIL_S - 1);
-
-/** A content-word rank, by inverting the continuous CDF of the two-regime law: O(1), no table. */
-function zipfRank(u: number): number {
-  const mass = u * (HEAD_MASS + TAIL_MASS);
-  if (mass < HEAD_MASS) return Math.floor(ZIPF_Q * Math.exp(mass) - ZIPF_Q);
-  const y = (ZIPF_KNEE + ZIPF_Q) ** (1 - ZIPF_TAIL_S) - ((mass - HEAD_MASS) * (ZIPF_TAIL_S - 1)) / TAIL_C;
-  return Math.min(ZIPF_RANKS - 1, Math.max(0, Math.floor(y ** (1 / (1 - ZIPF_TAIL_S)) - ZIPF_Q)));
-}
-
-function contentWord(random: () => number): string {
-  const rank = zipfRank(random());
-  return headWords[rank] ?? wordForRank(rank);
-}
-
-// Common English function words that lunr's filter removes, most frequent first.
-const STOP_WORDS = [
-  "the",
-  "of",
-  "and",
-  "to",
-  "a",
-  "in",
-  "is",
-  "it",
-  "that",
-  "was",
-  "for",
-  "on",
-  "are",
-  "as",
-  "with",
-  "his",
-  "they",
-  "at",
-  "be",
-  "this",
-  "from",
-  "have",
-  "or",
-  "by",
-  "but",
-  "not",
-  "what",
-  "all",
-  "were",
-  "when",
-  "we",
-  "there",
-  "can",
-  "an",
-  "your",
-  "which",
-  "their",
-  "if",
-  "do",
-  "will",
-  "how",
-  "them",
-  "then",
-  "she",
-  "some",
-  "so",
-  "these",
-  "would",
-  "other",
-  "into",
-  "has",
-  "her",
-  "like",
-  "him",
-  "could",
-  "no",
-  "than",
-  "been",
-  "who",
-  "its",
-  "did",
-  "may",
-  "where",
-  "only",
-  "most",
-  "also",
-  "after",
-  "should",
-].filter((w) => analyze(w).length === 0);
-
-function stopWord(random: () => number): string {
-  // A steep Zipf over the list: "the" is by far the most common.
-  return STOP_WORDS[Math.min(STOP_WORDS.length - 1, Math.floor(random() ** 3 * STOP_WORDS.length))] as string;
-}
-
-function rawWords(random: () => number, contentCount: number): string[] {
-  const words: string[] = [];
-  let content = 0;
-  while (content < contentCount) {
-    if (random() < STOP_WORD_SHARE) words.push(stopWord(random));
-    else {
-      words.push(contentWord(random));
-      content++;
-    }
-  }
-  return words;
-}
-
-/** Passage `i` of the corpus: ~90 content words, ~150 raw words, in sentences. */
-function passage(i: number): string {
-  const random = seededRandom(mix32(i ^ SEED) ^ i);
-  const words = rawWords(random, 60 + Math.floor(random() * 61));
-  let sentenceLeft = 0;
-  for (let w = 0; w < words.length; w++) {
-    let word = words[w] as string;
-    if (sentenceLeft === 0) {
-      word = (word[0] as string).toUpperCase() + word.slice(1);
-      sentenceLeft = 8 + Math.floor(random() * 14);
-    }
-    sentenceLeft--;
-    if (sentenceLeft === 0 || w === words.length - 1) word += ".";
-    else if (random() < 0.08) word += ",";
-    words[w] = word;
-  }
-  // join() yields one flat string; `+=` would leave a rope of ~150 nodes per passage.
-  return words.join(" ");
-}
-
-interface Query {
-  readonly text: string;
-  readonly positive: number;
-}
-
-function makeQueries(size: number, count: number, wordsPerQuery = QUERY_WORDS): Query[] {
-  const random = seededRandom(SEED ^ 0x51);
-  return Array.from({ length: count }, () => {
-    const positive = Math.floor(random() * size);
-    const source = passage(positive).split(" ");
-    const half = Math.ceil(wordsPerQuery / 2);
-    const picked = Array.from({ length: half }, () => source[Math.floor(random() * source.length)] as string);
-    const fresh = rawWords(random, wordsPerQuery - half).slice(0, wordsPerQuery - half);
-    const words = [...picked, ...fresh].sort(() => random() - 0.5);
-    return { text: `${words.join(" ")}?`, positive };
-  });
-}
-
-// ---------- measurement helpers (child side) ----------
-
-function peakRssMiB(sampledPeak: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
-    if (m?.[1]) return Number(m[1]) / 1024;
-  } catch {
-    // Not Linux: fall back to the sampled peak.
-  }
-  return sampledPeak / MIB;
-}
-
-function collect(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-}
-
-interface QueryStats {
-  queries: number;
-  qps: number;
-  /** Queries per second of this process's own CPU time: robust when other processes share the cores. */
-  qpsCpu: number;
-  meanMs: number;
-  p50Ms: number;
-  p95Ms: number;
-  hits: number;
-}
-
-function timeQueries(
-  search: (q: Query) => { docId: number }[],
-  queries: Query[],
-  warmup: number,
-  budgetSeconds: number,
-): QueryStats {
-  for (const q of queries.slice(0, warmup)) search(q);
-  const timed = queries.slice(warmup);
-  const latencies = new Float64Array(timed.length);
-  let done = 0;
-  let hits = 0;
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  for (const q of timed) {
-    const t0 = performance.now();
-    const result = search(q);
-    latencies[done++] = performance.now() - t0;
-    hits += result.length;
-    if (result.some((h) => h.docId === q.positive)) throw new Error("exclude callback ignored");
-    if (performance.now() - start > budgetSeconds * 1000) break;
-  }
-  const wall = (performance.now() - start) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  const used = latencies.subarray(0, done).sort();
-  return {
-    queries: done,
-    qps: done / wall,
-    qpsCpu: done / ((cpu.user + cpu.system) / 1e6),
-    meanMs: (wall * 1000) / done,
-    p50Ms: percentile(used, 0.5),
-    p95Ms: percentile(used, 0.95),
-    hits: hits / Math.max(done, 1),
-  };
-}
-
-interface Result extends QueryStats {
-  engine: string;
-  size: number;
-  terms: number;
-  postings: number;
-  buildSeconds: number;
-  buildCpuSeconds: number;
-  /** 1-minute load average when the child finished: >2 means the 2 cores were shared. */
-  load: number;
-  generateSeconds: number;
-  peakRssMiB: number;
-  baselineRssMiB: number;
-  heapMiB: number;
-  arrayBuffersMiB: number;
-  note: string;
-}
-
-function cpuSeconds(since: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(since);
-  return (d.user + d.system) / 1e6;
-}
-
-function buildCompact(size: number, scoring: "lucene" | "lunr", track: () => void) {
-  const builder = new CompactBm25Builder({ scoring, analyzer: defaultAnalyzer() });
-  let buildMs = 0;
-  let buildCpu = 0;
-  let generateMs = 0;
-  const batch = 10_000;
-  for (let first = 0; first < size; first += batch) {
-    const t0 = performance.now();
-    const texts = Array.from({ length: Math.min(batch, size - first) }, (_, j) => passage(first + j));
-    const t1 = performance.now();
-    const c1 = process.cpuUsage();
-    for (const text of texts) builder.add(text);
-    buildCpu += cpuSeconds(c1);
-    const t2 = performance.now();
-    generateMs += t1 - t0;
-    buildMs += t2 - t1;
-    track();
-  }
-  const t3 = performance.now();
-  const c3 = process.cpuUsage();
-  const index = builder.build();
-  buildCpu += cpuSeconds(c3);
-  buildMs += performance.now() - t3;
-  track();
-  return {
-    index,
-    buildSeconds: buildMs / 1000,
-    buildCpuSeconds: buildCpu,
-    generateSeconds: generateMs / 1000,
-  };
-}
-
-function runChild(engine: string, size: number, queryCount: number, budgetSeconds: number): Result {
-  let sampledPeak = process.memoryUsage.rss();
-  const track = () => {
-    sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
-  };
-  const queries = makeQueries(size, queryCount);
-  collect();
-  const baselineRssMiB = process.memoryUsage.rss() / MIB;
-  const warmup = Math.min(200, Math.floor(queryCount / 10));
-
-  if (engine === "compact") {
-    const { index, buildSeconds, buildCpuSeconds, generateSeconds } = buildCompact(size, "lucene", track);
-    collect();
-    const mem = process.memoryUsage();
-    const stats = timeQueries(
-      (q) => index.search(q.text, TOP_K, { exclude: (d) => d === q.positive }),
-      queries,
-      warmup,
-      budgetSeconds,
-    );
-    track();
-    return {
-      engine,
-      size,
-      terms: index.termCount,
-      postings: index.postingCount,
-      buildSeconds,
-      buildCpuSeconds,
-      load: loadavg()[0] ?? 0,
-      generateSeconds,
-      peakRssMiB: peakRssMiB(sampledPeak),
-      baselineRssMiB,
-      heapMiB: mem.heapUsed / MIB,
-      arrayBuffersMiB: mem.arrayBuffers / MIB,
-      note: `MaxScore pruning skipped posting lists in ${fmt((100 * index.rankStats.prunedQueries) / Math.max(index.rankStats.queries, 1), 1)}% of queries`,
-      ...stats,
-    };
-  }
-
-  // lunr: its own index, fed by the same analyzer, k1 0.9 / b 0.4.
-  const texts = Array.from({ length: size }, (_, i) => passage(i));
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const lunrEngine = LunrBm25Engine.build(texts, { k1: 0.9, b: 0.4 });
-  const buildCpuSeconds = cpuSeconds(c0);
-  const buildSeconds = (performance.now() - t0) / 1000;
-  track();
-  collect();
-  const mem = process.memoryUsage();
-  const lunrQueries = queries.slice(0, Math.min(queries.length, 600));
-  const stats = timeQueries(
-    (q) => lunrEngine.search(q.text, TOP_K, { exclude: (d) => d === q.positive }),
-    lunrQueries,
-    Math.min(50, warmup),
-    budgetSeconds,
-  );
-  track();
-  const peak = peakRssMiB(sampledPeak);
-  const terms = Object.keys((lunrEngine.index as unknown as { invertedIndex: object }).invertedIndex).length;
-  // Cross-check after the peak was read: the compact index with lunr scoring must rank identically.
-  const { index } = buildCompact(size, "lunr", () => {});
-  let same = 0;
-  const checked = lunrQueries.slice(0, 300);
-  for (const q of checked) {
-    const exclude = (d: number) => d === q.positive;
-    const a = lunrEngine.search(q.text, TOP_K, { exclude }).map((h) => h.docId);
-    const b = index.search(q.text, TOP_K, { exclude }).map((h) => h.docId);
-    if (a.length === b.length && a.every((d, i) => d === b[i])) same++;
-  }
-  return {
-    engine,
-    size,
-    terms,
-    postings: index.postingCount,
-    buildSeconds,
-    buildCpuSeconds,
-    load: loadavg()[0] ?? 0,
-    generateSeconds: 0,
-    peakRssMiB: peak,
-    baselineRssMiB,
-    heapMiB: mem.heapUsed / MIB,
-    arrayBuffersMiB: mem.arrayBuffers / MIB,
-    note: `top-10 identical to compact(lunr scoring) on ${same}/${checked.length} queries`,
-    ...stats,
-  };
-}
-
-// ---------- parent: orchestrate children and print ----------
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const TARGETS = { ratio: 1.0, rssRatio: 2.0, qps: 1000, qpsRssMiB: 2048 };
 
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-function defaultQueryCount(size: number): number {
-  if (size <= 20_000) return 5_000;
-  if (size <= 200_000) return 3_000;
-  return 1_200;
-}
-
-function spawnMeasurement(engine: string, size: number, queries: number, budget: number): Result | undefined {
+function spawn(kind: string, extra: string[]): MiningResult | undefined {
   const self = fileURLToPath(import.meta.url);
-  const args = [
-    ...process.execArgv,
-    "--expose-gc",
-    self,
-    "--child",
-    engine,
-    "--size",
-    String(size),
-    "--queries",
-    String(queries),
-    "--query-seconds",
-    String(budget),
-    "--query-words",
-    String(QUERY_WORDS),
-  ];
-  process.stderr.write(`running ${engine} at ${size.toLocaleString("en-US")} passages...\n`);
-  return runResultChild<Result>(args);
+  process.stderr.write(`running ${kind} ${extra.join(" ")}...\n`);
+  return runResultChild<MiningResult>([...process.execArgv, self, "--mining-child", kind, ...extra]);
 }
 
-function printTable(results: Result[]): void {
-  const header = [
-    "engine",
-    "passages",
-    "terms",
-    "postings",
-    "build s",
-    "build CPU s",
-    "docs/s",
-    "queries",
-    "q/s",
-    "q/CPU-s",
-    "mean ms",
-    "p50 ms",
-    "p95 ms",
-    "peak RSS MiB",
-    "start RSS MiB",
-    "heap MiB",
-    "typed arrays MiB",
-    "load",
-  ];
-  const rows = results.map((r) => [
-    r.engine,
-    fmt(r.size),
-    fmt(r.terms),
-    fmt(r.postings),
-    fmt(r.buildSeconds, 1),
-    fmt(r.buildCpuSeconds, 1),
-    fmt(r.size / r.buildSeconds),
-    fmt(r.queries),
-    fmt(r.qps),
-    fmt(r.qpsCpu),
-    fmt(r.meanMs, 3),
-    fmt(r.p50Ms, 3),
-    fmt(r.p95Ms, 3),
-    fmt(r.peakRssMiB),
-    fmt(r.baselineRssMiB),
-    fmt(r.heapMiB),
-    fmt(r.arrayBuffersMiB),
-    fmt(r.load, 1),
-  ]);
-  console.log(`| ${header.join(" | ")} |`);
-  console.log(`|${header.map(() => "---").join("|")}|`);
-  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
-  for (const r of results) if (r.note) console.log(`\n${r.engine} at ${fmt(r.size)}: ${r.note}`);
+async function child(args: string[]): Promise<void> {
+  const kind = argValue(args, "--mining-child");
+  const n = Number(argValue(args, "--n"));
+  let result: MiningResult;
+  if (kind === "floor") result = await floorChild(repoRoot, n);
+  else if (kind === "dataflow") result = await dataflowChild(repoRoot, n);
+  else result = await qpsChild(n, Number(argValue(args, "--queries")));
+  console.log(`${RESULT_MARK}${JSON.stringify(result)}`);
 }
 
-function printTargets(results: Result[]): void {
-  console.log("\nTargets (compact engine):");
-  const at = (n: number) => results.find((r) => r.engine === "compact" && r.size === n);
-  const line = (label: string, value: number, target: number, higherIsBetter: boolean) => {
-    const ratio = higherIsBetter ? value / target : target / value;
-    const ok = higherIsBetter ? value >= target : value <= target;
-    console.log(`  ${label}: ${fmt(value)} vs ${fmt(target)} -> ${fmt(ratio, 2)}x ${ok ? "OK" : "MISSED"}`);
-  };
-  const r100k = at(100_000);
-  if (r100k) {
-    line("100k queries/s, wall clock (>=)", r100k.qps, TARGETS.qpsAt100k, true);
-    line("100k queries per CPU-second (>=)", r100k.qpsCpu, TARGETS.qpsAt100k, true);
-    line("100k peak RSS MiB (<=)", r100k.peakRssMiB, TARGETS.rssMiBAt100k, false);
-  } else console.log("  100k: not run");
-  const r1m = at(1_000_000);
-  if (r1m) line("1M peak RSS MiB (<=)", r1m.peakRssMiB, TARGETS.rssMiBAt1M, false);
-  else console.log("  1M: not run (add 1000000 to --sizes)");
-  const lunr = results.find((r) => r.engine === "lunr");
-  const same = lunr && at(lunr.size);
-  if (lunr && same) {
+function printRows(results: MiningResult[]): void {
+  console.log("| run | rows | corpus | total s | index s | CPU s | mining q/s | peak RSS MiB | negatives |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
+  for (const r of results) {
     console.log(
-      `  compact vs lunr at ${fmt(lunr.size)}: ${fmt(same.qps / lunr.qps)}x queries/s, ` +
-        `${fmt(lunr.buildSeconds / same.buildSeconds, 1)}x faster build, ` +
-        `${fmt(lunr.peakRssMiB / same.peakRssMiB, 1)}x less peak RSS`,
+      `| ${r.kind} | ${fmt(r.rows)} | ${fmt(r.corpus)} | ${fmt(r.seconds, 1)} | ${fmt(r.indexSeconds, 1)} | ` +
+        `${fmt(r.cpuSeconds, 1)} | ${fmt(r.queriesPerSecond)} | ${fmt(r.peakRssMiB)} | ${fmt(r.negatives)} |`,
     );
   }
+  for (const r of results)
+    if (Object.keys(r.counters).length) console.log(`${r.kind} counters: ${JSON.stringify(r.counters)}`);
 }
 
-function main(): void {
-  const args = process.argv.slice(2);
-  const budget = Number(argValue(args, "--query-seconds") ?? 60);
-  if (args.includes("--sample")) {
-    for (let i = 0; i < 2; i++) console.log(`passage ${i}: ${passage(i)}\n`);
-    for (const q of makeQueries(1000, 3)) console.log(`query (positive ${q.positive}): ${q.text}`);
-    return;
-  }
-  const childEngine = argValue(args, "--child");
-  if (childEngine !== undefined) {
-    const size = Number(argValue(args, "--size"));
-    const queries = Number(argValue(args, "--queries"));
-    console.log(`${RESULT_MARK}${JSON.stringify(runChild(childEngine, size, queries, budget))}`);
-    return;
-  }
-  const sizes = (argValue(args, "--sizes") ?? "10000,100000")
-    .split(",")
-    .map((s) => Number(s.trim()))
-    .filter((n) => Number.isInteger(n) && n > 0);
-  const queryOverride = argValue(args, "--queries");
-  const lunrSize = args.includes("--no-lunr") ? 0 : Number(argValue(args, "--lunr-size") ?? 10_000);
-  const results: Result[] = [];
+function verdict(label: string, value: number, target: number, higherIsBetter: boolean): void {
+  const ok = higherIsBetter ? value >= target : value <= target;
   console.log(
-    `BM25 benchmark: Node ${process.version}, top-${TOP_K} with an exclude callback, ` +
-      `k1 0.9, b 0.4, ${QUERY_WORDS}-word queries; one child process per row. "load" is the 1-minute load average at the end ` +
-      `of the row: above the core count, other processes took CPU, and q/CPU-s is the fairer rate.\n`,
+    `  ${label}: ${fmt(value, 2)} (target ${higherIsBetter ? "≥" : "≤"} ${fmt(target, 2)}) ${ok ? "OK" : "MISSED"}`,
   );
-  for (const size of sizes) {
-    const q = queryOverride ? Number(queryOverride) : defaultQueryCount(size);
-    const r = spawnMeasurement("compact", size, q, budget);
-    if (r) results.push(r);
-  }
-  if (lunrSize > 0) {
-    const r = spawnMeasurement("lunr", lunrSize, 600, budget);
-    if (r) results.push(r);
-  }
-  printTable(results);
-  printTargets(results);
 }
 
-main();
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes("--engines")) return engineTableMain(args);
+  if (args.includes("--mining-child")) return child(args);
+  const rows = Number(argValue(args, "--rows") ?? 100_000);
+  const qpsSize = Number(argValue(args, "--qps-size") ?? 1_000_000);
+  const qpsQueries = Number(argValue(args, "--qps-queries") ?? 10_000);
+  console.log(
+    `BM25 mining benchmark: Node ${process.version}, numNeg ${NUM_NEG}, 12-word questions, one child process per run.\n`,
+  );
+  const results: MiningResult[] = [];
+  let floor: MiningResult | undefined;
+  let flow: MiningResult | undefined;
+  if (!args.includes("--no-ratio")) {
+    floor = spawn("floor", ["--n", String(rows)]);
+    flow = spawn("dataflow", ["--n", String(rows)]);
+    for (const r of [floor, flow]) if (r) results.push(r);
+  }
+  const qps = args.includes("--no-qps")
+    ? undefined
+    : spawn("qps", ["--n", String(qpsSize), "--queries", String(qpsQueries)]);
+  if (qps) results.push(qps);
+  printRows(results);
+  console.log("\nTargets:");
+  if (floor && flow) {
+    verdict(
+      `speed ratio vs floor at ${fmt(rows)} rows (floor s / dataflow s)`,
+      floor.seconds / flow.seconds,
+      TARGETS.ratio,
+      true,
+    );
+    verdict(
+      "RSS ratio vs floor (dataflow / floor)",
+      flow.peakRssMiB / floor.peakRssMiB,
+      TARGETS.rssRatio,
+      false,
+    );
+    verdict(
+      "CPU ratio vs floor (floor CPU s / dataflow CPU s)",
+      floor.cpuSeconds / flow.cpuSeconds,
+      TARGETS.ratio,
+      true,
+    );
+  }
+  if (qps) {
+    verdict(`mining queries/s at ${fmt(qps.corpus)} passages`, qps.queriesPerSecond, TARGETS.qps, true);
+    verdict(`peak RSS MiB at ${fmt(qps.corpus)} passages`, qps.peakRssMiB, TARGETS.qpsRssMiB, false);
+  }
+}
+
+await main();
