@@ -170,4 +170,77 @@ describe("rare/doc2query", () => {
     expect(prompt).not.toContain(DOC.slice(0, 101));
     expect(r.counters.documents_cut_to_maxDocChars).toBe(1);
   });
+
+  it("writes several problems per document from one call: rows <id>.0 … <id>.k-1, each keeping its document", async () => {
+    const other = {
+      scenario: "A beekeeper in a cold spring sees a colony with little stored honey and many drones.",
+      question: "Should she feed, split or requeen the colony first, and why?",
+    };
+    const nearCopy = { scenario: SCENARIO, question: `${QUESTION.replace("?", "")} ` };
+    const third = {
+      scenario: "A town asks a beekeeper to remove a swarm hanging from a school fence.",
+      question: "How can the swarm be moved safely, and how likely is it to stay in its new hive?",
+    };
+    const reply = JSON.stringify({
+      problems: [{ scenario: SCENARIO, question: QUESTION }, nearCopy, other, third],
+    });
+    const r = await run({ defaultReply: reply }, { questions: 3 }, [{ text: DOC }, { text: DOC }]);
+    expect(r.records.map((x) => x.id)).toEqual(["1.0", "1.1", "2.0", "2.1"]);
+    expect(r.rows[0]).toEqual({ text: DOC, scenario: SCENARIO, question: QUESTION });
+    expect(r.rows[1]).toEqual({ text: DOC, ...other });
+    // Only the first three problems count; the near-copy of the first is dropped and counted.
+    expect(r.counters.near_duplicate_questions_dropped).toBe(2);
+    expect(r.requests).toHaveLength(2);
+    const body = r.requests[0]?.body as Record<string, unknown>;
+    expect(JSON.stringify(body.response_format)).toContain('"minItems":3');
+    expect(lastUserMessage(body)).toContain("write 3 challenging problems");
+    expect(lastUserMessage(body)).toContain('{"problems": [');
+  });
+
+  it("asks again when the list is short or one problem refers to its source", async () => {
+    const two = JSON.stringify({ problems: [{ scenario: SCENARIO, question: QUESTION }] });
+    const referring = JSON.stringify({
+      problems: [
+        { scenario: SCENARIO, question: QUESTION },
+        { scenario: SCENARIO, question: "According to the passage, when do bees swarm?" },
+      ],
+    });
+    const good = JSON.stringify({
+      problems: [
+        { scenario: SCENARIO, question: QUESTION },
+        { scenario: SCENARIO, question: "What would you expect to happen if all queen cells are removed?" },
+      ],
+    });
+    const r = await run(
+      {
+        rules: [
+          { reply: two, times: 1 },
+          { reply: referring, times: 1 },
+        ],
+        defaultReply: good,
+      },
+      { questions: 2 },
+    );
+    expect(r.requests).toHaveLength(3);
+    expect(r.records.map((x) => x.id)).toEqual(["1.0", "1.1"]);
+    expect(lastUserMessage(r.requests[2]?.body)).toContain("refers to its source text");
+    expect(lastUserMessage(r.requests[2]?.body)).toContain('{"problems": [...]} holding 2 problems');
+  });
+
+  it("takes its prompt from the step's params, and refuses unknown placeholders", async () => {
+    const prompt = {
+      system: "Du bist Imker.",
+      user: "Schreibe auf {{language}} eine Aufgabe zu:\n{{document}}\n{{answer_format}}",
+    };
+    const r = await run({ defaultReply: GOOD }, { prompt, language: "Deutsch" });
+    const messages = (r.requests[0]?.body as { messages: { role: string; content: string }[] }).messages;
+    expect(messages[0]).toEqual({ role: "system", content: "Du bist Imker." });
+    expect(messages[1]?.content).toBe(
+      `Schreibe auf Deutsch eine Aufgabe zu:\n${DOC}\nEnd your reply with exactly one JSON object of this shape, and nothing after it:\n{"scenario": "<the situation>", "question": "<the question>"}`,
+    );
+    expect(r.rows).toEqual([{ text: DOC, scenario: SCENARIO, question: QUESTION }]);
+    await expect(
+      runOperator(Doc2QueryOperator, [], { params: { prompt: { user: "{{documnet}}" } } }),
+    ).rejects.toThrow(/\/prompt\/user unknown placeholder \{\{documnet\}\}/);
+  });
 });
