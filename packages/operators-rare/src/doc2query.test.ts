@@ -233,7 +233,8 @@ describe("rare/doc2query", () => {
       user: "Schreibe auf {{language}} eine Aufgabe zu:\n{{document}}\n{{answer_format}}",
     };
     const r = await run({ defaultReply: GOOD }, { prompt, language: "Deutsch" });
-    const messages = (r.requests[0]?.body as { messages: { role: string; content: string }[] }).messages;
+    const messages =
+      (r.requests[0]?.body as { messages: { role: string; content: string }[] } | undefined)?.messages ?? [];
     expect(messages[0]).toEqual({ role: "system", content: "Du bist Imker." });
     expect(messages[1]?.content).toBe(
       `Schreibe auf Deutsch eine Aufgabe zu:\n${DOC}\nEnd your reply with exactly one JSON object of this shape, and nothing after it:\n{"scenario": "<the situation>", "question": "<the question>"}`,

@@ -148,4 +148,20 @@ describe("rare/reason-distill", () => {
     expect(r.rows).toHaveLength(1);
     expect(r.rows[0]?.positive_index).toBe(1);
   });
+
+  it("takes its prompt from the step's params, and refuses unknown placeholders", async () => {
+    const prompt = { user: "Q: {{question}}\n{{documents}}\nEnd with Answer: in {{language}}." };
+    const r = await run({ defaultReply: "Think.\n\nAnswer: a super." }, [row()], { prompt, seed: 1 });
+    const messages =
+      (r.requests[0]?.body as { messages: { role: string; content: string }[] } | undefined)?.messages ?? [];
+    expect(messages[0]?.content).toMatch(/^You are a careful domain expert/);
+    const user = messages[1]?.content as string;
+    expect(user).toMatch(/^Q: How can the beekeeper keep the swarm from leaving\?\n\[Document 1\]\n/);
+    expect(user).toMatch(/End with Answer: in English\.$/);
+    expect(shownOrder(user)).toHaveLength(4);
+    expect(r.rows[0]).toMatchObject({ answer: "a super." });
+    await expect(
+      runOperator(ReasonDistillOperator, [], { params: { prompt: { system: "{{negatives}}" } } }),
+    ).rejects.toThrow(/\/prompt\/system unknown placeholder \{\{negatives\}\}/);
+  });
 });

@@ -1,13 +1,17 @@
 import {
+  CompiledPrompt,
+  checkPromptParam,
   describeValue,
-  generateWithAttempts,
   type GenerationParams,
+  generateWithAttempts,
   generationParamsSchema,
   generationSettings,
   maxAttemptsSchema,
   type OperatorContext,
   type OperatorSpec,
   type ProcessResult,
+  type PromptParam,
+  promptParamSchema,
   type Row,
   type RowContext,
   RowError,
@@ -15,7 +19,11 @@ import {
   seededPermutation,
   unusable,
 } from "@dataflow/core";
-import { reasonDistillMessages, reasonDistillRetryNote } from "./prompts/reason-distill.js";
+import {
+  REASON_DISTILL_PROMPT,
+  reasonDistillRetryNote,
+  reasonDistillValues,
+} from "./prompts/reason-distill.js";
 import { splitAnswer } from "./split-answer.js";
 
 export interface ReasonDistillParams extends GenerationParams {
@@ -24,6 +32,7 @@ export interface ReasonDistillParams extends GenerationParams {
   language: string;
   maxDocChars?: number;
   generationSeed?: number;
+  prompt?: PromptParam;
 }
 
 /**
@@ -66,6 +75,7 @@ export class ReasonDistillOperator extends RowOperator<ReasonDistillParams> {
         },
         ...generationParamsSchema,
         generationSeed: { type: "integer", description: "Sampling seed sent to the serving" },
+        prompt: promptParamSchema(REASON_DISTILL_PROMPT),
       },
     },
     inputs: {
@@ -103,13 +113,18 @@ export class ReasonDistillOperator extends RowOperator<ReasonDistillParams> {
       },
     },
     serving: "required",
+    prompt: REASON_DISTILL_PROMPT,
+    checkParams: (p) => checkPromptParam(p.prompt, REASON_DISTILL_PROMPT),
   };
+
+  private prompt = new CompiledPrompt(REASON_DISTILL_PROMPT, undefined);
 
   override setup(ctx: OperatorContext<ReasonDistillParams>): void {
     if (!ctx.serving)
       throw new Error(
         `step "${ctx.stepId}": rare/reason-distill needs a serving; name one with \`serving:\``,
       );
+    this.prompt = new CompiledPrompt(REASON_DISTILL_PROMPT, ctx.params.prompt);
   }
 
   async process(_row: Row, ctx: RowContext<ReasonDistillParams>): Promise<ProcessResult> {
@@ -133,12 +148,14 @@ export class ReasonDistillOperator extends RowOperator<ReasonDistillParams> {
     const positiveIndex = order.indexOf(0) + 1;
 
     const out = await generateWithAttempts(ctx, {
-      messages: reasonDistillMessages({
-        question,
-        documents,
-        language: p.language,
-        ...(typeof scenario === "string" ? { scenario } : {}),
-      }),
+      messages: this.prompt.messages(
+        reasonDistillValues({
+          question,
+          documents,
+          language: p.language,
+          ...(typeof scenario === "string" ? { scenario } : {}),
+        }),
+      ),
       settings: generationSettings(p, { seed: p.generationSeed }),
       maxAttempts: p.maxAttempts,
       retryNote: reasonDistillRetryNote,
