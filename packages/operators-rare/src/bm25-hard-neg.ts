@@ -15,10 +15,10 @@ import {
 import {
   Bm25Retriever,
   DEFAULT_BM25_PARAMS,
-  OverlapDetector,
+  OverlapIndex,
+  type OverlapProbe,
   type OverlapRule,
   overlapRuleSchema,
-  type PreparedText,
 } from "@dataflow/retrieval";
 
 export interface Bm25HardNegParams {
@@ -100,7 +100,9 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
           default: DEFAULT_BM25_PARAMS.b,
           description: "BM25 length normalisation",
         },
-        overlap: overlapRuleSchema("When a candidate counts as a copy of the positive (and so is no negative)"),
+        overlap: overlapRuleSchema(
+          "When a candidate counts as a copy of the positive (and so is no negative)",
+        ),
         corpus: {
           type: "string",
           minLength: 1,
@@ -161,14 +163,13 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
   };
 
   private retriever: RetrieverABC | undefined;
-  private detector = new OverlapDetector();
+  private overlap: OverlapIndex | undefined;
 
   async prepare(records: readonly RowRecord[], ctx: OperatorContext<Bm25HardNegParams>): Promise<void> {
     const p = ctx.params;
     if (p.minNeg > p.numNeg) {
       throw new Error(`step "${ctx.stepId}": minNeg (${p.minNeg}) is greater than numNeg (${p.numNeg})`);
     }
-    this.detector = new OverlapDetector(p.overlap);
     if (ctx.retriever) {
       if (p.corpus !== undefined) {
         throw new Error(
@@ -204,13 +205,17 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
         });
       }
     }
-    await this.retriever.open({ signal: ctx.signal, tag: ctx.stepId });
+    const retriever = this.retriever;
+    await retriever.open({ signal: ctx.signal, tag: ctx.stepId });
+    // The overlap rule's per-passage work (text hashes, winnowed fingerprints), once per corpus.
+    this.overlap = new OverlapIndex(retriever.size, (d) => retriever.passage(d)?.text ?? "", p.overlap);
   }
 
   override async process(_row: Row, ctx: RowContext<Bm25HardNegParams>): Promise<ProcessResult> {
     const p = ctx.params;
     const retriever = this.retriever;
-    if (!retriever) throw new Error("rare/bm25-hard-neg: process() before prepare()");
+    const overlap = this.overlap;
+    if (!retriever || !overlap) throw new Error("rare/bm25-hard-neg: process() before prepare()");
     const question = ctx.input("question");
     if (typeof question !== "string" || !question.trim()) {
       throw new RowError(
@@ -236,7 +241,7 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
       retriever,
       query,
       self,
-      this.detector.prepare(text),
+      overlap.prepare(text, self),
       ctx,
     );
 
@@ -269,13 +274,13 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     retriever: RetrieverABC,
     query: string,
     self: number | undefined,
-    positive: PreparedText,
+    positive: OverlapProbe,
     ctx: RowContext<Bm25HardNegParams>,
   ): Promise<{ chosen: RetrievedPassage[]; positiveScore: number | undefined }> {
     const { numNeg, skipTop, minScore } = ctx.params;
     const options = { signal: ctx.signal, tag: ctx.stepId };
+    const overlap = this.overlap as OverlapIndex;
     const chosen: RetrievedPassage[] = [];
-    const chosenTexts = new Set<string>();
     let positiveScore: number | undefined;
     let skipped = 0;
     // Judged docIds: a wider search re-ranks nothing for BM25, but a fusion's ranking may shift, so
@@ -297,13 +302,12 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
           done = true;
           break;
         }
-        const candidate = this.detector.prepare(hit.text);
-        const verdict = this.detector.check(positive, candidate);
+        const verdict = overlap.check(positive, hit.docId);
         if (verdict.overlapping) {
           ctx.count(verdict.reason === "identical" ? "excluded_identical" : "excluded_overlap", 1);
           continue;
         }
-        if (chosenTexts.has(candidate.text)) {
+        if (chosen.some((c) => overlap.sameText(c.docId, hit.docId))) {
           ctx.count("excluded_duplicate", 1);
           continue;
         }
@@ -312,7 +316,6 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
           continue;
         }
         chosen.push(hit);
-        chosenTexts.add(candidate.text);
         if (chosen.length >= numNeg) done = true;
       }
       if (hits.length < k || k >= retriever.size) done = true;

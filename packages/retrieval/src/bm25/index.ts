@@ -21,6 +21,7 @@ export {
   PreparedText,
   resolveOverlapRule,
 } from "./overlap.js";
+export { OverlapIndex, type OverlapProbe } from "./overlap-index.js";
 export { overlapRuleSchema } from "./overlap-schema.js";
 export type { RankStats } from "./rank-query.js";
 export { hasSharedRun, longestCommonSubstring } from "./shared-run.js";

@@ -130,6 +130,11 @@ export class OverlapDetector {
   }
 }
 
-function normalizeText(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+/** The text as the rule compares it when `normalize` is on: NFKC, lower case, whitespace collapsed. */
+export function normalizeText(text: string): string {
+  // NFKC leaves ASCII as it is; skipping it there saves most of the cost.
+  const composed = NON_ASCII.test(text) ? text.normalize("NFKC") : text;
+  return composed.toLowerCase().replace(/\s+/g, " ").trim();
 }
+
+const NON_ASCII = /[\u0080-\uffff]/;

@@ -18,19 +18,52 @@ export function wordHashes(text: string): Uint32Array {
 /** The set of shingle keys of `n` consecutive words (n >= 1; empty when there are fewer words). */
 export function shingleSet(words: Uint32Array, n: number): Set<number> {
   const keys = new Set<number>();
-  for (let start = 0; start + n <= words.length; start++) {
-    let h1 = 0x811c9dc5;
-    let h2 = 0x9747b28c;
-    for (let i = start; i < start + n; i++) {
-      const w = words[i] as number;
-      h1 = Math.imul(h1 ^ w, 0x01000193);
-      h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x5bd1e995) ^ w;
-    }
-    h1 = fmix(h1);
-    h2 = fmix(h2 ^ n);
-    keys.add((h1 >>> 0) * 0x200000 + (h2 >>> 11));
-  }
+  for (let start = 0; start + n <= words.length; start++) keys.add(shingleKey(words, start, n));
   return keys;
+}
+
+function shingleKey(words: Uint32Array, start: number, n: number): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = start; i < start + n; i++) {
+    const w = words[i] as number;
+    h1 = Math.imul(h1 ^ w, 0x01000193);
+    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x5bd1e995) ^ w;
+  }
+  h1 = fmix(h1);
+  h2 = fmix(h2 ^ n);
+  return (h1 >>> 0) * 0x200000 + (h2 >>> 11);
+}
+
+/** The distinct keys of `shingleSet(words, n)`, sorted ascending (for merge-based containment). */
+export function shingleKeys(words: Uint32Array, n: number): Float64Array {
+  const keys = new Float64Array(Math.max(0, words.length - n + 1));
+  for (let start = 0; start < keys.length; start++) keys[start] = shingleKey(words, start, n);
+  keys.sort();
+  let kept = 0;
+  for (let i = 0; i < keys.length; i++)
+    if (i === 0 || keys[i] !== keys[i - 1]) keys[kept++] = keys[i] as number;
+  return keys.subarray(0, kept);
+}
+
+/** `containment` over sorted distinct keys: the same value for the same sets. */
+export function sortedContainment(a: Float64Array, b: Float64Array): number {
+  const small = Math.min(a.length, b.length);
+  if (small === 0) return 0;
+  let shared = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x === y) {
+      shared++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return shared / small;
 }
 
 /** |A ∩ B| / min(|A|, |B|): 1 when the smaller set lies entirely inside the larger; 0 if either is empty. */

@@ -1,0 +1,243 @@
+import { normalizeText, type OverlapReason, type OverlapRule, resolveOverlapRule } from "./overlap.js";
+import { hasSharedRun } from "./shared-run.js";
+import { shingleKeys, sortedContainment, wordHashes } from "./shingles.js";
+import { commonValues, intersects, sharedRunThrough, winnowFingerprints } from "./winnow.js";
+
+/** A positive prepared for checks against an OverlapIndex (costs O(|text|), once per row). */
+export class OverlapProbe {
+  private compared: string | undefined;
+  private wordsCache: Uint32Array | undefined;
+  private keys: Float64Array | undefined;
+  private keysN = 0;
+
+  /** @internal */
+  constructor(
+    private readonly raw: string,
+    private readonly normalize: boolean,
+    readonly hash: number,
+    readonly length: number,
+    readonly fingerprints: Uint32Array,
+  ) {}
+
+  /** The text as compared (normalised when the rule says so). */
+  get text(): string {
+    this.compared ??= this.normalize ? normalizeText(this.raw) : this.raw;
+    return this.compared;
+  }
+
+  /** @internal */
+  get words(): Uint32Array {
+    this.wordsCache ??= wordHashes(this.text);
+    return this.wordsCache;
+  }
+
+  /** @internal Sorted distinct keys of the n-word shingles. */
+  shingleKeys(n: number): Float64Array {
+    if (this.keys === undefined || this.keysN !== n) {
+      this.keys = shingleKeys(this.words, n);
+      this.keysN = n;
+    }
+    return this.keys;
+  }
+}
+
+// Bits of each passage's word filter: a word whose bit is clear cannot be in the passage.
+const FILTER_WORDS = 8; // x 32 bits
+const FILTER_MASK = FILTER_WORDS * 32 - 1;
+
+/**
+ * The OverlapDetector rule with its per-passage work done once, when the corpus is indexed:
+ * - `identical`: a 53-bit hash of each passage's compared text (equal hashes are verified);
+ * - `shared-run`: winnowed fingerprints (winnow.ts), so texts sharing no fingerprint share no run of
+ *   minSharedChars, and a shared one is verified exactly around the matching k-grams;
+ * - `containment`: the passage's word count, distinct-shingle count and a 256-bit word filter, which
+ *   bound from above how many of the positive's shingles can occur in the passage; only when that
+ *   bound reaches maxContainment are the passage's shingles computed and compared exactly.
+ * Verdicts (overlapping, reason) equal OverlapDetector.check's, which a test asserts.
+ *
+ * Memory: 48 bytes per passage plus 4 per fingerprint (~7 per KB of text at the defaults).
+ */
+export class OverlapIndex {
+  readonly rule: OverlapRule;
+  private readonly hashes: Float64Array;
+  private readonly lengths: Int32Array;
+  private readonly wordCounts: Int32Array;
+  private readonly shingleCounts: Int32Array;
+  private readonly filters: Uint32Array;
+  private readonly fpOffsets: Uint32Array;
+  private readonly fps: Uint32Array;
+
+  constructor(
+    size: number,
+    private readonly textOf: (docId: number) => string,
+    rule: Partial<OverlapRule> = {},
+  ) {
+    this.rule = resolveOverlapRule(rule);
+    this.hashes = new Float64Array(size);
+    this.lengths = new Int32Array(size);
+    this.wordCounts = new Int32Array(size);
+    this.shingleCounts = new Int32Array(size);
+    this.filters = new Uint32Array(size * FILTER_WORDS);
+    this.fpOffsets = new Uint32Array(size + 1);
+    const parts: Uint32Array[] = [];
+    let total = 0;
+    for (let d = 0; d < size; d++) {
+      const text = this.compared(textOf(d));
+      this.hashes[d] = textHash(text);
+      this.lengths[d] = text.length;
+      if (this.rule.maxContainment > 0) this.indexWords(d, text);
+      const fp = this.fingerprintsOf(text);
+      parts.push(fp);
+      total += fp.length;
+      this.fpOffsets[d + 1] = total;
+    }
+    this.fps = new Uint32Array(total);
+    for (let d = 0; d < parts.length; d++) this.fps.set(parts[d] as Uint32Array, this.fpOffsets[d] as number);
+  }
+
+  get size(): number {
+    return this.hashes.length;
+  }
+
+  /** Bytes held in typed arrays. */
+  get byteLength(): number {
+    return (
+      this.hashes.byteLength +
+      this.lengths.byteLength +
+      this.wordCounts.byteLength +
+      this.shingleCounts.byteLength +
+      this.filters.byteLength +
+      this.fpOffsets.byteLength +
+      this.fps.byteLength
+    );
+  }
+
+  /**
+   * Prepares a positive. When it is passage `docId`'s own text (the usual case), the passage's
+   * hash and fingerprints are reused.
+   */
+  prepare(raw: string, docId?: number): OverlapProbe {
+    const source = typeof raw === "string" ? raw : "";
+    const normalize = this.rule.normalize;
+    if (docId !== undefined && docId >= 0 && docId < this.size && this.textOf(docId) === source) {
+      const fps = this.fps.subarray(this.fpOffsets[docId], this.fpOffsets[docId + 1]);
+      return new OverlapProbe(
+        source,
+        normalize,
+        this.hashes[docId] as number,
+        this.lengths[docId] as number,
+        fps,
+      );
+    }
+    const text = this.compared(source);
+    return new OverlapProbe(source, normalize, textHash(text), text.length, this.fingerprintsOf(text));
+  }
+
+  /** Whether passage `docId` overlaps the probe, and by the first rule that fired (OverlapDetector's order). */
+  check(probe: OverlapProbe, docId: number): { overlapping: boolean; reason: OverlapReason | null } {
+    const reason = this.reasonOf(probe, docId);
+    return { overlapping: reason !== null, reason };
+  }
+
+  /** Whether two passages compare as the same text. */
+  sameText(a: number, b: number): boolean {
+    if (this.hashes[a] !== this.hashes[b]) return false;
+    return a === b || this.compared(this.textOf(a)) === this.compared(this.textOf(b));
+  }
+
+  private reasonOf(probe: OverlapProbe, docId: number): OverlapReason | null {
+    const { minSharedChars: L, maxContainment } = this.rule;
+    let text: string | undefined;
+    const candidate = () => {
+      text ??= this.compared(this.textOf(docId));
+      return text;
+    };
+    if (this.hashes[docId] === probe.hash && candidate() === probe.text) return "identical";
+    if (L > 0 && probe.length >= L && (this.lengths[docId] as number) >= L) {
+      const fps = this.fps.subarray(this.fpOffsets[docId], this.fpOffsets[docId + 1]);
+      if (intersects(probe.fingerprints, fps) && this.verifyRun(probe, candidate(), fps)) return "shared-run";
+    }
+    if (maxContainment > 0 && this.containmentReaches(probe, docId, candidate)) return "containment";
+    return null;
+  }
+
+  private verifyRun(probe: OverlapProbe, candidate: string, fps: Uint32Array): boolean {
+    const L = this.rule.minSharedChars;
+    const shared = commonValues(probe.fingerprints, fps);
+    // Many shared values means repetitive text, where pairs multiply: the plain check is safer there.
+    if (shared.length > 64) return hasSharedRun(probe.text, candidate, L);
+    return sharedRunThrough(probe.text, candidate, L, shared);
+  }
+
+  private containmentReaches(probe: OverlapProbe, docId: number, candidate: () => string): boolean {
+    const { shingleSize, maxContainment } = this.rule;
+    const words = probe.words;
+    const theirWords = this.wordCounts[docId] as number;
+    const n = Math.min(shingleSize, words.length, theirWords);
+    if (n === 0) return false;
+    if (n === shingleSize) {
+      // Upper bound on shared shingles: the positive's windows whose every word passes the filter.
+      const mine = probe.shingleKeys(n).length;
+      const bound = this.passingWindows(words, n, docId);
+      // Same division as the exact share, so float rounding cannot make the bound disagree.
+      if (bound / Math.min(mine, this.shingleCounts[docId] as number) < maxContainment) return false;
+    }
+    const theirs = shingleKeys(wordHashes(candidate()), n);
+    return sortedContainment(probe.shingleKeys(n), theirs) >= maxContainment;
+  }
+
+  private passingWindows(words: Uint32Array, n: number, docId: number): number {
+    const base = docId * FILTER_WORDS;
+    let run = 0;
+    let windows = 0;
+    for (let i = 0; i < words.length; i++) {
+      const bit = (words[i] as number) & FILTER_MASK;
+      if (((this.filters[base + (bit >>> 5)] as number) >>> (bit & 31)) & 1) {
+        run++;
+        if (run >= n) windows++;
+      } else run = 0;
+    }
+    return windows;
+  }
+
+  private indexWords(docId: number, text: string): void {
+    const words = wordHashes(text);
+    this.wordCounts[docId] = words.length;
+    const base = docId * FILTER_WORDS;
+    for (let i = 0; i < words.length; i++) {
+      const bit = (words[i] as number) & FILTER_MASK;
+      this.filters[base + (bit >>> 5)] = (this.filters[base + (bit >>> 5)] as number) | (1 << (bit & 31));
+    }
+    const n = this.rule.shingleSize;
+    if (words.length >= n) this.shingleCounts[docId] = shingleKeys(words, n).length;
+  }
+
+  private compared(raw: string): string {
+    return this.rule.normalize ? normalizeText(raw) : raw;
+  }
+
+  private fingerprintsOf(text: string): Uint32Array {
+    return this.rule.minSharedChars > 0 ? winnowFingerprints(text, this.rule.minSharedChars) : EMPTY;
+  }
+}
+
+const EMPTY = new Uint32Array(0);
+
+/** A 53-bit hash of a string from two independent 32-bit ones. */
+function textHash(text: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x5bd1e995) ^ c;
+  }
+  return (fmix(h1) >>> 0) * 0x200000 + (fmix(h2 ^ text.length) >>> 11);
+}
+
+function fmix(h: number): number {
+  let x = h;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return x ^ (x >>> 16);
+}
