@@ -21,6 +21,13 @@ describe("prompt templates", () => {
     ]);
   });
 
+  it("sends no system message when it renders empty", () => {
+    const userOnly: PromptSpec = { ...spec, defaults: { system: "", user: "{{document}}" } };
+    expect(new CompiledPrompt(userOnly, undefined).messages({ document: "d" })).toEqual([
+      { role: "user", content: "d" },
+    ]);
+  });
+
   it("reports unknown placeholders and syntax errors at the message they are in", () => {
     expect(checkPromptParam({ user: "{{document}} in {{langauge}}", system: "{{oops" }, spec)).toEqual([
       {

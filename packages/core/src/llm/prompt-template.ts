@@ -88,14 +88,17 @@ export class CompiledPrompt {
 
   constructor(spec: PromptSpec, prompt: PromptParam | undefined) {
     this.system = parseTemplate(prompt?.system ?? spec.defaults.system);
+    // parseTemplate("") is no parts, which renders "": no system message.
     this.user = parseTemplate(prompt?.user ?? spec.defaults.user);
   }
 
-  /** The system and user messages; a placeholder's value is a string, or JSON for other values. */
+  /**
+   * The system and user messages; a placeholder's value is a string, or JSON for other values. A
+   * system message that renders empty is not sent (an operator whose default has none).
+   */
   messages(values: Record<string, unknown>): ChatMessage[] {
-    return [
-      { role: "system", content: renderTemplate(this.system, values) },
-      { role: "user", content: renderTemplate(this.user, values) },
-    ];
+    const system = renderTemplate(this.system, values);
+    const user: ChatMessage = { role: "user", content: renderTemplate(this.user, values) };
+    return system ? [{ role: "system", content: system }, user] : [user];
   }
 }
