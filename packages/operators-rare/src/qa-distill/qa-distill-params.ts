@@ -1,5 +1,12 @@
-import { type GenerationParams, generationParamsSchema, type JSONSchema } from "@dataflow/core";
+import {
+  type GenerationParams,
+  generationParamsSchema,
+  type JSONSchema,
+  type PromptParam,
+  promptParamSchema,
+} from "@dataflow/core";
 import { ANSWER_KINDS, type AnswerKind } from "./answer-match.js";
+import { QA_DISTILL_PROMPT } from "./qa-distill-prompt.js";
 
 export interface QaDistillParams extends GenerationParams {
   domain?: string;
@@ -16,6 +23,7 @@ export interface QaDistillParams extends GenerationParams {
   answerKind: AnswerKind | "auto";
   relTol: number;
   minF1: number;
+  prompt?: PromptParam;
 }
 
 const TAG: JSONSchema = { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_-]*$" };
@@ -101,5 +109,6 @@ export const QA_DISTILL_PARAMS: JSONSchema = {
         "Free text (and option texts): the least token F1 against the gold answer that counts as a match",
     },
     ...generationParamsSchema,
+    prompt: promptParamSchema(QA_DISTILL_PROMPT),
   },
 };

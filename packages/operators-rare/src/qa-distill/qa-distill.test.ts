@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OperatorRegistry, runOperator } from "@dataflow/core";
+import { rareQaInstruction, rareQaPrompt } from "@dataflow/exports";
 import {
   type ChatServer,
   type ChatServerOptions,
@@ -104,6 +105,31 @@ describe("rare/qa-distill", () => {
     expect(lastUserMessage(r.requests[1])).toBe(prompt);
     expect(r.counters).toMatchObject({ samples: 2, samples_wrong: 1 });
     expect(r.observed).toMatchObject({ verified_share: [1], samples_per_kept_item: [2] });
+  });
+
+  it("sends exactly exports' rareQaPrompt by default, and a step's own prompt when given", async () => {
+    const r = await run({ defaultReply: RIGHT }, { domain: "bicycle maintenance" });
+    const options = Object.entries(OPTIONS).map(([key, text]) => ({ key, text }));
+    const instruction = rareQaInstruction({ multipleChoice: true, domain: "bicycle maintenance" });
+    expect(r.requests[0]?.messages).toEqual([
+      { role: "user", content: rareQaPrompt({ instruction, documents: DOCS, question: QUESTION, options }) },
+    ]);
+    const prompt = {
+      system: "Tu es mécanicien ({{domain}}).",
+      user: "{{question}}\n{{options}}\n{{documents}}\nRéponds dans <{{answer_tag}}>.",
+    };
+    const own = await run({ defaultReply: RIGHT }, { domain: "vélo", prompt });
+    expect(own.requests[0]?.messages).toEqual([
+      { role: "system", content: "Tu es mécanicien (vélo)." },
+      {
+        role: "user",
+        content: `${QUESTION}\nA. ${OPTIONS.A}\nB. ${OPTIONS.B}\nC. ${OPTIONS.C}\n[Document 1]\n${DOCS[0]}\n\n[Document 2]\n${DOCS[1]}\nRéponds dans <answer>.`,
+      },
+    ]);
+    expect(own.rows[0]).toMatchObject({ teacher_answer: "B" });
+    await expect(
+      runOperator(QaDistillOperator, [], { params: { prompt: { user: "{{gold}}" } } }),
+    ).rejects.toThrow(/\/prompt\/user unknown placeholder \{\{gold\}\}/);
   });
 
   it("spends no sample after the first correct one", async () => {

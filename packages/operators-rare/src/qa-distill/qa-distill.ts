@@ -1,4 +1,6 @@
 import {
+  CompiledPrompt,
+  checkPromptParam,
   describeValue,
   type OperatorContext,
   type OperatorSpec,
@@ -9,10 +11,11 @@ import {
   RowOperator,
   rows,
 } from "@dataflow/core";
-import { type QaOption, rareQaInstruction, rareQaPrompt, readQaOptions } from "@dataflow/exports";
+import { type QaOption, readQaOptions } from "@dataflow/exports";
 import { readGold } from "./answer-match.js";
 import { rowDocuments } from "./documents.js";
 import { QA_DISTILL_PARAMS, type QaDistillParams } from "./qa-distill-params.js";
+import { QA_DISTILL_PROMPT, qaDistillValues } from "./qa-distill-prompt.js";
 import { noCorrectSample, type Sample, sampleUntilCorrect } from "./rejection-sampling.js";
 
 /**
@@ -90,7 +93,11 @@ export class QaDistillOperator extends RowOperator<QaDistillParams> {
     },
     serving: "required",
     retriever: "optional",
+    prompt: QA_DISTILL_PROMPT,
+    checkParams: (p) => checkPromptParam(p.prompt, QA_DISTILL_PROMPT),
   };
+
+  private prompt = new CompiledPrompt(QA_DISTILL_PROMPT, undefined);
 
   override async setup(ctx: OperatorContext<QaDistillParams>): Promise<void> {
     if (!ctx.serving) {
@@ -106,6 +113,7 @@ export class QaDistillOperator extends RowOperator<QaDistillParams> {
         `step "${ctx.stepId}": temperature 0 makes resamples near copies of the first; rejection sampling needs a temperature above 0`,
       );
     }
+    this.prompt = new CompiledPrompt(QA_DISTILL_PROMPT, ctx.params.prompt);
     // A broken corpus fails the step here, not every row.
     await ctx.retriever?.open({ signal: ctx.signal, tag: ctx.stepId });
   }
@@ -114,16 +122,8 @@ export class QaDistillOperator extends RowOperator<QaDistillParams> {
     const p = ctx.params;
     const { question, options, gold, goldText } = readQuestion(ctx);
     const documents = await rowDocuments(ctx, question, options);
-    const instruction =
-      p.instruction ??
-      rareQaInstruction({
-        multipleChoice: options.length > 0,
-        thinkTag: p.thinkTag,
-        answerTag: p.answerTag,
-        ...(p.domain === undefined ? {} : { domain: p.domain }),
-      });
-    const prompt = rareQaPrompt({ instruction, documents, question, options });
-    const samples = await sampleUntilCorrect(ctx, [{ role: "user", content: prompt }], gold);
+    const messages = this.prompt.messages(qaDistillValues(p, { documents, question, options }));
+    const samples = await sampleUntilCorrect(ctx, messages, gold);
     const kept = samples.filter((s) => s.correct);
     record(ctx, samples, kept.length);
     if (!kept.length) throw noCorrectSample(samples, goldText);
