@@ -301,4 +301,24 @@ describe("rag/task-synth", () => {
       /taskMix gives no task type a positive weight/,
     );
   });
+
+  it("takes its prompt from the step's params, and refuses unknown placeholders", async () => {
+    const prompt = {
+      system: "Du schreibst Trainingsdaten.",
+      user: "Aufgabe {{task_type}} auf {{language}}:\n{{task_rules}}\n{{documents}}",
+    };
+    const r = await run(
+      { defaultReply: GOOD },
+      { prompt, language: "Deutsch", taskMix: { "factoid-qa": 1 } },
+    );
+    const messages =
+      (r.requests[0]?.body as { messages: { role: string; content: string }[] } | undefined)?.messages ?? [];
+    expect(messages[0]).toEqual({ role: "system", content: "Du schreibst Trainingsdaten." });
+    expect(messages[1]?.content).toMatch(/^Aufgabe factoid-qa auf Deutsch:\n- /);
+    expect(messages[1]?.content).toContain(`<document>\n${DOCS[0]?.text}\n</document>`);
+    expect(r.rows[0]).toMatchObject({ query: GOOD_QUERY, task_type: "factoid-qa" });
+    await expect(
+      runOperator(TaskSynthOperator, [], { params: { prompt: { user: "{{text}}" } } }),
+    ).rejects.toThrow(/\/prompt\/user unknown placeholder \{\{text\}\}/);
+  });
 });

@@ -1,9 +1,11 @@
 import {
+  CompiledPrompt,
+  checkPromptParam,
   describeValue,
   drop,
   findSourceReference,
-  generateWithAttempts,
   type GenerationParams,
+  generateWithAttempts,
   generationParamsSchema,
   generationSettings,
   type JSONSchema,
@@ -11,6 +13,8 @@ import {
   type OperatorContext,
   type OperatorSpec,
   type ProcessResult,
+  type PromptParam,
+  promptParamSchema,
   type RetrievedPassage,
   type Row,
   type RowContext,
@@ -19,8 +23,9 @@ import {
   seededRandom,
   unusable,
 } from "@dataflow/core";
-import { taskSynthMessages, taskSynthRetryNote, type Verdict } from "./prompts.js";
 import { sameTextKey } from "../shared/same-text.js";
+import { weightedChoice } from "../shared/weighted-choice.js";
+import { TASK_SYNTH_PROMPT, taskSynthRetryNote, taskSynthValues, type Verdict } from "./prompts.js";
 import {
   ANSWER_FORMATS,
   type AnswerFormat,
@@ -29,7 +34,6 @@ import {
   TASK_TYPES,
   type TaskType,
 } from "./task-types.js";
-import { weightedChoice } from "../shared/weighted-choice.js";
 
 export interface TaskSynthParams extends GenerationParams {
   generationSeed?: number;
@@ -44,6 +48,7 @@ export interface TaskSynthParams extends GenerationParams {
   domain?: string;
   neighbourCandidates: number;
   neighbourQueryChars: number;
+  prompt?: PromptParam;
 }
 
 /** What the teacher must return; the answer may be structured (extraction), and is then written as JSON text. */
@@ -162,6 +167,7 @@ export class TaskSynthOperator extends RowOperator<TaskSynthParams> {
         },
         ...generationParamsSchema,
         generationSeed: { type: "integer", description: "Sampling seed sent to the serving" },
+        prompt: promptParamSchema(TASK_SYNTH_PROMPT),
       },
     },
     inputs: {
@@ -192,11 +198,16 @@ export class TaskSynthOperator extends RowOperator<TaskSynthParams> {
     },
     serving: "required",
     retriever: "optional",
+    prompt: TASK_SYNTH_PROMPT,
+    checkParams: (p) => checkPromptParam(p.prompt, TASK_SYNTH_PROMPT),
   };
+
+  private prompt = new CompiledPrompt(TASK_SYNTH_PROMPT, undefined);
 
   override setup(ctx: OperatorContext<TaskSynthParams>): void {
     if (!ctx.serving)
       throw new Error(`step "${ctx.stepId}": rag/task-synth needs a serving; name one with \`serving:\``);
+    this.prompt = new CompiledPrompt(TASK_SYNTH_PROMPT, ctx.params.prompt);
     const mix = taskWeights(ctx.params.taskMix);
     if (!mix.some(([, w]) => w > 0)) {
       throw new Error(
@@ -258,14 +269,16 @@ export class TaskSynthOperator extends RowOperator<TaskSynthParams> {
       return d.slice(0, p.maxDocChars);
     });
     const found = await generateWithAttempts(ctx, {
-      messages: taskSynthMessages({
-        taskType,
-        documents: shown,
-        ...(format ? { format } : {}),
-        ...(verdict ? { verdict } : {}),
-        language: p.language,
-        ...(p.domain !== undefined ? { domain: p.domain } : {}),
-      }),
+      messages: this.prompt.messages(
+        taskSynthValues({
+          taskType,
+          documents: shown,
+          ...(format ? { format } : {}),
+          ...(verdict ? { verdict } : {}),
+          language: p.language,
+          ...(p.domain !== undefined ? { domain: p.domain } : {}),
+        }),
+      ),
       settings: generationSettings(p, { seed: p.generationSeed }),
       schema: TASK_SYNTH_SCHEMA,
       schemaName: "rag_task",
