@@ -6,6 +6,7 @@ export {
   NO_PASSAGES_OBSERVATION,
   OBSERVATION_SYSTEM_PROMPT,
   observationAnswerMessages,
+  TRAJECTORY_PROMPT,
   TRAJECTORY_SYSTEM_PROMPT,
 } from "./prompts.js";
 export type { TrajectoryStep } from "./trajectory-step.js";

@@ -332,6 +332,27 @@ describe("rag/iterative-trajectory", () => {
     expect(bodyMessages(r.requests[2]?.body)[2]?.content).toContain('{"function": "search"');
   });
 
+  it("takes its system and user turn from the step's prompt param, and refuses them given twice", async () => {
+    const prompt = {
+      system: "Search, then finish. {'function': 'search'} is the form.",
+      user: "Q: {{question}}",
+    };
+    const r = await run({ defaultReply: teacher() }, { prompt });
+    expect(bodyMessages(r.requests[0]?.body).slice(0, 2)).toEqual([
+      { role: "system", content: prompt.system },
+      { role: "user", content: `Q: ${QUESTION}` },
+    ]);
+    const messages = (r.rows[0] as { messages: { role: string; content?: string }[] }).messages;
+    expect(messages[0]).toEqual({ role: "user", content: `Q: ${QUESTION}` });
+    await expect(
+      runOperator(IterativeTrajectoryOperator, [], {
+        params: { prompt: { user: "{{q}}" }, userTemplate: "{question}" },
+      }),
+    ).rejects.toThrow(
+      /\/prompt\/user unknown placeholder \{\{q\}\}; \/prompt\/user the user turn is given twice/,
+    );
+  });
+
   it("observes an empty search without an answer call", async () => {
     const nothing =
       "Thought 1: Let me try an odd query.\nAction 1: \n```\n{'function': 'search', 'parameters': {'query': 'zyxx qwvv'}}\n```";

@@ -1,11 +1,16 @@
 import {
   type ChatMessage,
+  CompiledPrompt,
+  checkPromptParam,
   type GenerationSettings,
   LLMError,
   type LLMResult,
   type OperatorContext,
   type OperatorSpec,
+  type ParamProblem,
   type ProcessResult,
+  type PromptParam,
+  promptParamSchema,
   type Row,
   type RowContext,
   RowError,
@@ -28,7 +33,7 @@ import {
   observationAnswerMessages,
   observationMessage,
   stepRetryNote,
-  TRAJECTORY_SYSTEM_PROMPT,
+  TRAJECTORY_PROMPT,
 } from "./prompts.js";
 import type { TrajectoryStep } from "./trajectory-step.js";
 
@@ -43,6 +48,7 @@ export interface IterativeTrajectoryParams extends GenerationParams {
   actionStyle: ActionStyle;
   userTemplate: string;
   systemPrompt?: string;
+  prompt?: PromptParam;
 }
 
 /** One row's trajectory in the making. */
@@ -136,6 +142,7 @@ export class IterativeTrajectoryOperator extends RowOperator<IterativeTrajectory
           minLength: 1,
           description: "Replace the built-in data-construction system prompt",
         },
+        prompt: promptParamSchema(TRAJECTORY_PROMPT),
         ...generationParamsSchema,
       },
     },
@@ -171,7 +178,11 @@ export class IterativeTrajectoryOperator extends RowOperator<IterativeTrajectory
     },
     serving: "required",
     retriever: "required",
+    prompt: TRAJECTORY_PROMPT,
+    checkParams: checkTrajectoryPrompt,
   };
+
+  private prompt = new CompiledPrompt(TRAJECTORY_PROMPT, undefined);
 
   override async setup(ctx: OperatorContext<IterativeTrajectoryParams>): Promise<void> {
     if (!ctx.serving) {
@@ -184,6 +195,14 @@ export class IterativeTrajectoryOperator extends RowOperator<IterativeTrajectory
         `step "${ctx.stepId}": rag/iterative-trajectory needs a retriever; declare one under \`retrievers:\` and name it with \`retriever:\``,
       );
     }
+    const p = ctx.params;
+    this.prompt = new CompiledPrompt(TRAJECTORY_PROMPT, {
+      ...(p.systemPrompt !== undefined ? { system: p.systemPrompt.replaceAll("{{", "\\{{") } : {}),
+      ...(p.userTemplate !== DEFAULT_USER_TEMPLATE
+        ? { user: p.userTemplate.replaceAll("{{", "\\{{").replaceAll("{question}", "{{question}}") }
+        : {}),
+      ...p.prompt,
+    });
     // A broken corpus fails the step here, not every row.
     await ctx.retriever.open({ signal: ctx.signal, tag: ctx.stepId });
   }
@@ -192,12 +211,10 @@ export class IterativeTrajectoryOperator extends RowOperator<IterativeTrajectory
     const p = ctx.params;
     const question = readQuestion(ctx);
     const gold = readGold(ctx);
-    const userContent = p.userTemplate.replaceAll("{question}", question);
+    const chat = this.prompt.messages({ question });
+    const userContent = chat.at(-1)?.content ?? "";
     const state: RunState = {
-      chat: [
-        { role: "system", content: p.systemPrompt ?? TRAJECTORY_SYSTEM_PROMPT },
-        { role: "user", content: userContent },
-      ],
+      chat,
       steps: [],
       retriesTotal: 0,
       queries: new Set(),
@@ -414,4 +431,22 @@ function describe(value: unknown): string {
   if (Array.isArray(value))
     return value.length ? "an array with an empty or non-text item" : "an empty array";
   return `a ${typeof value}`;
+}
+
+/** The system or user turn given twice, once by `prompt` and once by the older params. */
+function checkTrajectoryPrompt(p: IterativeTrajectoryParams): ParamProblem[] {
+  const problems = checkPromptParam(p.prompt, TRAJECTORY_PROMPT);
+  if (p.prompt?.system !== undefined && p.systemPrompt !== undefined)
+    problems.push({
+      path: ["prompt", "system"],
+      message: "the system prompt is given twice, here and in systemPrompt",
+      hint: "keep prompt.system and remove systemPrompt",
+    });
+  if (p.prompt?.user !== undefined && p.userTemplate !== DEFAULT_USER_TEMPLATE)
+    problems.push({
+      path: ["prompt", "user"],
+      message: "the user turn is given twice, here and in userTemplate",
+      hint: "keep prompt.user (with {{question}}) and remove userTemplate",
+    });
+  return problems;
 }

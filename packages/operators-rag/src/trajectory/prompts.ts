@@ -1,4 +1,4 @@
-import type { ChatMessage } from "@dataflow/core";
+import type { ChatMessage, PromptSpec } from "@dataflow/core";
 
 /** The user turn ReaRAG's data construction uses; `{question}` is replaced by the question. */
 export const DEFAULT_USER_TEMPLATE = "Question: {question}\n\nReasoning process with function call:";
@@ -69,6 +69,19 @@ Action 4:
 \`\`\`
 
 Now answer the user's question the same way, one step per turn.`;
+
+/**
+ * The trajectory prompt as a step's `prompt: { system, user }` may replace it (the older
+ * `systemPrompt` and `userTemplate` params still work). Observations and retry notes stay built in.
+ */
+export const TRAJECTORY_PROMPT: PromptSpec = {
+  defaults: {
+    // The system prompt's braces are Python and JSON, never a placeholder.
+    system: TRAJECTORY_SYSTEM_PROMPT.replaceAll("{{", "\\{{"),
+    user: DEFAULT_USER_TEMPLATE.replace("{question}", "{{question}}"),
+  },
+  placeholders: { question: "the question" },
+};
 
 /** The user turn that gives step `n`'s observation back to the model. */
 export function observationMessage(n: number, observation: string): string {
