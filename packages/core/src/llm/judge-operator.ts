@@ -1,20 +1,26 @@
+import { type RowContext, RowOperator } from "../bases/row-operator.js";
 import type { JSONSchema } from "../contracts/json-schema.js";
 import type { ChatMessage, GenerationSettings } from "../contracts/llm-serving.js";
-import type { OperatorContext, OperatorSpec } from "../contracts/operator.js";
+import type { OperatorContext, OperatorSpec, ParamProblem } from "../contracts/operator.js";
 import { drop, type ProcessResult } from "../contracts/process-result.js";
 import type { Row } from "../contracts/row.js";
-import { RowOperator, type RowContext } from "../bases/row-operator.js";
 import { parseTemplate, renderTemplate, type TemplatePart } from "../operators/template-string.js";
 import { generationSettings } from "./generation-params.js";
 import { type Aggregation, type JudgeVerdict, judgeVerdict } from "./judge-aggregate.js";
 import { type JudgeSample, judgeSchema, readJudgeSample } from "./judge-output.js";
 import { type JudgeCommonParams, judgeCommonSchema, templateParam, templateReads } from "./judge-params.js";
-import { judgeMessages, judgeRetryNote } from "./judge-prompt.js";
+import { JUDGE_PROMPT, judgeRetryNote, judgeValues } from "./judge-prompt.js";
 import { JUDGE_SCALES, type JudgeScale, type Rubric, resolveRubric, SCALE_INFO } from "./judge-rubric.js";
 import { generateWithAttempts, unusable } from "./llm-attempts.js";
+import { CompiledPrompt, checkPromptParam, type PromptParam, promptParamSchema } from "./prompt-template.js";
+
+/** A step's own judge prompt: the item (row columns), and/or the messages around it (JUDGE_PROMPT's placeholders). */
+export interface JudgePromptParam extends PromptParam {
+  item?: string;
+}
 
 export interface JudgeParams extends JudgeCommonParams {
-  prompt?: string;
+  prompt?: string | JudgePromptParam;
   scale: JudgeScale;
   aggregate: Aggregation;
   threshold?: number;
@@ -22,12 +28,41 @@ export interface JudgeParams extends JudgeCommonParams {
   samples: number;
 }
 
-/** The item template a step judges: its own `prompt`, else its preset rubric's. */
+/** The item template a step judges: its own (`prompt`, or `prompt.item`), else its preset rubric's. */
 function itemTemplate(p: JudgeParams): { template: string; path: string[] } {
-  if (p.prompt !== undefined) return { template: p.prompt, path: ["params", "prompt"] };
+  if (typeof p.prompt === "string") return { template: p.prompt, path: ["params", "prompt"] };
+  if (p.prompt?.item !== undefined) return { template: p.prompt.item, path: ["params", "prompt", "item"] };
   const { prompt } = resolveRubric(p.rubric);
-  if (prompt === undefined) throw new Error("params.prompt is required with a rubric given as criteria");
+  if (prompt === undefined) throw new Error("params.prompt.item is required with a rubric given as criteria");
   return { template: prompt, path: ["params", "rubric"] };
+}
+
+/** The messages part of the `prompt` param, when it is an object. */
+function messagesParam(p: JudgeParams): PromptParam | undefined {
+  if (typeof p.prompt !== "object") return undefined;
+  const { item: _item, ...messages } = p.prompt;
+  return messages;
+}
+
+function checkJudgeParams(p: JudgeParams): ParamProblem[] {
+  const problems = checkPromptParam(messagesParam(p), JUDGE_PROMPT);
+  if (typeof p.prompt === "object" && p.prompt.system !== undefined && p.system !== undefined)
+    problems.push({
+      path: ["prompt", "system"],
+      message: "the system message is given twice, here and in system",
+      hint: "keep one: system (with row columns) or prompt.system (with the judge's placeholders)",
+    });
+  if (
+    typeof p.prompt === "object" &&
+    p.prompt.item === undefined &&
+    resolveRubric(p.rubric).prompt === undefined
+  )
+    problems.push({
+      path: ["prompt"],
+      message: "a rubric given as criteria brings no item to judge",
+      hint: "add prompt.item: the item, with {{column}} placeholders from the row",
+    });
+  return problems;
 }
 
 /** LLM-as-judge: scores each row against a rubric, then filters below a threshold or annotates. */
@@ -48,7 +83,23 @@ export class JudgeOperator extends RowOperator<JudgeParams> {
       required: ["rubric"],
       properties: {
         ...judgeCommonSchema,
-        prompt: templateParam("The item to judge (default: the preset rubric's)"),
+        prompt: {
+          anyOf: [
+            templateParam("The item to judge (default: the preset rubric's)"),
+            {
+              type: "object",
+              additionalProperties: false,
+              properties: {
+                item: templateParam("The item to judge (default: the preset rubric's)"),
+                ...(promptParamSchema(JUDGE_PROMPT) as { properties: Record<string, JSONSchema> }).properties,
+              },
+            },
+          ],
+          description:
+            "The item to judge (a {{column}} template), or { item, system, user }: the item and the messages " +
+            "around it, whose placeholders are {{item}}, {{criteria}}, {{min}}, {{max}}, {{anchors}}, " +
+            "{{guidance}}, {{guidance_section}} and {{answer_format}} (`dataflow operators llm/judge --prompts`)",
+        },
         scale: {
           enum: [...JUDGE_SCALES],
           default: "1-5",
@@ -108,6 +159,8 @@ export class JudgeOperator extends RowOperator<JudgeParams> {
       reason: { column: "judge_reason", description: "The judge's reason", schema: { type: "string" } },
     },
     serving: "required",
+    prompt: JUDGE_PROMPT,
+    checkParams: checkJudgeParams,
     columns: (p) => {
       const item = itemTemplate(p);
       return {
@@ -123,6 +176,7 @@ export class JudgeOperator extends RowOperator<JudgeParams> {
   private criteria: string[] = [];
   private item: TemplatePart[] = [];
   private system: TemplatePart[] | undefined;
+  private prompt = new CompiledPrompt(JUDGE_PROMPT, undefined);
   private schema: JSONSchema = {};
   private settings: GenerationSettings = {};
   private threshold = 0;
@@ -135,6 +189,7 @@ export class JudgeOperator extends RowOperator<JudgeParams> {
     this.criteria = Object.keys(this.rubric.criteria);
     this.item = parseTemplate(itemTemplate(p).template);
     this.system = p.system ? parseTemplate(p.system) : undefined;
+    this.prompt = new CompiledPrompt(JUDGE_PROMPT, messagesParam(p));
     this.schema = judgeSchema(this.criteria, p.scale);
     this.settings = generationSettings(p);
     this.threshold = p.threshold ?? SCALE_INFO[p.scale].defaultThreshold;
@@ -147,12 +202,11 @@ export class JudgeOperator extends RowOperator<JudgeParams> {
 
   async process(row: Row, ctx: RowContext<JudgeParams>): Promise<ProcessResult> {
     const p = ctx.params;
-    const messages = judgeMessages({
-      item: renderTemplate(this.item, row),
-      rubric: this.rubric,
-      scale: p.scale,
-      ...(this.system ? { system: renderTemplate(this.system, row) } : {}),
-    });
+    const messages = this.prompt.messages(
+      judgeValues({ item: renderTemplate(this.item, row), rubric: this.rubric, scale: p.scale }),
+    );
+    // The older `system` param is a template over the row's columns.
+    if (this.system) messages[0] = { role: "system", content: renderTemplate(this.system, row) };
     const samples = await Promise.all(
       Array.from({ length: p.samples }, (_, i) => this.ask(ctx, messages, p.seed + i)),
     );

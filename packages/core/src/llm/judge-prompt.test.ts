@@ -26,6 +26,12 @@ describe("judgeMessages", () => {
     expect(system?.content).toBe("Be terse.");
     expect(user?.content).toContain("from 0 to 1: 1 = the item meets the criterion; 0 = it does not.");
     expect(user?.content).toContain('"clear": <0-1>');
+    // The rubric's guidance is a paragraph of its own, as before prompts became templates.
+    expect(user?.content).toContain(
+      "0 = it does not.\n\nIgnore typos.\n\nReply with exactly one JSON object",
+    );
+    const [, bare] = judgeMessages({ item: "x", rubric: { criteria: rubric.criteria }, scale: "pass-fail" });
+    expect(bare?.content).toContain("0 = it does not.\n\nReply with exactly one JSON object");
   });
 
   it("renders the rare-question preset's item from doc2query's columns", () => {
