@@ -78,6 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     .description("list registered operators, or show one with its ports and params schema")
     .argument("[name]", "operator name, e.g. core/template")
     .option("--json", "machine-readable output")
+    .option("--prompts", "print an LLM operator's default prompt and its placeholders")
     .action((name: string | undefined, flags) => {
       exitCode = operatorsCommand(name, flags, io, registry);
     });

@@ -14,7 +14,25 @@ function describe(cls: OperatorClass, origin: string | undefined) {
     inputs: spec.inputs,
     outputs: spec.outputs,
     params: spec.params,
+    ...(spec.prompt ? { prompt: spec.prompt } : {}),
   };
+}
+
+/** An LLM operator's default prompt, as a starting point for a step's `prompt: { system, user }`. */
+function promptsText(cls: OperatorClass): string {
+  const { name, prompt } = cls.spec;
+  if (!prompt) return "";
+  const width = Math.max(...Object.keys(prompt.placeholders).map((k) => k.length + 4));
+  return [
+    `${name}: default prompt (replace either message with params.prompt.system / params.prompt.user)`,
+    "placeholders:",
+    ...Object.entries(prompt.placeholders).map(([k, what]) => `  ${`{{${k}}}`.padEnd(width)}  ${what}`),
+    "--- system ---",
+    prompt.defaults.system || "(none: no system message is sent)",
+    "--- user ---",
+    prompt.defaults.user,
+    "",
+  ].join("\n");
 }
 
 function ports(ports: Record<string, PortSpec>): string {
@@ -43,7 +61,7 @@ function paramsText(schema: OperatorClass["spec"]["params"]): string {
 
 export function operatorsCommand(
   name: string | undefined,
-  flags: { json?: boolean },
+  flags: { json?: boolean; prompts?: boolean },
   io: CliIO,
   registry: OperatorRegistry,
 ): number {
@@ -53,6 +71,14 @@ export function operatorsCommand(
       const hint = didYouMean(name, registry.names());
       io.stderr.write(`error: unknown operator "${name}"${hint ? `; ${hint}` : ""}\n`);
       return EXIT_INVALID;
+    }
+    if (flags.prompts) {
+      if (!cls.spec.prompt) {
+        io.stderr.write(`error: ${name} takes no prompt; operators with one: ${promptOperators(registry)}\n`);
+        return EXIT_INVALID;
+      }
+      io.stdout.write(flags.json ? `${JSON.stringify(cls.spec.prompt, null, 2)}\n` : promptsText(cls));
+      return EXIT_OK;
     }
     if (flags.json) {
       io.stdout.write(`${JSON.stringify(describe(cls, registry.origin(name)), null, 2)}\n`);
@@ -103,4 +129,11 @@ function firstSentence(text: string): string {
   const line = text.split("\n")[0] ?? "";
   const end = line.search(/\.(\s|$)/);
   return end >= 0 ? line.slice(0, end + 1) : line;
+}
+
+function promptOperators(registry: OperatorRegistry): string {
+  return registry
+    .names()
+    .filter((n) => registry.get(n)?.spec.prompt)
+    .join(", ");
 }
