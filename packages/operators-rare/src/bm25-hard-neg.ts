@@ -20,6 +20,14 @@ import {
   type OverlapRule,
   overlapRuleSchema,
 } from "@dataflow/retrieval";
+import { type CorpusFrom, rowCorpus } from "./bm25-hard-neg-corpus.js";
+import {
+  type ChunkPlace,
+  chunkPlace,
+  type SameDocumentRule,
+  type SameDocumentWindow,
+  sameDocumentRule,
+} from "./bm25-hard-neg-same-doc.js";
 
 export interface Bm25HardNegParams {
   numNeg: number;
@@ -34,11 +42,13 @@ export interface Bm25HardNegParams {
   corpus?: string;
   corpusTextField: string;
   corpusIdField: string;
+  corpusFrom: CorpusFrom;
+  sameDocument: SameDocumentWindow;
 }
 
 /**
  * RARE step 2: BM25 hard negatives for each row's question, mined from the corpus (by default the
- * `text` column of the whole dataset). A candidate is no negative when it is the positive itself
+ * `text` column of every source row, re-read from the source: see bm25-hard-neg-corpus.ts). A candidate is no negative when it is the positive itself
  * (same row id), the same text, or overlaps the positive under `overlap` (a sliding-window chunker
  * makes neighbouring chunks share long runs: they answer the question too). No LLM.
  */
@@ -48,7 +58,8 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     version: "1.0.0",
     description:
       "Mine BM25 hard negatives for each row's question (or question + scenario) from the corpus: the `text` " +
-      "column of all rows, or the JSONL file `corpus`. Lucene BM25 (k1 0.9, b 0.4) over lunr's English analysis, " +
+      "column of every source row (corpusFrom: source, whatever later steps filter or reject; the rows reaching " +
+      "the step when the column is made by a step, or with corpusFrom: upstream), or the JSONL file `corpus`. Lucene BM25 (k1 0.9, b 0.4) over lunr's English analysis, " +
       "on a compact typed-array index (engine `lunr` is the small-corpus reference). The positive is excluded " +
       "by row id and by content: identical text, or overlap under `overlap` (a shared run of minSharedChars " +
       "characters, or shingle containment ≥ maxContainment); exclusions are counted. Takes `numNeg` negatives " +
@@ -123,6 +134,22 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
           default: "id",
           description: "Field holding a corpus document's id (else its line number)",
         },
+        corpusFrom: {
+          enum: ["source", "upstream"],
+          default: "source",
+          description:
+            "Without `corpus` or a retriever: mine from every source row's text (source: the same negatives " +
+            "whatever other rows were rejected, so a resume re-pays nothing; used when the text column is a " +
+            "source column), or from the rows reaching this step (upstream)",
+        },
+        sameDocument: {
+          anyOf: [{ enum: ["all", "off"] }, { type: "integer", minimum: 1 }],
+          default: 1,
+          description:
+            "Chunks of the positive's own document are no negatives: within ±N chunk_index (1 = the adjacent " +
+            "chunks), `all` of the document, or `off`. Applies to rows and passages with a doc_id column (or ids " +
+            "`<doc id>#<n>`); counted as excluded_same_document",
+        },
       },
     },
     inputs: {
@@ -137,6 +164,18 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
         optional: true,
         description: "Put before the question when query is question+scenario",
         schema: { type: "string" },
+      },
+      doc_id: {
+        column: "doc_id",
+        optional: true,
+        description: "The document a chunk came from (doc/chunk), for `sameDocument`",
+        schema: { type: ["string", "number"] },
+      },
+      chunk_index: {
+        column: "chunk_index",
+        optional: true,
+        description: "The chunk's position in its document, for `sameDocument`",
+        schema: { type: "integer" },
       },
     },
     outputs: {
@@ -164,6 +203,7 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
 
   private retriever: RetrieverABC | undefined;
   private overlap: OverlapIndex | undefined;
+  private sameDoc: SameDocumentRule | undefined;
 
   async prepare(records: readonly RowRecord[], ctx: OperatorContext<Bm25HardNegParams>): Promise<void> {
     const p = ctx.params;
@@ -193,20 +233,24 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
         };
         this.retriever = new Bm25Retriever({ name: `${ctx.stepId}.corpus`, corpus, ...bm25 });
       } else {
-        const column = ctx.inputs.text as string;
-        // A row without text is indexed as empty (it matches nothing) and rejected in process().
-        const texts = records.map((r) =>
-          typeof r.row[column] === "string" ? (r.row[column] as string) : "",
-        );
+        const corpus = await rowCorpus(records, ctx);
         this.retriever = new Bm25Retriever({
-          name: `${ctx.stepId}.rows`,
-          corpus: { ids: records.map((r) => r.id), texts },
+          name: `${ctx.stepId}.${corpus.from === "source" ? "source" : "rows"}`,
+          corpus: { ids: corpus.ids, texts: corpus.texts },
           ...bm25,
         });
+        this.sameDoc = sameDocumentRule(p.sameDocument, corpus.places);
       }
     }
     const retriever = this.retriever;
     await retriever.open({ signal: ctx.signal, tag: ctx.stepId });
+    // A corpus file's or retriever's passages: their places come from ids `<doc id>#<n>`.
+    this.sameDoc ??= sameDocumentRule(
+      p.sameDocument,
+      Array.from({ length: retriever.size }, (_, d) =>
+        chunkPlace(undefined, undefined, retriever.passage(d)?.id),
+      ),
+    );
     // The overlap rule's per-passage work (text hashes, winnowed fingerprints), once per corpus.
     this.overlap = new OverlapIndex(retriever.size, (d) => retriever.passage(d)?.text ?? "", p.overlap);
   }
@@ -237,11 +281,12 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     }
 
     const self = retriever.docIdOf(ctx.rowId);
+    const place = chunkPlace(ctx.input("doc_id"), ctx.input("chunk_index"), ctx.rowId);
     const { chosen, positiveScore } = await this.mine(
       retriever,
       query,
       self,
-      overlap.prepare(text, self),
+      { probe: overlap.prepare(text, self), place },
       ctx,
     );
 
@@ -274,7 +319,7 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     retriever: RetrieverABC,
     query: string,
     self: number | undefined,
-    positive: OverlapProbe,
+    positive: { probe: OverlapProbe; place: ChunkPlace | undefined },
     ctx: RowContext<Bm25HardNegParams>,
   ): Promise<{ chosen: RetrievedPassage[]; positiveScore: number | undefined }> {
     const { numNeg, skipTop, minScore } = ctx.params;
@@ -302,7 +347,11 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
           done = true;
           break;
         }
-        const verdict = overlap.check(positive, hit.docId);
+        if (this.sameDoc?.excludes(positive.place, hit.docId)) {
+          ctx.count("excluded_same_document", 1);
+          continue;
+        }
+        const verdict = overlap.check(positive.probe, hit.docId);
         if (verdict.overlapping) {
           ctx.count(verdict.reason === "identical" ? "excluded_identical" : "excluded_overlap", 1);
           continue;

@@ -134,6 +134,12 @@ export interface OperatorContext<P = Record<string, unknown>> {
   count(metric: string, by?: number): void;
   /** Record one value of a distribution (a length, a score) for the run summary. */
   observe(metric: string, value: number): void;
+  /**
+   * Re-reads the pipeline's source from its start: every good source row (bad lines skipped, the
+   * run's row limit applied), whatever later steps do to them. For operators whose result must not
+   * depend on upstream filters and rejects (a retrieval corpus). Undefined outside a pipeline run.
+   */
+  readonly readSource?: () => AsyncIterable<RowRecord>;
 }
 
 /**

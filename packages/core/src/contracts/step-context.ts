@@ -5,6 +5,7 @@ import type { LLMServingABC } from "./llm-serving.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { OperatorContext, OperatorSpec, StepReporter } from "./operator.js";
 import type { RetrieverABC } from "./retriever.js";
+import type { RowRecord } from "./row.js";
 import type { StepCache } from "./step-cache.js";
 
 const ajv = createAjv();
@@ -55,6 +56,7 @@ export interface StepContextOptions<P> {
   cache?: StepCache;
   count?: (metric: string, by: number) => void;
   observe?: (metric: string, value: number) => void;
+  readSource?: () => AsyncIterable<RowRecord>;
 }
 
 export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<P> {
@@ -80,5 +82,6 @@ export function createStepContext<P>(o: StepContextOptions<P>): OperatorContext<
     cache: o.cache,
     count: o.count ?? (() => {}),
     observe: o.observe ?? (() => {}),
+    ...(o.readSource ? { readSource: o.readSource } : {}),
   };
 }

@@ -174,6 +174,7 @@ export class PipelineRun {
         s.distributions[metric] ??= new Distribution();
         s.distributions[metric].add(value);
       },
+      readSource: () => this.readFullSource(),
     });
     const input$ = input.pipe(
       tap(() => {
@@ -310,6 +311,18 @@ export class PipelineRun {
     };
     await store.writeManifest(manifest);
     return { caches, rejects, manifest };
+  }
+
+  /** The source read again from its start, for OperatorContext.readSource (good rows, the row limit applied). */
+  private async *readFullSource(): AsyncGenerator<RowRecord> {
+    const limit = this.options.limit;
+    let read = 0;
+    for await (const item of this.options.storage.openSource().read({ signal: this.abort.signal })) {
+      if (limit !== undefined && read >= limit) break;
+      if (item.kind === "bad") continue;
+      read++;
+      yield { id: item.id, row: item.row };
+    }
   }
 
   /** Pull rows from the source only while the pipeline has room. */

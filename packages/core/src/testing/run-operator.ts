@@ -34,6 +34,8 @@ export async function runOperator(
     retriever?: RetrieverABC;
     concurrency?: number;
     signal?: AbortSignal;
+    /** The pipeline's source rows, for `ctx.readSource` (absent: the context has none, as outside a run). */
+    source?: readonly RowRecord[];
   } = {},
 ): Promise<OperatorRunResult> {
   const { params, errors } = validateParams(cls.spec, options.params ?? {});
@@ -67,6 +69,7 @@ export async function runOperator(
     retriever: options.retriever,
     signal: options.signal,
     concurrency: options.concurrency,
+    ...(options.source ? { readSource: () => readAll(options.source as readonly RowRecord[]) } : {}),
     report: {
       filtered: (r, reason) => result.filtered.push({ id: r.id, reason }),
       rejected: (r, err) => {
@@ -107,4 +110,8 @@ function isRecord(item: Row | RowRecord): item is RowRecord {
     item.row !== null &&
     Object.keys(item).length === 2
   );
+}
+
+async function* readAll(records: readonly RowRecord[]): AsyncGenerator<RowRecord> {
+  yield* records;
 }
