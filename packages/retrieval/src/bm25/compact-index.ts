@@ -8,6 +8,7 @@ import {
   normalizeK,
   resolveBm25Params,
 } from "./engine.js";
+import { maxScoreQuery } from "./max-score.js";
 import {
   createRankScratch,
   type PostingArrays,
@@ -343,6 +344,11 @@ export class CompactBm25Index implements Bm25Engine {
     }
     if (queryCounts.size === 0) return [];
 
+    // Lucene impacts are all > 0: document-at-a-time MaxScore skips most postings of frequent terms
+    // and needs no per-document memory. lunr scoring (zero weights) keeps the term-at-a-time ranker.
+    if (this.params.scoring !== "lunr" && !this.postings.zeroImpactTerms) {
+      return maxScoreQuery(this.postings, queryCounts, limit, options.exclude, this.rankStats);
+    }
     const scratch = this.takeScratch();
     try {
       const hits = rankQuery(this.postings, queryCounts, limit, options.exclude, scratch, this.rankStats);
