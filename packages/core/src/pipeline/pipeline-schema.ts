@@ -88,6 +88,7 @@ function sourceSchema(registry: OperatorRegistry): JSONSchema {
     additionalProperties: false,
     required: ["path"],
     properties: {
+      ...registry.fileFormats.options("source"),
       path: { type: "string", minLength: 1, description: "Input file, relative to this file" },
       format: formatSchema(registry),
       idColumn: {
@@ -110,6 +111,7 @@ function outputSchema(registry: OperatorRegistry): JSONSchema {
     additionalProperties: false,
     required: ["path"],
     properties: {
+      ...registry.fileFormats.options("output"),
       path: { type: "string", minLength: 1, description: "Output file, relative to this file" },
       format: formatSchema(registry),
     },

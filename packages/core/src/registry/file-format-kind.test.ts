@@ -25,4 +25,33 @@ describe("FileFormatTable", () => {
       'file formats "jsonl" and "lines" both claim extension .NDJSON',
     );
   });
+
+  it("asks a format's claims when no extension matches, and merges the options formats add", () => {
+    const t = formats();
+    t.add({
+      name: "docs",
+      extensions: [".md"],
+      description: "documents",
+      claims: (path) => path.includes("*"),
+      claimsDescription: "a glob",
+      sourceOptions: { include: { type: "array" } },
+    });
+    expect(t.forPath("docs/**/*.{md,txt}")?.name).toBe("docs");
+    expect(t.forPath("rows.jsonl")?.name).toBe("jsonl");
+    expect(t.forPath("docs/readme")).toBeUndefined();
+    expect(t.describeAll()).toContain("docs (.md, a glob)");
+    expect(t.options("source")).toEqual({ include: { type: "array" } });
+    expect(t.options("output")).toEqual({});
+  });
+
+  it("refuses an option named like one core owns", () => {
+    expect(() =>
+      formats().add({
+        name: "x",
+        extensions: [],
+        description: "",
+        outputOptions: { path: { type: "string" } },
+      }),
+    ).toThrow('file format "x" cannot add the option "path": core owns it');
+  });
 });
