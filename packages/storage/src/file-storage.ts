@@ -3,7 +3,7 @@ import { CsvSink } from "./csv-sink.js";
 import { type FileFormat, resolveFormat } from "./file-format.js";
 import { JsonSink } from "./json-sink.js";
 import { JsonlSink } from "./jsonl-sink.js";
-import { type FileSource, openFileSource } from "./open-source.js";
+import { type FileSource, openFileSource, resolveSourceFormat, type SourceFormat } from "./open-source.js";
 import type { ParquetColumnType } from "./parquet-columns.js";
 import { ParquetSink } from "./parquet-sink.js";
 import { RejectsSink } from "./rejects-sink.js";
@@ -17,8 +17,8 @@ export type FileSink = JsonlSink | JsonSink | CsvSink | ParquetSink;
 export interface FileStorageOptions {
   input: {
     path: string;
-    /** Default: from the extension (see detectFormat). */
-    format?: FileFormat;
+    /** Default: from the extension (see detectFormat); `documents` for a glob or a folder. */
+    format?: SourceFormat;
     /** Take row ids from this column instead of line numbers / record indexes. */
     idColumn?: string;
     /** Read at most this many rows. */
@@ -47,11 +47,11 @@ export interface FileStorageOptions {
  * pull of the source's iterator fails with the same InputFileError.
  */
 export class FileStorage implements Storage {
-  readonly inputFormat: FileFormat;
+  readonly inputFormat: SourceFormat;
   readonly outputFormat: FileFormat;
 
   constructor(readonly options: FileStorageOptions) {
-    this.inputFormat = resolveFormat(options.input.path, options.input.format);
+    this.inputFormat = resolveSourceFormat(options.input.path, options.input.format);
     this.outputFormat = resolveFormat(options.output.path, options.output.format);
     checkLimit(options.input.limit);
     const { rowGroupSize, columnTypes } = options.output;

@@ -1,6 +1,8 @@
 export { AtomicFile } from "./atomic-file.js";
 export { CsvSink, type CsvSinkOptions } from "./csv-sink.js";
 export { CsvSource, type CsvSourceOptions } from "./csv-source.js";
+export { DocumentSource, type DocumentSourceOptions } from "./documents/document-source.js";
+export { DOCUMENTS_FORMAT } from "./documents/documents-format.js";
 export { detectFormat, FILE_FORMATS, type FileFormat, FORMAT_KINDS, resolveFormat } from "./file-format.js";
 export { FileStepCache, type StepCacheRecovery } from "./file-step-cache.js";
 export { type FileSink, type FileSource, FileStorage, type FileStorageOptions } from "./file-storage.js";
@@ -9,7 +11,12 @@ export { JsonSink } from "./json-sink.js";
 export { JsonSource, type JsonSourceOptions } from "./json-source.js";
 export { JsonlSink } from "./jsonl-sink.js";
 export { JsonlSource, type JsonlSourceOptions } from "./jsonl-source.js";
-export { type FileSourceOptions, openFileSource } from "./open-source.js";
+export {
+  type FileSourceOptions,
+  openFileSource,
+  resolveSourceFormat,
+  type SourceFormat,
+} from "./open-source.js";
 export { PARQUET_COLUMN_TYPES, type ParquetColumnType } from "./parquet-columns.js";
 export { ParquetSink, type ParquetSinkOptions } from "./parquet-sink.js";
 export { ParquetSource, type ParquetSourceOptions } from "./parquet-source.js";

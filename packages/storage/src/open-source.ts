@@ -1,16 +1,27 @@
 import { CsvSource } from "./csv-source.js";
+import { DocumentSource } from "./documents/document-source.js";
+import { isDocumentsPath } from "./documents/documents-format.js";
 import { type FileFormat, resolveFormat } from "./file-format.js";
 import { JsonSource } from "./json-source.js";
 import { JsonlSource } from "./jsonl-source.js";
 import { ParquetSource } from "./parquet-source.js";
 
 /** Any of the file sources: each has `checkReadable()` besides the RowSource contract. */
-export type FileSource = JsonlSource | JsonSource | CsvSource | ParquetSource;
+export type FileSource = JsonlSource | JsonSource | CsvSource | ParquetSource | DocumentSource;
+
+/** What a source can read: a row file format, or `documents` (a glob, a folder or one document). */
+export type SourceFormat = FileFormat | "documents";
+
+/** `format` when given, else `documents` for a document's extension, a glob or a folder, else from the extension. */
+export function resolveSourceFormat(path: string, format: string | undefined): SourceFormat {
+  if (format === "documents" || (format === undefined && isDocumentsPath(path))) return "documents";
+  return resolveFormat(path, format);
+}
 
 export interface FileSourceOptions {
   path: string;
   /** A format name; from the extension when absent (see detectFormat). */
-  format?: FileFormat | string;
+  format?: SourceFormat | string;
   /** Take row ids from this column instead of line numbers / record indexes. */
   idColumn?: string;
   /** Read at most this many rows. */
@@ -24,7 +35,7 @@ export interface FileSourceOptions {
  */
 export function openFileSource(options: FileSourceOptions): FileSource {
   const { path, idColumn, limit } = options;
-  const format = resolveFormat(path, options.format);
+  const format = resolveSourceFormat(path, options.format);
   const common = {
     path,
     ...(idColumn === undefined ? {} : { idColumn }),
@@ -41,5 +52,7 @@ export function openFileSource(options: FileSourceOptions): FileSource {
       return new CsvSource(common);
     case "parquet":
       return new ParquetSource(common);
+    case "documents":
+      return new DocumentSource(common);
   }
 }

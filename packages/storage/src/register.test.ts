@@ -1,6 +1,7 @@
 import { OperatorRegistry } from "@dataflow/core";
 import { describe, expect, it } from "vitest";
 import { detectFormat } from "./file-format.js";
+import { resolveSourceFormat } from "./open-source.js";
 import { register } from "./register.js";
 
 describe("the file formats this package registers", () => {
@@ -8,7 +9,7 @@ describe("the file formats this package registers", () => {
     const registry = new OperatorRegistry();
     registry.use({ register }, "@dataflow/storage");
     const formats = registry.fileFormats;
-    expect(formats.names()).toEqual(["csv", "json", "jsonl", "jsonl.gz", "parquet"]);
+    expect(formats.names()).toEqual(["csv", "documents", "json", "jsonl", "jsonl.gz", "parquet"]);
     for (const path of [
       "a.jsonl",
       "a.NDJSON",
@@ -22,6 +23,10 @@ describe("the file formats this package registers", () => {
       expect(formats.forPath(path)?.name).toBe(detectFormat(path));
     }
     expect(formats.forPath("a.json.gz")).toBeUndefined();
+    for (const path of ["docs/**/*.{md,pdf}", "a.md", "a.PDF", "a.html", "a.txt", "."]) {
+      expect(formats.forPath(path)?.name).toBe("documents");
+      expect(resolveSourceFormat(path, undefined)).toBe("documents");
+    }
     expect(formats.origin("csv")).toBe("@dataflow/storage");
   });
 });

@@ -1,7 +1,9 @@
 import type { OperatorRegistry } from "@dataflow/core";
+import { DOCUMENTS_FORMAT } from "./documents/documents-format.js";
 import { FORMAT_KINDS } from "./file-format.js";
 
-/** The plugin entry point: registers the file formats (jsonl, jsonl.gz, json, csv, parquet). */
+/** The plugin entry point: registers the file formats (jsonl, jsonl.gz, json, csv, parquet) and documents. */
 export function register(registry: OperatorRegistry): void {
   for (const format of FORMAT_KINDS) registry.fileFormats.add(format);
+  registry.fileFormats.add(DOCUMENTS_FORMAT);
 }
