@@ -3,15 +3,16 @@ import { dirname } from "node:path";
 import type { Row, RowRecord, RowSink } from "@dataflow/core";
 import { type ColumnSource, ParquetWriter } from "hyparquet-writer";
 import { tempPathFor } from "./atomic-file.js";
-import {
-  describeValue,
-  fitsColumn,
-  inferColumnType,
-  PARQUET_COLUMN_TYPES,
-  type ParquetColumnType,
-  parquetSchema,
-} from "./parquet-columns.js";
+import { describeValue, PARQUET_COLUMN_TYPES, type ParquetColumnType } from "./parquet-columns.js";
 import { ParquetFileWriter } from "./parquet-file-writer.js";
+import {
+  type ColumnShape,
+  describeShape,
+  fitsShape,
+  inferColumnShape,
+  shapeSchema,
+  writerValue,
+} from "./parquet-shape.js";
 
 type FileHandle = Awaited<ReturnType<typeof open>>;
 
@@ -24,7 +25,7 @@ export interface ParquetSinkOptions {
 
 interface Column {
   name: string;
-  type: ParquetColumnType;
+  shape: ColumnShape;
 }
 
 const DEFAULT_ROW_GROUP_SIZE = 10_000;
@@ -39,10 +40,11 @@ const DEFAULT_ROW_GROUP_SIZE = 10_000;
  * encoded bytes), however many rows there are.
  *
  * Schema: fixed by the first row group. Its columns are the keys of its rows
- * (first-seen order), each typed from the group's values (see
- * inferColumnType): string, int64, double, boolean, or json (objects, arrays
- * and mixed kinds, stored as JSON text and read back as values by
- * ParquetSource). Every column is nullable. A later row with a key the schema
+ * (first-seen order), each shaped from the group's values (see
+ * inferColumnShape): string, int64, double, boolean; arrays as native LIST
+ * and objects as native STRUCT columns (nested to any depth); or json (JSON
+ * text, read back as values by ParquetSource) for a column whose values
+ * disagree in kind at any depth. Every column, field and item is nullable. A later row with a key the schema
  * lacks, or a value its column cannot hold (1.5 in an int64 column), makes
  * `write()` throw an Error naming the row id and the column; set
  * `columnTypes` (e.g. `{ score: "double" }`) when the first rows are not
@@ -181,15 +183,18 @@ export class ParquetSink implements RowSink {
   private startFile(records: readonly RowRecord[]): void {
     const names = new Set<string>(Object.keys(this.columnTypes));
     for (const { row } of records) for (const key of Object.keys(row)) names.add(key);
-    this.columns = [...names].map((name) => ({
-      name,
-      type: this.columnTypes[name] ?? inferColumnType(values(records, name)),
-    }));
+    this.columns = [...names].map((name) => {
+      const type = this.columnTypes[name];
+      return { name, shape: type ? { kind: type } : inferColumnShape(values(records, name)) };
+    });
     this.columnNames = names;
     for (const record of records) this.check(record);
     this.writer = new ParquetWriter({
       writer: new ParquetFileWriter(this.fh),
-      schema: parquetSchema(this.columns),
+      schema: [
+        { name: "root", num_children: this.columns.length },
+        ...this.columns.flatMap((c) => shapeSchema(c.name, c.shape)),
+      ],
       createdBy: "@dataflow/storage (hyparquet-writer)",
     });
   }
@@ -208,10 +213,10 @@ export class ParquetSink implements RowSink {
     }
     for (const column of this.columns as Column[]) {
       const value = row[column.name];
-      if (fitsColumn(column.type, value)) continue;
-      const wider = column.type === "int64" && typeof value === "number" ? "double" : "json";
+      if (fitsShape(column.shape, value)) continue;
+      const wider = column.shape.kind === "int64" && typeof value === "number" ? "double" : "json";
       throw new Error(
-        `cannot write row ${record.id} to ${this.path}: column ${JSON.stringify(column.name)} is ${column.type} ` +
+        `cannot write row ${record.id} to ${this.path}: column ${JSON.stringify(column.name)} is ${describeShape(column.shape)} ` +
           `(from the first row group) but the row has ${describeValue(value)}; ` +
           `set its type (columnTypes: { ${JSON.stringify(column.name)}: "${wider}" }) to write such values`,
       );
@@ -222,10 +227,11 @@ export class ParquetSink implements RowSink {
 /** A column's values for the writer: null for a missing key; int64 as bigint, as it expects. */
 function columnValues(records: readonly RowRecord[], column: Column): unknown[] {
   const out = new Array<unknown>(records.length);
-  const name = column.name;
+  const { name, shape } = column;
+  const plain = shape.kind !== "int64" && shape.kind !== "list" && shape.kind !== "struct";
   for (let i = 0; i < records.length; i++) {
     const value = (records[i] as RowRecord).row[name] ?? null;
-    out[i] = column.type === "int64" && value !== null ? BigInt(value as number) : value;
+    out[i] = plain ? value : writerValue(shape, value);
   }
   return out;
 }
