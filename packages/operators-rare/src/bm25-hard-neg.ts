@@ -332,7 +332,8 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     // every candidate is judged (and counted) once by identity rather than by position.
     const judged = new Set<number>();
     let done = false;
-    let k = Math.min(retriever.size, skipTop + numNeg + 16);
+    // Self plus a few exclusions; the walk widens 4x when more are needed (rare), with the same result.
+    let k = Math.min(retriever.size, skipTop + numNeg + 4);
     while (!done) {
       const hits = await retriever.search(query, k, options);
       for (const hit of hits) {
