@@ -16,4 +16,14 @@ describe("ChunkedArray", () => {
     expect(a.length).toBe(0);
     expect(a.toArray().length).toBe(0);
   });
+
+  it("frees a chunk a sequential reader is done with, keeping the others", () => {
+    const a = new ChunkedArray((n) => new Int32Array(n), 3);
+    for (let i = 0; i < 20; i++) a.push(i);
+    const before = a.byteLength;
+    a.dropChunk(0);
+    expect(a.byteLength).toBe(before - 8 * 4);
+    expect(a.chunk(0).length).toBe(0);
+    expect([...a.chunk(1)]).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+  });
 });

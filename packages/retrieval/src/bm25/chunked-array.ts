@@ -60,6 +60,14 @@ export class ChunkedArray<T extends NumericArray> {
     return chunk.subarray(0, Math.min(chunk.length, this.count - c * chunk.length)) as T;
   }
 
+  /**
+   * Frees chunk `c` once a sequential reader is done with it (its values read as absent
+   * afterwards), so a one-pass conversion does not hold both copies at its peak.
+   */
+  dropChunk(c: number): void {
+    if (c >= 0 && c < this.chunks.length) this.chunks[c] = this.create(0);
+  }
+
   /** Drops the storage; the array is empty afterwards. */
   release(): void {
     this.chunks = [];
