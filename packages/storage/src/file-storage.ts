@@ -1,6 +1,8 @@
 import type { Storage } from "@dataflow/core";
 import { CsvSink } from "./csv-sink.js";
 import { type FileFormat, resolveFormat } from "./file-format.js";
+import type { DatasetCardInfo } from "./hf-dataset/dataset-card.js";
+import { DatasetSink, type DatasetSinkOptions } from "./hf-dataset/dataset-sink.js";
 import { JsonSink } from "./json-sink.js";
 import { JsonlSink } from "./jsonl-sink.js";
 import { type FileSource, openFileSource, resolveSourceFormat, type SourceFormat } from "./open-source.js";
@@ -12,7 +14,10 @@ import { checkLimit } from "./row-limit.js";
 export type { FileSource } from "./open-source.js";
 
 /** Any of FileStorage's sinks. */
-export type FileSink = JsonlSink | JsonSink | CsvSink | ParquetSink;
+export type FileSink = JsonlSink | JsonSink | CsvSink | ParquetSink | DatasetSink;
+
+/** What an output can be written as: a row file format, or `hf-dataset` (a dataset folder). */
+export type OutputFormat = FileFormat | "hf-dataset";
 
 export interface FileStorageOptions {
   input: {
@@ -27,7 +32,11 @@ export interface FileStorageOptions {
   output: {
     path: string;
     /** Default: from the extension. */
-    format?: FileFormat;
+    format?: OutputFormat;
+    /** hf-dataset only: the split (default "train"), rows per shard (default 100,000), the card's details. */
+    split?: string;
+    shardRows?: number;
+    card?: DatasetCardInfo;
     /** Parquet only: rows per row group (default 10,000). */
     rowGroupSize?: number;
     /** Parquet only: column types instead of inferred ones, e.g. `{ score: "double" }`. */
@@ -48,11 +57,13 @@ export interface FileStorageOptions {
  */
 export class FileStorage implements Storage {
   readonly inputFormat: SourceFormat;
-  readonly outputFormat: FileFormat;
+  readonly outputFormat: OutputFormat;
 
   constructor(readonly options: FileStorageOptions) {
     this.inputFormat = resolveSourceFormat(options.input.path, options.input.format);
-    this.outputFormat = resolveFormat(options.output.path, options.output.format);
+    const { format } = options.output;
+    this.outputFormat = format === "hf-dataset" ? format : resolveFormat(options.output.path, format);
+    if (format === "hf-dataset") DatasetSink.checkOptions(datasetOptions(options.output));
     checkLimit(options.input.limit);
     const { rowGroupSize, columnTypes } = options.output;
     ParquetSink.checkOptions({
@@ -86,10 +97,21 @@ export class FileStorage implements Storage {
           ...(rowGroupSize === undefined ? {} : { rowGroupSize }),
           ...(columnTypes === undefined ? {} : { columnTypes }),
         });
+      case "hf-dataset":
+        return DatasetSink.open(path, datasetOptions(this.options.output));
     }
   }
 
   async openRejects(): Promise<RejectsSink> {
     return new RejectsSink(this.options.rejects.path);
   }
+}
+
+function datasetOptions(o: FileStorageOptions["output"]): DatasetSinkOptions {
+  return {
+    ...(o.split === undefined ? {} : { split: o.split }),
+    ...(o.shardRows === undefined ? {} : { shardRows: o.shardRows }),
+    ...(o.rowGroupSize === undefined ? {} : { rowGroupSize: o.rowGroupSize }),
+    ...(o.card === undefined ? {} : { card: o.card }),
+  };
 }

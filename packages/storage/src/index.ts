@@ -5,7 +5,17 @@ export { DocumentSource, type DocumentSourceOptions } from "./documents/document
 export { DOCUMENTS_FORMAT } from "./documents/documents-format.js";
 export { detectFormat, FILE_FORMATS, type FileFormat, FORMAT_KINDS, resolveFormat } from "./file-format.js";
 export { FileStepCache, type StepCacheRecovery } from "./file-step-cache.js";
-export { type FileSink, type FileSource, FileStorage, type FileStorageOptions } from "./file-storage.js";
+export {
+  type FileSink,
+  type FileSource,
+  FileStorage,
+  type FileStorageOptions,
+  type OutputFormat,
+} from "./file-storage.js";
+export { type DatasetCardInfo, datasetCard, hfFeature } from "./hf-dataset/dataset-card.js";
+export { DatasetSink, type DatasetSinkOptions } from "./hf-dataset/dataset-sink.js";
+export { DatasetSource, type DatasetSourceOptions, datasetShards } from "./hf-dataset/dataset-source.js";
+export { HF_DATASET_FORMAT } from "./hf-dataset/hf-dataset-format.js";
 export { checkInputFile, InputFileError } from "./input-file.js";
 export { JsonSink } from "./json-sink.js";
 export { JsonSource, type JsonSourceOptions } from "./json-source.js";
@@ -18,6 +28,7 @@ export {
   type SourceFormat,
 } from "./open-source.js";
 export { PARQUET_COLUMN_TYPES, type ParquetColumnType } from "./parquet-columns.js";
+export { type ColumnShape, describeShape, inferColumnShape } from "./parquet-shape.js";
 export { ParquetSink, type ParquetSinkOptions } from "./parquet-sink.js";
 export { ParquetSource, type ParquetSourceOptions } from "./parquet-source.js";
 export { register } from "./register.js";

@@ -2,18 +2,27 @@ import { CsvSource } from "./csv-source.js";
 import { DocumentSource } from "./documents/document-source.js";
 import { isDocumentsPath } from "./documents/documents-format.js";
 import { type FileFormat, resolveFormat } from "./file-format.js";
+import { DatasetSource } from "./hf-dataset/dataset-source.js";
+import { isDatasetDir } from "./hf-dataset/hf-dataset-format.js";
 import { JsonSource } from "./json-source.js";
 import { JsonlSource } from "./jsonl-source.js";
 import { ParquetSource } from "./parquet-source.js";
 
 /** Any of the file sources: each has `checkReadable()` besides the RowSource contract. */
-export type FileSource = JsonlSource | JsonSource | CsvSource | ParquetSource | DocumentSource;
+export type FileSource =
+  | JsonlSource
+  | JsonSource
+  | CsvSource
+  | ParquetSource
+  | DocumentSource
+  | DatasetSource;
 
 /** What a source can read: a row file format, or `documents` (a glob, a folder or one document). */
-export type SourceFormat = FileFormat | "documents";
+export type SourceFormat = FileFormat | "documents" | "hf-dataset";
 
 /** `format` when given, else `documents` for a document's extension, a glob or a folder, else from the extension. */
 export function resolveSourceFormat(path: string, format: string | undefined): SourceFormat {
+  if (format === "hf-dataset" || (format === undefined && isDatasetDir(path))) return "hf-dataset";
   if (format === "documents" || (format === undefined && isDocumentsPath(path))) return "documents";
   return resolveFormat(path, format);
 }
@@ -26,6 +35,8 @@ export interface FileSourceOptions {
   idColumn?: string;
   /** Read at most this many rows. */
   limit?: number;
+  /** hf-dataset only: the split to read. */
+  split?: string;
 }
 
 /**
@@ -54,5 +65,11 @@ export function openFileSource(options: FileSourceOptions): FileSource {
       return new ParquetSource(common);
     case "documents":
       return new DocumentSource(common);
+    case "hf-dataset":
+      return new DatasetSource({
+        path,
+        ...(limit === undefined ? {} : { limit }),
+        ...(options.split === undefined ? {} : { split: options.split }),
+      });
   }
 }

@@ -21,6 +21,8 @@ export interface ParquetSinkOptions {
   rowGroupSize?: number;
   /** Column types to use instead of inferring them (see ParquetColumnType); other columns are inferred. */
   columnTypes?: Readonly<Record<string, ParquetColumnType>>;
+  /** The whole schema, instead of inferring it: every shard of a dataset gets the first shard's. */
+  columns?: readonly { name: string; shape: ColumnShape }[];
 }
 
 interface Column {
@@ -58,6 +60,7 @@ export class ParquetSink implements RowSink {
   readonly description: string;
   private readonly rowGroupSize: number;
   private readonly columnTypes: Readonly<Record<string, ParquetColumnType>>;
+  private readonly fixedColumns: readonly Column[] | undefined;
   private rows: RowRecord[] = [];
   private columns: Column[] | undefined;
   private columnNames = new Set<string>();
@@ -76,6 +79,12 @@ export class ParquetSink implements RowSink {
     this.description = path;
     this.rowGroupSize = checkRowGroupSize(options.rowGroupSize);
     this.columnTypes = checkColumnTypes(options.columnTypes);
+    this.fixedColumns = options.columns;
+  }
+
+  /** The schema's columns and their shapes, once the first row group fixed them. */
+  get schemaColumns(): readonly { name: string; shape: ColumnShape }[] | undefined {
+    return this.columns;
   }
 
   /** Throws an Error for a bad `rowGroupSize` or an unknown column type, before any file is opened. */
@@ -182,11 +191,14 @@ export class ParquetSink implements RowSink {
   /** Fixes the schema from the first group, checks the group against it, and writes the file header. */
   private startFile(records: readonly RowRecord[]): void {
     const names = new Set<string>(Object.keys(this.columnTypes));
-    for (const { row } of records) for (const key of Object.keys(row)) names.add(key);
-    this.columns = [...names].map((name) => {
-      const type = this.columnTypes[name];
-      return { name, shape: type ? { kind: type } : inferColumnShape(values(records, name)) };
-    });
+    for (const c of this.fixedColumns ?? []) names.add(c.name);
+    if (!this.fixedColumns) for (const { row } of records) for (const key of Object.keys(row)) names.add(key);
+    this.columns = this.fixedColumns
+      ? [...this.fixedColumns]
+      : [...names].map((name) => {
+          const type = this.columnTypes[name];
+          return { name, shape: type ? { kind: type } : inferColumnShape(values(records, name)) };
+        });
     this.columnNames = names;
     for (const record of records) this.check(record);
     this.writer = new ParquetWriter({

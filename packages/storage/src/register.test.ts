@@ -9,7 +9,15 @@ describe("the file formats this package registers", () => {
     const registry = new OperatorRegistry();
     registry.use({ register }, "@dataflow/storage");
     const formats = registry.fileFormats;
-    expect(formats.names()).toEqual(["csv", "documents", "json", "jsonl", "jsonl.gz", "parquet"]);
+    expect(formats.names()).toEqual([
+      "csv",
+      "documents",
+      "hf-dataset",
+      "json",
+      "jsonl",
+      "jsonl.gz",
+      "parquet",
+    ]);
     for (const path of [
       "a.jsonl",
       "a.NDJSON",

@@ -2,13 +2,14 @@ import { statSync } from "node:fs";
 import { extname } from "node:path";
 import type { FileFormatKind } from "@dataflow/core";
 import { isDynamicPattern } from "tinyglobby";
+import { isDatasetDir } from "../hf-dataset/hf-dataset-format.js";
 import { DOCUMENT_EXTENSIONS } from "./document-file.js";
 
-/** A glob, or a folder that exists: both are read as documents, one row per file. */
+/** A glob, or a folder that exists (and is not a Hugging Face dataset): read as documents, one row per file. */
 export function claimsDocuments(path: string): boolean {
   if (isDynamicPattern(path)) return true;
   try {
-    return statSync(path).isDirectory();
+    return statSync(path).isDirectory() && !isDatasetDir(path);
   } catch {
     return false;
   }
