@@ -189,5 +189,17 @@ describe("rare/bm25-hard-neg's corpus when run as one operator", () => {
     });
     expect(fallback.rejected).toEqual([]);
     expect(negativeIds(fallback.rows).every((id) => upstreamIds.has(id))).toBe(true);
+    // Same column name, other texts (chunks of the source's documents): the source is no corpus for them.
+    const chunks = upstream.map((r) => ({
+      id: `${r.id}#0`,
+      row: { ...r.row, text: (r.row.text as string).slice(8) },
+    }));
+    const chunked = await runOperator(Bm25HardNegOperator, chunks, {
+      // The notes share their template's wording: keep the overlap rule out of this check.
+      params: { numNeg: 2, overlap: { minSharedChars: 0, maxContainment: 0 } },
+      source,
+    });
+    expect(chunked.rejected.map((r) => r.message)).toEqual([]);
+    expect(negativeIds(chunked.rows).every((id) => chunks.some((c) => c.id === id))).toBe(true);
   });
 });

@@ -18,9 +18,10 @@ interface CorpusParams {
 /**
  * The corpus made of rows. With corpusFrom `source` (the default): every row of the pipeline's
  * source, re-read from its start, so a row's negatives do not depend on which other rows a filter
- * or an LLM step's rejects removed (a resume after rejects re-pays nothing). When the text column is
- * no source column (a step made it, e.g. doc/chunk's chunks), the rows reaching this step are the
- * corpus instead, and the log says so: those negatives do depend on what upstream steps removed.
+ * or an LLM step's rejects removed (a resume after rejects re-pays nothing). When the texts reaching
+ * the step are not all source texts (a step made or changed the column, e.g. doc/chunk's chunks),
+ * the rows reaching this step are the corpus instead, and the log says so: those negatives do
+ * depend on what upstream steps removed.
  * Outside a pipeline run (no source to re-read) the upstream rows are used too.
  */
 export async function rowCorpus(
@@ -29,13 +30,28 @@ export async function rowCorpus(
 ): Promise<RowCorpus> {
   if (ctx.params.corpusFrom === "source" && ctx.readSource) {
     const source = await readSourceCorpus(ctx);
-    if (source) return source;
+    if (source && textsFromSource(records, source, ctx)) return source;
     ctx.logger.warn(
-      `step "${ctx.stepId}": column "${ctx.inputs.text}" is not in the source, so the corpus is the ` +
-        `${records.length} rows reaching this step; their negatives depend on what earlier steps filtered or rejected`,
+      `step "${ctx.stepId}": the "${ctx.inputs.text}" texts reaching this step are not the source's (a step made ` +
+        `or changed them), so the corpus is the ${records.length} rows reaching this step; their negatives depend ` +
+        "on what earlier steps filtered or rejected",
     );
   }
   return fromRecords(records, ctx, "upstream");
+}
+
+/**
+ * Whether every text reaching the step is a source row's text: false when a step made or changed
+ * the column (doc/chunk's chunks keep the name `text`), so positives and corpus would not match.
+ */
+function textsFromSource(
+  records: readonly RowRecord[],
+  source: RowCorpus,
+  ctx: OperatorContext<CorpusParams>,
+): boolean {
+  const texts = new Set(source.texts);
+  const column = ctx.inputs.text as string;
+  return records.every((r) => typeof r.row[column] !== "string" || texts.has(r.row[column] as string));
 }
 
 /** The source's rows as a corpus (only the columns it needs are kept), or undefined without the text column. */
