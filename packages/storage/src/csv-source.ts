@@ -1,9 +1,10 @@
 import { open } from "node:fs/promises";
-import type { Row, SourceItem, } from "@dataflow/core";
+import type { Row, SourceItem, SourceLocation } from "@dataflow/core";
 import { formatLocation } from "@dataflow/core";
 import { type CsvError, Parser } from "csv-parse";
 import { FileSourceBase } from "./file-source-base.js";
 import { checkInputFile, InputFileError } from "./input-file.js";
+import { checkMaxRecordBytes, describeBytes } from "./record-size.js";
 import { RowIds } from "./row-ids.js";
 import { codePointCount } from "./text-position.js";
 import { completeUtf8Length, firstInvalidUtf8, isUtf8 } from "./utf8.js";
@@ -19,6 +20,12 @@ export interface CsvSourceOptions {
   delimiter?: string;
   /** Bytes read from the file at a time (default 256 KiB). */
   chunkSize?: number;
+  /**
+   * The longest record read (default 64 MiB, at most 256 MiB). A longer one ends the read with an
+   * Error naming the line it starts on: the parser cannot find the next record boundary reliably
+   * (a quote left open makes the rest of the file one record).
+   */
+  maxRecordBytes?: number;
 }
 
 const DEFAULT_CHUNK_SIZE = 256 * 1024;
@@ -62,11 +69,13 @@ interface BadBytes {
 export class CsvSource extends FileSourceBase {
   private readonly delimiter: string;
   private readonly chunkSize: number;
+  private readonly maxRecordBytes: number;
 
   constructor(options: CsvSourceOptions) {
     super(options);
     this.delimiter = options.delimiter ?? ",";
     this.chunkSize = Math.max(4, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
+    this.maxRecordBytes = checkMaxRecordBytes(options.maxRecordBytes);
   }
 
   protected async *items(signal: AbortSignal | undefined): AsyncGenerator<SourceItem> {
@@ -119,6 +128,7 @@ export class CsvSource extends FileSourceBase {
     let ordinal = 0; // data records so far, bad ones included
     let rows = 0;
     let recordStart = 0; // byte offset where the next record starts
+    let recordLine = 1; // the line it starts on (blank lines before it aside)
     let position = 0; // file offset of the next read
     let fed = 0; // bytes given to the parser (BOM excluded)
     let lines = 0; // newlines in what was given to the parser
@@ -153,7 +163,7 @@ export class CsvSource extends FileSourceBase {
           if (header === undefined) {
             header = this.header(parsed, badBytes);
             safeKeys = !header.includes("__proto__");
-            if (parsed.kind === "record") recordStart = parsed.end;
+            if (parsed.kind === "record") [recordStart, recordLine] = [parsed.end, parsed.line + 1];
             continue;
           }
           ordinal++;
@@ -161,11 +171,13 @@ export class CsvSource extends FileSourceBase {
             parsed.kind === "error"
               ? this.parseErrorItem(parsed, ids, ordinal)
               : this.recordItem(parsed, header, safeKeys, ids, ordinal, recordStart, badBytes);
-          if (parsed.kind === "record") recordStart = parsed.end;
+          if (parsed.kind === "record") [recordStart, recordLine] = [parsed.end, parsed.line + 1];
           signal?.throwIfAborted();
           yield item;
           if (item.kind === "row" && ++rows >= this.limit) return;
         }
+        // The record the parser is still gathering: bounded, so memory stays bounded.
+        if (fed - recordStart > this.maxRecordBytes) throw this.oversized(recordLine, fed - recordStart);
       }
       if (header === undefined)
         throw new Error(`${this.path}: the file is empty; expected a CSV header row naming the columns`);
@@ -261,15 +273,32 @@ export class CsvSource extends FileSourceBase {
     ordinal: number,
   ): SourceItem {
     const error = parsed.error;
-    const line = typeof error?.lines === "number" ? error.lines : undefined;
-    const reason = error ? `invalid CSV: ${error.message.replace(/ at line \d+/, "")}` : "invalid CSV";
+    let line = typeof error?.lines === "number" ? error.lines : undefined;
+    let location: SourceLocation | undefined;
+    let reason = error ? `invalid CSV: ${error.message.replace(/ at line \d+/, "")}` : "invalid CSV";
+    if (error?.code === "CSV_QUOTE_NOT_CLOSED" && line !== undefined && parsed.raw !== undefined) {
+      // csv-parse names the last line; the record (and its open quote) starts this many lines earlier.
+      line -= internalNewlines(parsed.raw);
+      const column = openingQuoteColumn(parsed.raw, this.delimiter);
+      if (column !== undefined) location = { file: this.path, line, column };
+      reason = `invalid CSV: a quoted field opened in this record is never closed (it runs to the end of the file); close the quote, or write "" for a quote inside a quoted field`;
+    }
+    location ??= line === undefined ? { file: this.path } : { file: this.path, line };
     return {
       kind: "bad",
       id: ids.badId(ordinal),
-      location: line === undefined ? { file: this.path } : { file: this.path, line },
+      location,
       reason,
       ...(parsed.raw === undefined ? {} : { raw: parsed.raw }),
     };
+  }
+
+  private oversized(line: number, bytes: number): Error {
+    return new Error(
+      `${this.path}:${line}: the CSV record starting here is at least ${describeBytes(bytes)}, over the ` +
+        `${describeBytes(this.maxRecordBytes)} limit (maxRecordBytes, at most 256 MiB); a quote left open ` +
+        `makes the rest of the file one record: close it, or write "" for a quote inside a quoted field`,
+    );
   }
 
   private parseError(error: unknown): Error {
@@ -323,6 +352,15 @@ function internalNewlines(raw: string): number {
   let n = 0;
   for (let i = raw.indexOf("\n"); i !== -1; i = raw.indexOf("\n", i + 1)) n++;
   return raw.endsWith("\n") ? n - 1 : n;
+}
+
+/** The 1-based column of the first quote that opens a field on a record's first line. */
+function openingQuoteColumn(raw: string, delimiter: string): number | undefined {
+  const firstLine = raw.split("\n", 1)[0] ?? "";
+  for (let i = firstLine.indexOf('"'); i !== -1; i = firstLine.indexOf('"', i + 1)) {
+    if (i === 0 || firstLine[i - 1] === delimiter) return codePointCount(firstLine, 0, i) + 1;
+  }
+  return undefined;
 }
 
 function hex(byte: number): string {

@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
-import type { SourceItem, SourceLocation, } from "@dataflow/core";
+import type { SourceItem, SourceLocation } from "@dataflow/core";
 import { formatLocation } from "@dataflow/core";
 import { FileSourceBase } from "./file-source-base.js";
 import { checkInputFile, InputFileError } from "./input-file.js";
 import { jsonArrayElementOffsets } from "./json-array-offsets.js";
 import { jsonErrorOffset } from "./json-error-position.js";
+import { describeBytes, MAX_RECORD_BYTES_LIMIT } from "./record-size.js";
 import { describeJsonType, RowIds } from "./row-ids.js";
 import { LineCursor, lineColumnAt } from "./text-position.js";
 import { firstInvalidUtf8, isUtf8 } from "./utf8.js";
@@ -45,6 +46,12 @@ export class JsonSource extends FileSourceBase {
     signal?.throwIfAborted();
     this.bytesRead = 0;
     this.bytesTotal = await checkInputFile(this.path);
+    // Read whole, so bounded up front: past this Node or V8 would fail with their own wording.
+    if (this.bytesTotal > MAX_RECORD_BYTES_LIMIT)
+      throw new Error(
+        `${this.path} is ${describeBytes(this.bytesTotal)}; a .json array is read whole, and files over ` +
+          `${describeBytes(MAX_RECORD_BYTES_LIMIT)} are not read: convert it to JSONL (one object per line), which streams`,
+      );
     let bytes: Buffer;
     try {
       bytes = await readFile(this.path);

@@ -1,9 +1,10 @@
-import type { SourceItem, } from "@dataflow/core";
+import type { SourceItem } from "@dataflow/core";
 import { type ByteReader, openFileReader } from "./byte-reader.js";
 import { FileSourceBase } from "./file-source-base.js";
 import { openGunzipReader } from "./gunzip-reader.js";
 import { checkInputFile } from "./input-file.js";
 import { jsonErrorOffset } from "./json-error-position.js";
+import { checkMaxRecordBytes, oversizedReason, rawPrefix } from "./record-size.js";
 import { describeJsonType, RowIds } from "./row-ids.js";
 import { codePointCount } from "./text-position.js";
 import { describeInvalidUtf8, isUtf8 } from "./utf8.js";
@@ -19,6 +20,11 @@ export interface JsonlSourceOptions {
   chunkSize?: number;
   /** "gzip" for a gzip-compressed file (`.jsonl.gz`), decompressed as it streams. Default: none. */
   compression?: "gzip";
+  /**
+   * The longest line read (default 64 MiB, at most 256 MiB). A longer line is a `bad` item (file,
+   * line, size) and is skipped without being held in memory.
+   */
+  maxRecordBytes?: number;
 }
 
 const DEFAULT_CHUNK_SIZE = 256 * 1024;
@@ -55,11 +61,13 @@ const NEWLINE = 0x0a;
 export class JsonlSource extends FileSourceBase {
   private readonly chunkSize: number;
   private readonly compression: "gzip" | undefined;
+  private readonly maxRecordBytes: number;
 
   constructor(options: JsonlSourceOptions) {
     super(options);
     this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
     this.compression = options.compression;
+    this.maxRecordBytes = checkMaxRecordBytes(options.maxRecordBytes);
   }
 
   protected async *items(signal: AbortSignal | undefined): AsyncGenerator<SourceItem> {
@@ -76,12 +84,14 @@ export class JsonlSource extends FileSourceBase {
     let buf = Buffer.allocUnsafe(this.chunkSize);
     let filled = 0; // buf[0, filled) holds bytes read but not yet split into lines
     let eof = false;
+    // A line over the limit being skipped: where it started, its bytes so far and its first bytes.
+    let skipping: { line: number; bytes: number; head: string } | undefined;
     try {
       while (!eof || filled > 0) {
         if (!eof) {
           if (filled === buf.length) {
-            // One line longer than the buffer: grow it.
-            const bigger = Buffer.allocUnsafe(buf.length * 2);
+            // One line longer than the buffer: grow it (never past the limit: see `skipping`).
+            const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, this.maxRecordBytes + 1));
             buf.copy(bigger, 0, 0, filled);
             buf = bigger;
           }
@@ -93,6 +103,30 @@ export class JsonlSource extends FileSourceBase {
             filled += bytesRead;
             this.bytesRead = reader.position;
           }
+        }
+        if (
+          skipping === undefined &&
+          filled > this.maxRecordBytes &&
+          buf.subarray(0, filled).indexOf(NEWLINE) === -1
+        ) {
+          lineNo++;
+          skipping = { line: lineNo, bytes: 0, head: buf.toString("utf8", 0, Math.min(filled, 1024)) };
+        }
+        if (skipping !== undefined) {
+          // Drop the oversized line's bytes as they come; report it once its end is found.
+          const nl = buf.subarray(0, filled).indexOf(NEWLINE);
+          if (nl === -1) {
+            skipping.bytes += filled;
+            filled = 0;
+            if (!eof) continue;
+          } else {
+            skipping.bytes += nl;
+            buf.copy(buf, 0, nl + 1, filled);
+            filled -= nl + 1;
+          }
+          yield this.oversized(ids, skipping.line, skipping.bytes, skipping.head);
+          skipping = undefined;
+          continue;
         }
         // Complete lines end at the last newline; at end of file the rest is the last line.
         const lastNewline = filled > 0 ? buf.lastIndexOf(NEWLINE, filled - 1) : -1;
@@ -106,7 +140,11 @@ export class JsonlSource extends FileSourceBase {
             const nl = text.indexOf("\n", start);
             const lineEnd = nl === -1 ? text.length : nl;
             lineNo++;
-            const item = this.parseLine(text.slice(start, lineEnd), lineNo, ids);
+            const line = text.slice(start, lineEnd);
+            const item =
+              line.length * 3 > this.maxRecordBytes && Buffer.byteLength(line) > this.maxRecordBytes
+                ? this.oversized(ids, lineNo, Buffer.byteLength(line), line)
+                : this.parseLine(line, lineNo, ids);
             start = lineEnd + 1;
             if (item === undefined) continue;
             signal?.throwIfAborted();
@@ -119,7 +157,10 @@ export class JsonlSource extends FileSourceBase {
             const nl = buf.indexOf(NEWLINE, start);
             const lineEnd = nl === -1 || nl >= end ? end : nl;
             lineNo++;
-            const item = this.parseLineBytes(buf, start, lineEnd, lineNo, ids);
+            const item =
+              lineEnd - start > this.maxRecordBytes
+                ? this.oversized(ids, lineNo, lineEnd - start, buf.toString("utf8", start, start + 1024))
+                : this.parseLineBytes(buf, start, lineEnd, lineNo, ids);
             start = lineEnd + 1;
             if (item === undefined) continue;
             signal?.throwIfAborted();
@@ -182,6 +223,12 @@ export class JsonlSource extends FileSourceBase {
     const id = ids.assign(row, lineNo);
     if (!id.ok) return this.bad(ids, lineNo, undefined, id.reason, line);
     return { kind: "row", id: id.id, row };
+  }
+
+  /** A line over `maxRecordBytes`: rejected with its size and a short prefix, never parsed. */
+  private oversized(ids: RowIds, line: number, bytes: number, head: string): SourceItem {
+    const reason = oversizedReason("line", bytes, this.maxRecordBytes);
+    return this.bad(ids, line, undefined, reason, rawPrefix(head, bytes));
   }
 
   private bad(
