@@ -59,6 +59,7 @@ export {
   errorMessage,
   formatDiagnostic,
   formatLocation,
+  fatalExitCode,
   isFatal,
   PipelineError,
   RowError,

@@ -8,7 +8,13 @@ import { LocalServing } from "./local/local-serving.js";
 import { localEnvSettings } from "./local/local-settings.js";
 import { DEFAULT_LOCAL_MODEL, isLocalModelReference } from "./local/model-reference.js";
 import { OpenAIServing } from "./openai/openai-serving.js";
-import { endpointLabel, isLoopback, OPENAI_DEFAULT_BASE_URL, resolveApiKey } from "./serving/endpoint.js";
+import {
+  checkBaseURL,
+  endpointLabel,
+  isLoopback,
+  OPENAI_DEFAULT_BASE_URL,
+  resolveApiKey,
+} from "./serving/endpoint.js";
 import type { RetryTuning } from "./serving/retry-policy.js";
 import type { ServingBase, ServingBaseOptions } from "./serving/serving-base.js";
 import type { ServingConfig } from "./serving-config.js";
@@ -83,7 +89,7 @@ export function createServing(
     return createLocal(name, config, config.model, options, env, logger, false);
   }
 
-  const baseURL = configured ?? OPENAI_DEFAULT_BASE_URL;
+  const baseURL = checkBaseURL(name, configured ?? OPENAI_DEFAULT_BASE_URL, logger);
   const { apiKey, placeholder } = resolveApiKey(env, apiKeyEnv, baseURL, name);
   const where = endpointLabel(baseURL);
   const how = config.type === "auto" || config.type === undefined ? "auto → openai" : type;
@@ -95,6 +101,8 @@ export function createServing(
   const base: ServingBaseOptions = {
     ...sharedOptions(name, config, options, logger),
     model: config.model,
+    endpoint: { baseURL, apiKeyEnv },
+    ...(config.breaker ? { breaker: config.breaker } : {}),
   };
   const transport = { ...base, baseURL, apiKey };
   return type === "ai-sdk" ? new AiSdkServing(transport) : new OpenAIServing(transport);

@@ -51,6 +51,17 @@ export const servingOptionsSchema: JSONSchema = {
       description: "Texts per embeddings request",
     },
     embeddingDimensions: { ...positiveInt, description: "Vector length to ask for (OpenAI `dimensions`)" },
+    breaker: {
+      type: "object",
+      description:
+        "openai/ai-sdk: the endpoint's circuit breaker. After `failures` server errors or connection failures in a row, requests wait while one probe at a time goes out; an outage longer than `budgetMs` (`unreachableBudgetMs` when the endpoint never answered) stops the run",
+      additionalProperties: false,
+      properties: {
+        failures: { ...positiveInt, default: 5 },
+        budgetMs: { ...positiveInt, default: 60000 },
+        unreachableBudgetMs: { ...positiveInt, default: 3000 },
+      },
+    },
     prices: {
       type: "object",
       description: "USD per million tokens, for cost totals",

@@ -268,11 +268,11 @@ describe.each(["openai", "ai-sdk"] as const)("the %s serving", (type) => {
     },
   );
 
-  it("fails 4xx at once as bad-request", async () => {
-    const { s, serving } = await setup({ rules: [{ fault: { status: 404, message: "no such model" } }] });
+  it("fails 4xx at once as bad-request (401, 403 and 404 halt the serving: health/)", async () => {
+    const { s, serving } = await setup({ rules: [{ fault: { status: 422, message: "no such field" } }] });
     const err = await llmFailure(serving.generate(ask("hi")));
-    expect(err).toMatchObject({ kind: "bad-request", status: 404 });
-    expect(err.message).toContain("no such model");
+    expect(err).toMatchObject({ kind: "bad-request", status: 422 });
+    expect(err.message).toContain("no such field");
     expect(s.requests).toHaveLength(1);
   });
 
@@ -328,7 +328,7 @@ describe.each(["openai", "ai-sdk"] as const)("the %s serving", (type) => {
     const { serving } = await setup(
       {
         rules: [
-          { match: "echo", fault: { status: 401, message: `Incorrect API key provided: ${secret}` } },
+          { match: "echo", fault: { status: 400, message: `Incorrect request with key: ${secret}` } },
           { match: "flaky", fault: { status: 500, message: `upstream said Bearer ${secret}` }, times: 1 },
         ],
       },
@@ -338,7 +338,7 @@ describe.each(["openai", "ai-sdk"] as const)("the %s serving", (type) => {
     await serving.generate(ask("hello"));
     await serving.generate(ask("flaky"));
     const err = await llmFailure(serving.generate(ask("echo")));
-    expect(err).toMatchObject({ kind: "bad-request", status: 401 });
+    expect(err).toMatchObject({ kind: "bad-request", status: 400 });
     expect(err.message).toContain("***");
     for (const text of [
       err.message,

@@ -28,4 +28,6 @@ export interface ServingConfig {
   embeddingBatchSize?: number;
   /** Ask the endpoint for vectors of this length (OpenAI `dimensions`). */
   embeddingDimensions?: number;
+  /** The endpoint's circuit breaker (openai, ai-sdk). */
+  breaker?: { failures?: number; budgetMs?: number; unreachableBudgetMs?: number };
 }

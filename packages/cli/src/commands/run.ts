@@ -148,7 +148,9 @@ export async function runCommand(
         `run interrupted; the output file was not written. Finished rows are cached in ${displayPath(runStore.dir)} (${cached} new this run): run the same command again to resume where it stopped.\n`,
       );
     }
-    return summary.status === "ok" ? EXIT_OK : EXIT_RUN_FAILED;
+    if (summary.status === "ok") return EXIT_OK;
+    // A fatal serving error (a refused key, an unknown model) is a configuration to fix: exit 2.
+    return summary.exitCode ?? EXIT_RUN_FAILED;
   } catch (err) {
     stopProgress();
     io.stderr.write(`error: run failed: ${(err as Error).message}\n`);

@@ -94,3 +94,13 @@ export class PipelineError extends Error {
 export function isFatal(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { fatal?: unknown }).fatal === true;
 }
+
+/**
+ * The exit code a fatal error asks for (`exitCode` on it: 2 when the configuration cannot work,
+ * such as a refused API key); undefined when it names none.
+ */
+export function fatalExitCode(err: unknown): number | undefined {
+  if (!isFatal(err)) return undefined;
+  const code = (err as { exitCode?: unknown }).exitCode;
+  return typeof code === "number" && Number.isInteger(code) && code > 0 ? code : undefined;
+}

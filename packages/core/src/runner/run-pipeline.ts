@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { defer, finalize, Observable, tap } from "rxjs";
-import { errorKind, errorMessage, isFatal } from "../contracts/errors.js";
+import { errorKind, errorMessage, fatalExitCode, isFatal } from "../contracts/errors.js";
 import type { LLMServingABC } from "../contracts/llm-serving.js";
 import type { StepReporter } from "../contracts/operator.js";
 import { type Logger, silentLogger } from "../contracts/logger.js";
@@ -133,6 +133,7 @@ export class PipelineRun {
     return {
       pipeline: plan.name,
       ...outcome,
+      ...(fatalExitCode(failure) !== undefined ? { exitCode: fatalExitCode(failure) } : {}),
       source: { ...this.stats.source },
       steps,
       written: this.stats.written,

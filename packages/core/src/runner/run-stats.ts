@@ -68,6 +68,8 @@ export interface RunSummary {
   status: "ok" | "failed" | "cancelled";
   /** Why the run failed or stopped. */
   reason?: string;
+  /** The exit code the fatal error that stopped the run asked for (2: a configuration that cannot work). */
+  exitCode?: number;
   source: RunStats["source"];
   steps: StepSummary[];
   written: number;

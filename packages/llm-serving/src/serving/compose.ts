@@ -1,7 +1,10 @@
 import type { Logger } from "@dataflow/core";
 import { CacheWrites } from "./cache-writes.js";
 import { ConcurrencyLimiter } from "./concurrency-limiter.js";
+import { endpointLabel } from "./endpoint.js";
+import { EndpointHealth } from "./health/endpoint-health.js";
 import { answerCache } from "./layers/answer-cache.js";
+import { breaker, haltGate } from "./layers/breaker.js";
 import type { Answered, ChatCall } from "./layers/chat-call.js";
 import { deadline } from "./layers/deadline.js";
 import type { EmbedAnswer, EmbedBatch, EmbedCall } from "./layers/embed-call.js";
@@ -49,6 +52,8 @@ export interface ServingParts {
   cacheWrites: CacheWrites;
   embeddingBatchSize: number;
   embeddingDimensions: number | undefined;
+  /** The endpoint's circuit breaker; none for in-process servings. */
+  health: { state: EndpointHealth; baseURL: string; apiKeyEnv: string } | undefined;
 }
 
 type Resolved = "logger" | "secrets" | "embeddingBatchSize" | "transportTimesOut";
@@ -78,6 +83,10 @@ export function servingParts(
     cacheWrites: new CacheWrites(o.name, o.logger),
     embeddingBatchSize: o.embeddingBatchSize,
     embeddingDimensions: o.embeddingDimensions,
+    health: o.endpoint && {
+      state: new EndpointHealth(o.name, endpointLabel(o.endpoint.baseURL), o.logger, o.breaker),
+      ...o.endpoint,
+    },
   };
 }
 
@@ -121,7 +130,7 @@ export function composeEmbed(t: Transport, p: ServingParts): Send<EmbedCall, Emb
 /**
  * One attempt at a time, outermost first, for chat and embeddings alike:
  *
- *   retry → slots → rate limit → deadline → usage → timeout → transport errors
+ *   retry → breaker → slots → halt gate → rate limit → deadline → usage → timeout → transport errors
  */
 function attemptLayers<Q, R>(
   t: Transport,
@@ -129,9 +138,19 @@ function attemptLayers<Q, R>(
   metering: Metering<Q, R>,
 ): (Layer<Q, R> | undefined)[] {
   const limited = p.limits.requests !== undefined || p.limits.tokens !== undefined;
+  const h = p.health;
+  const health = h && {
+    health: h.state,
+    servingName: p.name,
+    baseURL: h.baseURL,
+    model: p.model,
+    apiKeyEnv: h.apiKeyEnv,
+  };
   return [
     retry(p.retry),
+    health && breaker(health),
     slots(p.limiter),
+    health && haltGate(health),
     limited ? rateLimit(p.limits, metering) : undefined,
     deadline(p.totalTimeoutMs),
     usage(p.meter, metering),

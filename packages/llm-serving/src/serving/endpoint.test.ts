@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PLACEHOLDER_API_KEY, endpointLabel, isLoopback, resolveApiKey } from "./endpoint.js";
+import { checkBaseURL, endpointLabel, isLoopback, PLACEHOLDER_API_KEY, resolveApiKey } from "./endpoint.js";
 
 describe("endpoint helpers", () => {
   it("knows loopback hosts", () => {
@@ -25,5 +25,27 @@ describe("endpoint helpers", () => {
       placeholder: true,
     });
     expect(() => resolveApiKey({}, "MY_KEY", "https://api.openai.com/v1", "s")).toThrow(/MY_KEY is not set/);
+  });
+
+  it("checks baseURL before any row: an invalid URL is an error saying what to write", () => {
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    expect(() => checkBaseURL("teacher", "127.0.0.1:8000/v1", logger)).toThrow(
+      /not a valid URL|http or https/,
+    );
+    expect(() => checkBaseURL("teacher", "not a url", logger)).toThrow(
+      /serving "teacher": baseURL \(or OPENAI_BASE_URL\) is not a valid URL: "not a url"; write the API root/,
+    );
+    expect(() => checkBaseURL("teacher", "ftp://host/v1", logger)).toThrow(/http or https/);
+    expect(checkBaseURL("teacher", "http://127.0.0.1:8000/v1", logger)).toBe("http://127.0.0.1:8000/v1");
+  });
+
+  it("cuts a DataFlow api_url back to the API root, with a warning", () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+    expect(checkBaseURL("teacher", "http://127.0.0.1:8000/v1/chat/completions", logger)).toBe(
+      "http://127.0.0.1:8000/v1",
+    );
+    expect(warnings[0]).toContain("ends in /chat/completions");
+    expect(warnings[0]).toContain("http://127.0.0.1:8000/v1 ");
   });
 });

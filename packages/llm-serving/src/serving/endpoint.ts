@@ -1,3 +1,5 @@
+import type { Logger } from "@dataflow/core";
+
 /** The OpenAI API, used when neither the serving nor OPENAI_BASE_URL names an endpoint. */
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
@@ -32,6 +34,36 @@ export function endpointLabel(baseURL: string): string {
   } catch {
     return "(an invalid URL)";
   }
+}
+
+/**
+ * The base URL a serving calls, checked before any row is read: an http(s) URL, else an Error
+ * saying what to write. A DataFlow `api_url` (ending in /chat/completions) is cut back to the
+ * API root with a warning, since the SDKs append that path themselves.
+ */
+export function checkBaseURL(servingName: string, baseURL: string, logger: Logger): string {
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    throw new Error(
+      `serving "${servingName}": baseURL (or OPENAI_BASE_URL) is not a valid URL: ${JSON.stringify(baseURL.slice(0, 80))}; ` +
+        "write the API root with its scheme, e.g. http://127.0.0.1:8000/v1",
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error(
+      `serving "${servingName}": baseURL must be an http or https URL, got ${url.protocol}//…; write the API root, e.g. http://127.0.0.1:8000/v1`,
+    );
+  }
+  const suffix = /\/chat\/completions\/*$/;
+  if (!suffix.test(url.pathname)) return baseURL;
+  url.pathname = url.pathname.replace(suffix, "");
+  const root = url.toString().replace(/\/+$/, "");
+  logger.warn(
+    `serving "${servingName}": baseURL ends in /chat/completions (a DataFlow api_url); using the API root ${endpointLabel(root)} (the client adds /chat/completions itself)`,
+  );
+  return root;
 }
 
 export interface ResolvedKey {

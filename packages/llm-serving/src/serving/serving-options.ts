@@ -1,4 +1,5 @@
 import type { GenerationSettings, Logger } from "@dataflow/core";
+import type { BreakerOptions } from "./health/endpoint-health.js";
 import type { RetryTuning } from "./retry-policy.js";
 import type { Prices } from "./usage-meter.js";
 
@@ -39,4 +40,10 @@ export interface ServingBaseOptions {
    * an in-process model cannot hang like a server, and its long generations make progress.
    */
   transportTimesOut?: boolean;
+  /**
+   * The HTTP endpoint, for the circuit breaker and its messages (the variable holding the key is
+   * named in a 401's fix). In-process servings have none, and no breaker.
+   */
+  endpoint?: { baseURL: string; apiKeyEnv: string };
+  breaker?: BreakerOptions;
 }
