@@ -1,19 +1,15 @@
-import { randomBytes } from "node:crypto";
 import { rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import { BufferedFileWriter } from "./buffered-file-writer.js";
+import { removeStaleTemps, tempPathFor } from "./stale-temps.js";
 
-/** The temp file beside `path` that an atomic write goes to: `.<name>.tmp-<pid>-<random>`. */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
-}
+export { tempPathFor } from "./stale-temps.js";
 
 /**
  * A file written atomically: text goes to a temp file in the same directory
  * (so the rename cannot cross file systems), which `commit()` fsyncs and
  * renames over `path`. Until then nothing appears at `path` (an existing file
  * there is untouched); `abort()` removes the temp file. Parent directories are
- * created on open.
+ * created on open, and temp files of `path` left by a killed writer on this host are removed.
  */
 export class AtomicFile {
   private state: "open" | "committed" | "aborted" = "open";
@@ -28,6 +24,7 @@ export class AtomicFile {
   static async open(path: string, options?: { gzip?: boolean }): Promise<AtomicFile> {
     const tempPath = tempPathFor(path);
     try {
+      await removeStaleTemps(path);
       const writer = await BufferedFileWriter.open(tempPath, { flags: "wx", gzip: options?.gzip ?? false });
       return new AtomicFile(path, tempPath, writer);
     } catch (err) {

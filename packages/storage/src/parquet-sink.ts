@@ -2,7 +2,6 @@ import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Row, RowRecord, RowSink } from "@dataflow/core";
 import { type ColumnSource, ParquetWriter } from "hyparquet-writer";
-import { tempPathFor } from "./atomic-file.js";
 import { describeValue, PARQUET_COLUMN_TYPES, type ParquetColumnType } from "./parquet-columns.js";
 import { ParquetFileWriter } from "./parquet-file-writer.js";
 import {
@@ -13,6 +12,7 @@ import {
   shapeSchema,
   writerValue,
 } from "./parquet-shape.js";
+import { removeStaleTemps, tempPathFor } from "./stale-temps.js";
 
 type FileHandle = Awaited<ReturnType<typeof open>>;
 
@@ -99,6 +99,7 @@ export class ParquetSink implements RowSink {
     const tempPath = tempPathFor(path);
     try {
       await mkdir(dirname(path), { recursive: true });
+      await removeStaleTemps(path);
       return new ParquetSink(path, tempPath, await open(tempPath, "wx"), options);
     } catch (err) {
       throw outputError(path, err);
