@@ -28,6 +28,11 @@ export interface FileStorageOptions {
     idColumn?: string;
     /** Read at most this many rows. */
     limit?: number;
+    /** hf-dataset: the split; documents: include, exclude, hidden (see openFileSource). */
+    split?: string;
+    include?: readonly string[];
+    exclude?: readonly string[];
+    hidden?: boolean;
   };
   output: {
     path: string;

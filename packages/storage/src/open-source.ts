@@ -37,7 +37,19 @@ export interface FileSourceOptions {
   limit?: number;
   /** hf-dataset only: the split to read. */
   split?: string;
+  /** documents only: globs to read in a folder, globs to leave out, and whether to read hidden files. */
+  include?: readonly string[];
+  exclude?: readonly string[];
+  hidden?: boolean;
 }
+
+/** Options that only one source format takes: given with another, they would be ignored silently. */
+const ONLY: Readonly<Record<string, SourceFormat>> = {
+  split: "hf-dataset",
+  include: "documents",
+  exclude: "documents",
+  hidden: "documents",
+};
 
 /**
  * A source for one file, in its format: nothing is read until it is iterated. Throws at once on a
@@ -47,6 +59,10 @@ export interface FileSourceOptions {
 export function openFileSource(options: FileSourceOptions): FileSource {
   const { path, idColumn, limit } = options;
   const format = resolveSourceFormat(path, options.format);
+  for (const [key, only] of Object.entries(ONLY)) {
+    if ((options as unknown as Record<string, unknown>)[key] !== undefined && format !== only)
+      throw new Error(`source.${key} is an option of ${only} sources, but ${path} is read as ${format}`);
+  }
   const common = {
     path,
     ...(idColumn === undefined ? {} : { idColumn }),
@@ -64,7 +80,12 @@ export function openFileSource(options: FileSourceOptions): FileSource {
     case "parquet":
       return new ParquetSource(common);
     case "documents":
-      return new DocumentSource(common);
+      return new DocumentSource({
+        ...common,
+        ...(options.include === undefined ? {} : { include: options.include }),
+        ...(options.exclude === undefined ? {} : { exclude: options.exclude }),
+        ...(options.hidden === undefined ? {} : { hidden: options.hidden }),
+      });
     case "hf-dataset":
       return new DatasetSource({
         path,

@@ -127,4 +127,17 @@ describe("DocumentSource", () => {
       /input file not found/,
     );
   });
+
+  it("refuses include with a glob or a file path, and options of another format", async () => {
+    await expect(
+      new DocumentSource({ path: `${dir}/*.md`, include: ["*.txt"] }).checkReadable(),
+    ).rejects.toThrow(/include applies when path is a folder/);
+    const { openFileSource } = await import("../open-source.js");
+    expect(() => openFileSource({ path: "rows.jsonl", include: ["*.md"] })).toThrow(
+      "source.include is an option of documents sources, but rows.jsonl is read as jsonl",
+    );
+    expect(() => openFileSource({ path: dir, split: "train" })).toThrow(
+      /source.split is an option of hf-dataset sources, but .* is read as documents/,
+    );
+  });
 });

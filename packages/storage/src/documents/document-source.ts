@@ -33,7 +33,12 @@ export interface DocumentQuery {
  * → "docs" and "**\/*.md"); a folder is the base for `include`; a file is matched by its own name.
  */
 export async function documentQuery(path: string, include?: readonly string[]): Promise<DocumentQuery> {
+  const includeMisplaced = () =>
+    new Error(
+      `include applies when path is a folder, but ${path} is not one; put the selection in path or make path the folder`,
+    );
   if (isDynamicPattern(path)) {
+    if (include?.length) throw includeMisplaced();
     const parts = path.split("/");
     const firstDynamic = parts.findIndex((p) => isDynamicPattern(p));
     const base = parts.slice(0, firstDynamic).join("/") || ".";
@@ -44,6 +49,7 @@ export async function documentQuery(path: string, include?: readonly string[]): 
   });
   if (st.isDirectory())
     return { base: path, patterns: include?.length ? [...include] : [DEFAULT_DOCUMENT_GLOB] };
+  if (include?.length) throw includeMisplaced();
   return { base: dirname(path), patterns: [escapePath(basename(path))] };
 }
 

@@ -28,4 +28,24 @@ export const DOCUMENTS_FORMAT: FileFormatKind & { name: "documents" } = {
     "documents, one row per file (text, path, title, format, bytes, modified, pages): Markdown and text as they are, HTML as text, PDF text by page; read only",
   claims: claimsDocuments,
   claimsDescription: "a glob or a folder",
+  sourceOptions: {
+    include: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      minItems: 1,
+      description:
+        "documents, when path is a folder: globs of the files to read, relative to it (default: every md, markdown, txt, html, htm and pdf file)",
+    },
+    exclude: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      description:
+        "documents: globs of files to leave out, relative to the folder (or the glob's leading folder)",
+    },
+    hidden: {
+      type: "boolean",
+      default: false,
+      description: "documents: also read hidden files and folders (names starting with a dot)",
+    },
+  },
 };

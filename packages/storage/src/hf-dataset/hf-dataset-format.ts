@@ -19,4 +19,31 @@ export const HF_DATASET_FORMAT: FileFormatKind & { name: "hf-dataset" } = {
     "a Hugging Face dataset folder: Parquet or JSONL shards under data/ named <split>-00000-of-00001.parquet, and a README.md dataset card when written",
   claims: isDatasetDir,
   claimsDescription: "a folder with data/ in it",
+  sourceOptions: {
+    split: {
+      type: "string",
+      pattern: "^[A-Za-z0-9_]+$",
+      description: "hf-dataset: the split to read (default train, or the only split there is)",
+    },
+  },
+  outputOptions: {
+    split: {
+      type: "string",
+      pattern: "^[A-Za-z0-9_]+$",
+      default: "train",
+      description: "hf-dataset: the split the rows form",
+    },
+    shardRows: {
+      type: "integer",
+      minimum: 1,
+      default: 100000,
+      description: "hf-dataset: rows per Parquet shard",
+    },
+    license: {
+      type: "string",
+      minLength: 1,
+      default: "other",
+      description: "hf-dataset: the license id the dataset card states (e.g. apache-2.0, cc-by-4.0)",
+    },
+  },
 };
