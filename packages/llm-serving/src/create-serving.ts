@@ -103,6 +103,7 @@ export function createServing(
     model: config.model,
     endpoint: { baseURL, apiKeyEnv },
     ...(config.breaker ? { breaker: config.breaker } : {}),
+    ...(config.hedge !== undefined ? { hedge: config.hedge } : {}),
   };
   const transport = { ...base, baseURL, apiKey };
   return type === "ai-sdk" ? new AiSdkServing(transport) : new OpenAIServing(transport);

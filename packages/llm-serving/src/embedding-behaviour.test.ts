@@ -196,7 +196,7 @@ describe.each(["openai", "ai-sdk"] as const)("embeddings through the %s serving"
     const { s, serving } = await setup(
       {
         embeddingFaults: [
-          { match: "echo", fault: { status: 401, message: `Incorrect API key provided: ${secret}` } },
+          { match: "echo", fault: { status: 400, message: `Incorrect request with key: ${secret}` } },
           { match: "flaky", fault: { status: 500, message: `upstream said Bearer ${secret}` }, times: 1 },
         ],
       },
@@ -205,7 +205,7 @@ describe.each(["openai", "ai-sdk"] as const)("embeddings through the %s serving"
     );
     await serving.embed(["hello", "flaky"]);
     const err = await failure(serving.embed(["echo"]));
-    expect(err).toMatchObject({ kind: "bad-request", status: 401 });
+    expect(err).toMatchObject({ kind: "bad-request", status: 400 });
     for (const text of [
       (err as Error).message,
       (err as Error).stack ?? "",

@@ -62,6 +62,26 @@ export const servingOptionsSchema: JSONSchema = {
         unreachableBudgetMs: { ...positiveInt, default: 3000 },
       },
     },
+    hedge: {
+      description:
+        "openai/ai-sdk: hedged requests. A request not answered after `multiplier` × the `quantile` of recent latencies (at least `minDelayMs`) gets a second one beside it; the first answer wins, the other is aborted. false: off",
+      oneOf: [
+        { const: false },
+        {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            quantile: { type: "number", exclusiveMinimum: 0, maximum: 1, default: 0.95 },
+            multiplier: { type: "number", minimum: 1, default: 1.5 },
+            minDelayMs: { type: "integer", minimum: 0, default: 250 },
+            maxInFlight: {
+              ...positiveInt,
+              description: "hedges on the wire at once (default maxConcurrency ÷ 10)",
+            },
+          },
+        },
+      ],
+    },
     prices: {
       type: "object",
       description: "USD per million tokens, for cost totals",

@@ -30,4 +30,6 @@ export interface ServingConfig {
   embeddingDimensions?: number;
   /** The endpoint's circuit breaker (openai, ai-sdk). */
   breaker?: { failures?: number; budgetMs?: number; unreachableBudgetMs?: number };
+  /** Hedged requests (openai, ai-sdk); false turns them off. */
+  hedge?: false | { quantile?: number; multiplier?: number; minDelayMs?: number; maxInFlight?: number };
 }

@@ -3,6 +3,7 @@ import { CacheWrites } from "./cache-writes.js";
 import { ConcurrencyLimiter } from "./concurrency-limiter.js";
 import { endpointLabel } from "./endpoint.js";
 import { EndpointHealth } from "./health/endpoint-health.js";
+import { LatencyWindow } from "./health/latency-window.js";
 import { answerCache } from "./layers/answer-cache.js";
 import { breaker, haltGate } from "./layers/breaker.js";
 import type { Answered, ChatCall } from "./layers/chat-call.js";
@@ -10,6 +11,7 @@ import { deadline } from "./layers/deadline.js";
 import type { EmbedAnswer, EmbedBatch, EmbedCall } from "./layers/embed-call.js";
 import { embeddingBatches } from "./layers/embedding-batches.js";
 import { embeddingCache, embeddingCacheStore } from "./layers/embedding-cache.js";
+import { hedge } from "./layers/hedge.js";
 import { type Layer, type Metering, type Send, stack } from "./layers/layer.js";
 import { output } from "./layers/output.js";
 import { prepare } from "./layers/prepare.js";
@@ -54,6 +56,8 @@ export interface ServingParts {
   embeddingDimensions: number | undefined;
   /** The endpoint's circuit breaker; none for in-process servings. */
   health: { state: EndpointHealth; baseURL: string; apiKeyEnv: string } | undefined;
+  /** Hedged requests; none for in-process servings or with `hedge: false`. */
+  hedging: { window: LatencyWindow; maxInFlight: number } | undefined;
 }
 
 type Resolved = "logger" | "secrets" | "embeddingBatchSize" | "transportTimesOut";
@@ -83,6 +87,13 @@ export function servingParts(
     cacheWrites: new CacheWrites(o.name, o.logger),
     embeddingBatchSize: o.embeddingBatchSize,
     embeddingDimensions: o.embeddingDimensions,
+    hedging:
+      o.endpoint && o.hedge !== false
+        ? {
+            window: new LatencyWindow(o.hedge),
+            maxInFlight: o.hedge?.maxInFlight ?? Math.max(1, Math.ceil(o.maxConcurrency / 10)),
+          }
+        : undefined,
     health: o.endpoint && {
       state: new EndpointHealth(o.name, endpointLabel(o.endpoint.baseURL), o.logger, o.breaker),
       ...o.endpoint,
@@ -130,7 +141,7 @@ export function composeEmbed(t: Transport, p: ServingParts): Send<EmbedCall, Emb
 /**
  * One attempt at a time, outermost first, for chat and embeddings alike:
  *
- *   retry → breaker → slots → halt gate → rate limit → deadline → usage → timeout → transport errors
+ *   retry → breaker → slots → halt gate → hedge → rate limit → deadline → usage → timeout → transport errors
  */
 function attemptLayers<Q, R>(
   t: Transport,
@@ -151,6 +162,7 @@ function attemptLayers<Q, R>(
     health && breaker(health),
     slots(p.limiter),
     health && haltGate(health),
+    p.hedging && hedge(p.hedging),
     limited ? rateLimit(p.limits, metering) : undefined,
     deadline(p.totalTimeoutMs),
     usage(p.meter, metering),

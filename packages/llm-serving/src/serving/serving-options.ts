@@ -1,5 +1,6 @@
 import type { GenerationSettings, Logger } from "@dataflow/core";
 import type { BreakerOptions } from "./health/endpoint-health.js";
+import type { HedgeOptions } from "./health/latency-window.js";
 import type { RetryTuning } from "./retry-policy.js";
 import type { Prices } from "./usage-meter.js";
 
@@ -46,4 +47,6 @@ export interface ServingBaseOptions {
    */
   endpoint?: { baseURL: string; apiKeyEnv: string };
   breaker?: BreakerOptions;
+  /** Hedged requests (HTTP endpoints only); `false` turns them off. */
+  hedge?: HedgeOptions | false;
 }

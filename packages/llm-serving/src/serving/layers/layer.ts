@@ -11,6 +11,11 @@ export interface Call {
   /** performance.now() when the caller asked: an answer's latency counts from here. */
   readonly startedAt: number;
   readonly attempts: Attempts;
+  /**
+   * Set by the hedge layer on each of two racing attempts: true for the one whose answer is used,
+   * so only its tokens are counted. Absent: the attempt is the only one.
+   */
+  readonly claim?: () => boolean;
 }
 
 /** What a call's attempts so far left behind, for the layers that pace and bound the next one. */
