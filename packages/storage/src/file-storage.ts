@@ -3,6 +3,7 @@ import { CsvSink } from "./csv-sink.js";
 import { type FileFormat, resolveFormat } from "./file-format.js";
 import type { DatasetCardInfo } from "./hf-dataset/dataset-card.js";
 import { DatasetSink, type DatasetSinkOptions } from "./hf-dataset/dataset-sink.js";
+import { isDatasetDir } from "./hf-dataset/hf-dataset-format.js";
 import { JsonSink } from "./json-sink.js";
 import { JsonlSink } from "./jsonl-sink.js";
 import { type FileSource, openFileSource, resolveSourceFormat, type SourceFormat } from "./open-source.js";
@@ -66,9 +67,8 @@ export class FileStorage implements Storage {
 
   constructor(readonly options: FileStorageOptions) {
     this.inputFormat = resolveSourceFormat(options.input.path, options.input.format);
-    const { format } = options.output;
-    this.outputFormat = format === "hf-dataset" ? format : resolveFormat(options.output.path, format);
-    if (format === "hf-dataset") DatasetSink.checkOptions(datasetOptions(options.output));
+    this.outputFormat = resolveOutputFormat(options.output.path, options.output.format);
+    if (this.outputFormat === "hf-dataset") DatasetSink.checkOptions(datasetOptions(options.output));
     checkLimit(options.input.limit);
     const { rowGroupSize, columnTypes } = options.output;
     ParquetSink.checkOptions({
@@ -110,6 +110,12 @@ export class FileStorage implements Storage {
   async openRejects(): Promise<RejectsSink> {
     return new RejectsSink(this.options.rejects.path);
   }
+}
+
+/** `format` when given, else `hf-dataset` for a folder with data/ in it (a dataset written before), else from the extension. */
+export function resolveOutputFormat(path: string, format: string | undefined): OutputFormat {
+  if (format === "hf-dataset" || (format === undefined && isDatasetDir(path))) return "hf-dataset";
+  return resolveFormat(path, format);
 }
 
 function datasetOptions(o: FileStorageOptions["output"]): DatasetSinkOptions {

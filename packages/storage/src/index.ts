@@ -11,6 +11,7 @@ export {
   FileStorage,
   type FileStorageOptions,
   type OutputFormat,
+  resolveOutputFormat,
 } from "./file-storage.js";
 export { type DatasetCardInfo, datasetCard, hfFeature } from "./hf-dataset/dataset-card.js";
 export { DatasetSink, type DatasetSinkOptions } from "./hf-dataset/dataset-sink.js";

@@ -2,7 +2,13 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { OperatorRegistry, PipelinePlan } from "@dataflow/core";
 import { didYouMean, startRun } from "@dataflow/core";
-import { type FileFormat, FileRunStore, FileStorage } from "@dataflow/storage";
+import {
+  type DatasetCardInfo,
+  type FileFormat,
+  FileRunStore,
+  FileStorage,
+  resolveOutputFormat,
+} from "@dataflow/storage";
 import { buildResources, closeResources, type Resources } from "../build-resources.js";
 import { type CompileFlags, compileFile } from "../compile-file.js";
 import { displayPath, formatDuration, formatSummary } from "../format-summary.js";
@@ -86,7 +92,9 @@ export async function runCommand(
   }
 
   const resources: Resources = { servings: {}, retrievers: {} };
+  let dataset: ReturnType<typeof datasetOutput>;
   try {
+    dataset = datasetOutput(plan);
     buildResources(plan, registry, io, resources);
   } catch (err) {
     io.stderr.write(`error: ${(err as Error).message}\n`);
@@ -101,10 +109,12 @@ export async function runCommand(
       // The compiler checked the name against the registered formats: this package's.
       ...(plan.source.format ? { format: plan.source.format as FileFormat } : {}),
       ...(plan.source.idColumn ? { idColumn: plan.source.idColumn } : {}),
+      ...plan.source.options, // the registered format's options (documents: include…, hf-dataset: split)
     },
     output: {
       path: plan.output.path,
       ...(plan.output.format ? { format: plan.output.format as FileFormat } : {}),
+      ...dataset,
     },
     rejects: { path: plan.output.rejects },
   });
@@ -164,4 +174,34 @@ export async function runCommand(
 /** Where a pipeline's step caches, manifest and rejects live between runs. */
 export function runDirFor(plan: PipelinePlan): string {
   return join(plan.cache.dir, plan.name);
+}
+
+/** hf-dataset output: its split and shard size, and what its dataset card says about this pipeline. */
+function datasetOutput(plan: PipelinePlan): { split?: string; shardRows?: number; card?: DatasetCardInfo } {
+  const options = plan.output.options ?? {};
+  if (resolveOutputFormat(plan.output.path, plan.output.format) !== "hf-dataset") {
+    const keys = Object.keys(options);
+    // The schema lets every format's options through; only a dataset takes these.
+    if (keys.length)
+      throw new Error(
+        `output.${keys[0]} is an option of hf-dataset outputs, but ${plan.output.path} is not one; set output.format: hf-dataset or remove it`,
+      );
+    return {};
+  }
+  const { split, shardRows, license } = options as {
+    split?: string;
+    shardRows?: number;
+    license?: string;
+  };
+  const models = Object.values(plan.servings).flatMap((s) => (typeof s.model === "string" ? [s.model] : []));
+  return {
+    ...(split === undefined ? {} : { split }),
+    ...(shardRows === undefined ? {} : { shardRows }),
+    card: {
+      pipeline: plan.name,
+      steps: plan.steps.map((s) => ({ id: s.id, op: s.op.spec.name })),
+      models: [...new Set(models)],
+      ...(license === undefined ? {} : { license }),
+    },
+  };
 }

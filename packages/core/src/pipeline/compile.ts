@@ -195,11 +195,13 @@ function buildPlan(
       ...(source.format ? { format: source.format } : {}),
       ...(source.idColumn ? { idColumn: source.idColumn } : {}),
       columns: source.columns,
+      ...formatOptions(source),
     },
     output: {
       path: outPath,
       ...(raw.output?.format ? { format: raw.output.format } : {}),
       rejects: rejectsPathFor(outPath),
+      ...formatOptions(raw.output),
     },
     cache: { dir: resolve(baseDir, raw.cache?.dir ?? ".dataflow/cache") },
     servings: parts.servings,
@@ -210,6 +212,14 @@ function buildPlan(
     columns: parts.columns,
   };
 }
+
+/** The keys of `source:` or `output:` beyond core's: options registered formats added (the schema allowed only those). */
+function formatOptions(block: object | undefined): { options?: Record<string, unknown> } {
+  const options = Object.fromEntries(Object.entries(block ?? {}).filter(([key]) => !CORE_KEYS.has(key)));
+  return Object.keys(options).length ? { options } : {};
+}
+
+const CORE_KEYS = new Set(["path", "format", "idColumn", "columns"]);
 
 /** out/x.jsonl → out/x.rejects.jsonl */
 export function rejectsPathFor(outputPath: string): string {

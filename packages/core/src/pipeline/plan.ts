@@ -30,9 +30,9 @@ export interface PipelinePlan {
   file: string;
   baseDir: string;
   /** `format` names a registered file format. */
-  source: { path: string; format?: string; idColumn?: string; columns: string[] };
+  source: { path: string; format?: string; idColumn?: string; columns: string[]; options?: FormatOptions };
   /** `rejects` is where rows go that fail when no run store is used (library runs). */
-  output: { path: string; format?: string; rejects: string };
+  output: { path: string; format?: string; rejects: string; options?: FormatOptions };
   cache: { dir: string };
   /** Each validated against its registered serving kind, defaults filled. */
   servings: Record<string, KindConfig>;
@@ -44,3 +44,6 @@ export interface PipelinePlan {
   /** Columns of the output rows, as far as the compiler can tell. */
   columns: string[];
 }
+
+/** Options a registered file format adds to `source:` or `output:` (e.g. `split`), as the schema checked them. */
+export type FormatOptions = Record<string, unknown>;

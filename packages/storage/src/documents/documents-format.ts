@@ -44,8 +44,7 @@ export const DOCUMENTS_FORMAT: FileFormatKind & { name: "documents" } = {
     },
     hidden: {
       type: "boolean",
-      default: false,
-      description: "documents: also read hidden files and folders (names starting with a dot)",
+      description: "documents: also read hidden files and folders (names starting with a dot); default false",
     },
   },
 };

@@ -30,20 +30,18 @@ export const HF_DATASET_FORMAT: FileFormatKind & { name: "hf-dataset" } = {
     split: {
       type: "string",
       pattern: "^[A-Za-z0-9_]+$",
-      default: "train",
-      description: "hf-dataset: the split the rows form",
+      description: "hf-dataset: the split the rows form (default train)",
     },
     shardRows: {
       type: "integer",
       minimum: 1,
-      default: 100000,
-      description: "hf-dataset: rows per Parquet shard",
+      description: "hf-dataset: rows per Parquet shard (default 100000)",
     },
     license: {
       type: "string",
       minLength: 1,
-      default: "other",
-      description: "hf-dataset: the license id the dataset card states (e.g. apache-2.0, cc-by-4.0)",
+      description:
+        "hf-dataset: the license id the dataset card states (e.g. apache-2.0, cc-by-4.0; default other)",
     },
   },
 };
