@@ -1,5 +1,14 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -28,8 +37,12 @@ function cachedIds(cacheDir: string): Set<string> {
   return ids;
 }
 
-/** Run the CLI; with `killAfter`, SIGKILL it once the log shows that many rows started. */
-function run(args: string[], log: string, killAfter?: number): Promise<number | null> {
+/** When to kill a run: once the log shows that many rows started, or after that many milliseconds. */
+type KillAt = { rows: number } | { ms: number };
+
+/** Run the CLI; with `kill`, SIGKILL it at that point. */
+function run(args: string[], log: string, kill?: KillAt): Promise<number | null> {
+  const errFd = openSync(`${log}.err`, "w");
   const child = spawn(
     process.execPath,
     [
@@ -50,9 +63,12 @@ function run(args: string[], log: string, killAfter?: number): Promise<number | 
     },
   );
   const done = new Promise<number | null>((r) => child.on("close", r));
-  if (killAfter !== undefined) {
+  if (kill !== undefined && "ms" in kill) {
+    const timer = setTimeout(() => child.kill("SIGKILL"), kill.ms);
+    done.finally(() => clearTimeout(timer));
+  } else if (kill !== undefined) {
     const poll = setInterval(() => {
-      if (lines(log).length >= killAfter) {
+      if (lines(log).length >= kill.rows) {
         clearInterval(poll);
         child.kill("SIGKILL");
       }
@@ -62,9 +78,24 @@ function run(args: string[], log: string, killAfter?: number): Promise<number | 
   return done;
 }
 
+/** mulberry32: kill points drawn from a seed that a failure reports, so it can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Temp files of the output left in its directory (`.out.jsonl.tmp-…`). */
+const tempsOf = (dir: string, name: string): string[] =>
+  readdirSync(dir).filter((f) => f.startsWith(`.${name}.tmp-`));
+
 describe("kill -9 and resume", () => {
-  it("resumes after SIGKILL at several points with output equal to an uninterrupted run, never recomputing a recorded row", {
-    timeout: 180_000,
+  it("resumes after SIGKILL at 22 random points with output equal to an uninterrupted run, never recomputing a recorded row, leaving no temp file", {
+    timeout: 300_000,
   }, async () => {
     const refOut = join(tmp, "ref.jsonl");
     expect(
@@ -76,21 +107,42 @@ describe("kill -9 and resume", () => {
     const cacheDir = join(tmp, "cache");
     const out = join(tmp, "out.jsonl");
     const common = ["--output", out, "--set", `cache.dir=${cacheDir}`];
-    // Early, in the middle, and once every remaining row has started (the run is finishing or renaming).
-    for (const [i, target] of [10, 100, Number.POSITIVE_INFINITY].entries()) {
+    const seed = Number(process.env.KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    const rand = random(seed);
+    const why = `KILL_SEED=${seed}`;
+    // 18 kills a few rows into a run, then 4 at a random time (start-up, rows, or finishing and renaming).
+    const plan: KillAt[] = [
+      ...Array.from({ length: 18 }, () => ({ rows: 1 + Math.floor(rand() * 8) })),
+      ...Array.from({ length: 4 }, () => ({ ms: 200 + Math.floor(rand() * 2500) })),
+    ];
+    let staleSeen = 0;
+    for (const [i, kill] of plan.entries()) {
       const before = cachedIds(cacheDir);
+      staleSeen += tempsOf(tmp, "out.jsonl").length;
       const log = join(tmp, `kill-${i}.log`);
-      await run(common, log, Math.min(target, ROWS - before.size));
-      expect(lines(log).filter((id) => before.has(id))).toEqual([]);
-      // An output file, if the run got that far, is already the complete one.
-      if (existsSync(out)) expect(readFileSync(out).equals(reference)).toBe(true);
+      const at = "rows" in kill ? { rows: Math.min(kill.rows, ROWS - before.size) } : kill;
+      await run(common, log, at);
+      expect(
+        lines(log).filter((id) => before.has(id)),
+        why,
+      ).toEqual([]);
+      // An output file, if a run got that far, is already the complete one.
+      if (existsSync(out)) expect(readFileSync(out).equals(reference), why).toBe(true);
+      expect(tempsOf(tmp, "out.jsonl").length, why).toBeLessThanOrEqual(1);
     }
     const before = cachedIds(cacheDir);
     const finalLog = join(tmp, "final.log");
-    expect(await run(common, finalLog)).toBe(0);
-    expect(lines(finalLog).filter((id) => before.has(id))).toEqual([]);
-    expect(lines(finalLog).length).toBe(ROWS - before.size);
-    expect(readFileSync(out).equals(reference)).toBe(true);
-    expect(before.size).toBeGreaterThan(0);
+    const code = await run(common, finalLog);
+    expect(code, `${why}\n${readFileSync(`${finalLog}.err`, "utf8")}`).toBe(0);
+    expect(
+      lines(finalLog).filter((id) => before.has(id)),
+      why,
+    ).toEqual([]);
+    expect(lines(finalLog).length, why).toBe(ROWS - before.size);
+    expect(readFileSync(out).equals(reference), why).toBe(true);
+    expect(before.size, why).toBeGreaterThan(0);
+    // Kills left partial outputs behind; each next run removed its dead predecessor's, and the last none.
+    expect(staleSeen, why).toBeGreaterThan(0);
+    expect(tempsOf(tmp, "out.jsonl"), why).toEqual([]);
   });
 });
