@@ -1,4 +1,6 @@
 import type { RowSource } from "@dataflow/core";
+import { DOCUMENT_COLUMNS } from "./documents/document-file.js";
+import { DocumentSource } from "./documents/document-source.js";
 import { type FileSourceOptions, openFileSource } from "./open-source.js";
 
 /**
@@ -24,5 +26,11 @@ export async function sampleColumns(source: RowSource, n = 100): Promise<string[
  * file that cannot be read.
  */
 export async function sampleFileColumns(options: FileSourceOptions, n = 100): Promise<string[]> {
-  return sampleColumns(openFileSource(options), n);
+  const source = openFileSource(options);
+  // Document rows always have the same columns: check that something matches, but parse no PDFs.
+  if (source instanceof DocumentSource) {
+    await source.checkReadable();
+    return [...DOCUMENT_COLUMNS];
+  }
+  return sampleColumns(source, n);
 }

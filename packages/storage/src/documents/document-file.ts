@@ -21,6 +21,9 @@ export const DOCUMENT_EXTENSIONS: Readonly<Record<string, DocumentFormat>> = {
 /** The glob a directory is read with when no `include` is given. */
 export const DEFAULT_DOCUMENT_GLOB = "**/*.{md,markdown,txt,html,htm,pdf}";
 
+/** The columns of every document row, in order. */
+export const DOCUMENT_COLUMNS = ["text", "path", "title", "format", "bytes", "modified", "pages"] as const;
+
 export type DocumentResult = { ok: true; row: Row } | { ok: false; reason: string };
 
 const strict = new TextDecoder("utf-8", { fatal: true });

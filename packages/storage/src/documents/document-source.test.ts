@@ -140,4 +140,18 @@ describe("DocumentSource", () => {
       /source.split is an option of hf-dataset sources, but .* is read as documents/,
     );
   });
+
+  it("gives its columns to the compiler without parsing documents, but fails when nothing matches", async () => {
+    const { sampleFileColumns } = await import("../sample-columns.js");
+    expect(await sampleFileColumns({ path: dir })).toEqual([
+      "text",
+      "path",
+      "title",
+      "format",
+      "bytes",
+      "modified",
+      "pages",
+    ]);
+    await expect(sampleFileColumns({ path: `${dir}/*.rst` })).rejects.toThrow(/no documents match/);
+  });
 });
