@@ -2,7 +2,7 @@
 // Run from the repo root: node --import tsx packages/storage/scripts/make-example-pdf.ts
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { makePdf } from "../src/documents/make-pdf.js";
+import { makePdf } from "../src/documents/testdata/make-pdf.js";
 
 const out = fileURLToPath(new URL("../../../pipelines/data/docs/suspension.pdf", import.meta.url));
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { SourceItem } from "@dataflow/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DocumentSource } from "./document-source.js";
-import { makePdf } from "./make-pdf.js";
+import { makePdf } from "./testdata/make-pdf.js";
 
 let dir: string;
 

@@ -6,7 +6,7 @@ export interface PdfPage {
 }
 
 /**
- * A small text PDF built with pdf-lib (a dev dependency): for the example documents and for tests
+ * A small text PDF built with pdf-lib (a dev dependency, hence testdata/: left out of the build): for the example documents and for tests
  * of the PDF reader. Dates are fixed so the same input gives the same bytes.
  */
 export async function makePdf(options: { title?: string; pages: readonly PdfPage[] }): Promise<Uint8Array> {
