@@ -59,9 +59,11 @@ function run(args: string[], log: string, kill?: KillAt): Promise<number | null>
     {
       cwd: repoRoot,
       env: { ...process.env, SLOW_LOG: log },
-      stdio: "ignore",
+      // stderr kept beside the log, for the message of a run that fails.
+      stdio: ["ignore", "ignore", errFd],
     },
   );
+  closeSync(errFd); // the child has its own copy
   const done = new Promise<number | null>((r) => child.on("close", r));
   if (kill !== undefined && "ms" in kill) {
     const timer = setTimeout(() => child.kill("SIGKILL"), kill.ms);
