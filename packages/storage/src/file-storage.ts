@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import type { Storage } from "@dataflow/core";
 import { CsvSink } from "./csv-sink.js";
 import { type FileFormat, resolveFormat } from "./file-format.js";
@@ -109,6 +110,14 @@ export class FileStorage implements Storage {
 
   async openRejects(): Promise<RejectsSink> {
     return new RejectsSink(this.options.rejects.path);
+  }
+
+  /** Whether something (an earlier run's output) is at the output path. */
+  async outputExists(): Promise<boolean> {
+    return stat(this.options.output.path).then(
+      () => true,
+      () => false,
+    );
   }
 }
 

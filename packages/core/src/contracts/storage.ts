@@ -57,4 +57,9 @@ export interface Storage {
   openSource(): RowSource;
   openSink(): Promise<RowSink>;
   openRejects(): Promise<RejectSink>;
+  /**
+   * Whether an earlier run's output is at the destination. A run that fails its reject rate keeps
+   * such an output rather than replacing it (its rows are in the step caches for the next run).
+   */
+  outputExists?(): Promise<boolean>;
 }

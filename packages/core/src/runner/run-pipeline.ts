@@ -60,6 +60,8 @@ export class PipelineRun {
   private source: RowSource | undefined;
   /** An error no row could get past; it fails the run. */
   private fatal: unknown;
+  /** The run failed and an earlier output was left in place of this one. */
+  private outputKept = false;
 
   constructor(private readonly options: RunOptions) {
     const { plan } = options;
@@ -139,7 +141,9 @@ export class PipelineRun {
       written: this.stats.written,
       maxRejectRate: plan.run.maxRejectRate,
       reconciled: reconcile(this.stats, this.stopping || failure !== undefined),
-      ...(outcome.status !== "cancelled" && failure === undefined ? { output: sink.description } : {}),
+      ...(outcome.status !== "cancelled" && failure === undefined && !this.outputKept
+        ? { output: sink.description }
+        : {}),
       ...(rejectsFile ? { rejectsFile } : {}),
       ...(store ? { runDir: store.dir } : {}),
       ...(usage ? { usage } : {}),
@@ -257,12 +261,23 @@ export class PipelineRun {
       await sink.abort();
       return { status: "cancelled", ...(this.cancelReason ? { reason: this.cancelReason } : {}), ...counts };
     }
-    await sink.commit();
     if (rejectRate > maxRejectRate) {
       const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
       const reason = `reject rate ${pct(rejectRate)} is above run.maxRejectRate ${pct(maxRejectRate)}`;
+      // A failed run never clobbers a previous run's output: its good rows are still written when none is there.
+      if (await this.options.storage.outputExists?.()) {
+        await sink.abort();
+        this.outputKept = true;
+        return {
+          status: "failed",
+          reason: `${reason}; the previous output ${sink.description} is kept`,
+          ...counts,
+        };
+      }
+      await sink.commit();
       return { status: "failed", reason, ...counts };
     }
+    await sink.commit();
     return { status: "ok", ...counts };
   }
 
