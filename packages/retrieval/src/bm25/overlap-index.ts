@@ -46,7 +46,8 @@ const FILTER_WORDS = 8; // x 32 bits
 const FILTER_MASK = FILTER_WORDS * 32 - 1;
 
 /**
- * The OverlapDetector rule with its per-passage work done once, when the corpus is indexed:
+ * The OverlapDetector rule with its per-passage work done once per passage, the first time the
+ * passage is checked or is a positive (most passages of a large corpus never are), never per query:
  * - `identical`: a 53-bit hash of each passage's compared text (equal hashes are verified);
  * - `shared-run`: winnowed fingerprints (winnow.ts), so texts sharing no fingerprint share no run of
  *   minSharedChars, and a shared one is verified exactly around the matching k-grams;
@@ -55,7 +56,8 @@ const FILTER_MASK = FILTER_WORDS * 32 - 1;
  *   bound reaches maxContainment are the passage's shingles computed and compared exactly.
  * Verdicts (overlapping, reason) equal OverlapDetector.check's, which a test asserts.
  *
- * Memory: 48 bytes per passage plus 4 per fingerprint (~7 per KB of text at the defaults).
+ * Memory: 53 bytes per passage, plus a fingerprint array (4 bytes per fingerprint, ~7 per KB of
+ * text at the defaults) for each passage computed.
  */
 export class OverlapIndex {
   readonly rule: OverlapRule;
@@ -64,8 +66,9 @@ export class OverlapIndex {
   private readonly wordCounts: Int32Array;
   private readonly shingleCounts: Int32Array;
   private readonly filters: Uint32Array;
-  private readonly fpOffsets: Uint32Array;
-  private readonly fps: Uint32Array;
+  // Filled the first time a passage is checked (or used as a positive): most never are.
+  private readonly fps: (Uint32Array | undefined)[];
+  private readonly ready: Uint8Array;
 
   constructor(
     size: number,
@@ -78,21 +81,19 @@ export class OverlapIndex {
     this.wordCounts = new Int32Array(size);
     this.shingleCounts = new Int32Array(size);
     this.filters = new Uint32Array(size * FILTER_WORDS);
-    this.fpOffsets = new Uint32Array(size + 1);
-    const parts: Uint32Array[] = [];
-    let total = 0;
-    for (let d = 0; d < size; d++) {
-      const text = this.compared(textOf(d));
-      this.hashes[d] = textHash(text);
-      this.lengths[d] = text.length;
-      if (this.rule.maxContainment > 0) this.indexWords(d, text);
-      const fp = this.fingerprintsOf(text);
-      parts.push(fp);
-      total += fp.length;
-      this.fpOffsets[d + 1] = total;
-    }
-    this.fps = new Uint32Array(total);
-    for (let d = 0; d < parts.length; d++) this.fps.set(parts[d] as Uint32Array, this.fpOffsets[d] as number);
+    this.fps = new Array<Uint32Array | undefined>(size).fill(undefined);
+    this.ready = new Uint8Array(size);
+  }
+
+  /** Computes passage `d`'s data once, the first time it is needed. */
+  private ensure(d: number): void {
+    if (this.ready[d] === 1) return;
+    const text = this.compared(this.textOf(d));
+    this.hashes[d] = textHash(text);
+    this.lengths[d] = text.length;
+    if (this.rule.maxContainment > 0) this.indexWords(d, text);
+    this.fps[d] = this.fingerprintsOf(text);
+    this.ready[d] = 1;
   }
 
   get size(): number {
@@ -107,8 +108,8 @@ export class OverlapIndex {
       this.wordCounts.byteLength +
       this.shingleCounts.byteLength +
       this.filters.byteLength +
-      this.fpOffsets.byteLength +
-      this.fps.byteLength
+      this.ready.byteLength +
+      this.fps.reduce((n, fp) => n + (fp?.byteLength ?? 0), 0)
     );
   }
 
@@ -120,7 +121,8 @@ export class OverlapIndex {
     const source = typeof raw === "string" ? raw : "";
     const normalize = this.rule.normalize;
     if (docId !== undefined && docId >= 0 && docId < this.size && this.textOf(docId) === source) {
-      const fps = this.fps.subarray(this.fpOffsets[docId], this.fpOffsets[docId + 1]);
+      this.ensure(docId);
+      const fps = this.fps[docId] as Uint32Array;
       return new OverlapProbe(
         source,
         normalize,
@@ -141,12 +143,15 @@ export class OverlapIndex {
 
   /** Whether two passages compare as the same text. */
   sameText(a: number, b: number): boolean {
+    this.ensure(a);
+    this.ensure(b);
     if (this.hashes[a] !== this.hashes[b]) return false;
     return a === b || this.compared(this.textOf(a)) === this.compared(this.textOf(b));
   }
 
   private reasonOf(probe: OverlapProbe, docId: number): OverlapReason | null {
     const { minSharedChars: L, maxContainment } = this.rule;
+    this.ensure(docId);
     let text: string | undefined;
     const candidate = () => {
       text ??= this.compared(this.textOf(docId));
@@ -154,7 +159,7 @@ export class OverlapIndex {
     };
     if (this.hashes[docId] === probe.hash && candidate() === probe.text) return "identical";
     if (L > 0 && probe.length >= L && (this.lengths[docId] as number) >= L) {
-      const fps = this.fps.subarray(this.fpOffsets[docId], this.fpOffsets[docId + 1]);
+      const fps = this.fps[docId] as Uint32Array;
       if (intersects(probe.fingerprints, fps) && this.verifyRun(probe, candidate(), fps)) return "shared-run";
     }
     if (maxContainment > 0 && this.containmentReaches(probe, docId, candidate)) return "containment";
