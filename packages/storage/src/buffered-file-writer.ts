@@ -10,7 +10,7 @@ type FileHandle = Awaited<ReturnType<typeof open>>;
 export interface BufferedFileWriterOptions {
   /** "w" truncate, "wx" create a new file (fail if it exists), "a" append. */
   flags: "w" | "wx" | "a";
-  /** Characters buffered before a write to the file starts (default 256 Ki). */
+  /** Bytes buffered before a write to the file starts (default 256 KiB). */
   bufferSize?: number;
   /**
    * Gzip what is written: each buffer becomes one gzip member, compressed off
@@ -35,8 +35,9 @@ const DEFAULT_BUFFER_SIZE = 256 * 1024;
  * A failed file write is kept and thrown by every later `write`/`close`.
  */
 export class BufferedFileWriter {
-  private chunks: string[] = [];
-  private buffered = 0;
+  /** Text is encoded straight into this buffer (no joined string, no second copy). */
+  private buf: Buffer;
+  private buffered = 0; // bytes used in `buf`
   private inFlight: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | undefined;
   private closed = false;
@@ -46,7 +47,10 @@ export class BufferedFileWriter {
     private readonly fh: FileHandle,
     private readonly bufferSize: number,
     private readonly gzip: boolean,
-  ) {}
+  ) {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit, so bufferSize characters always fit.
+    this.buf = Buffer.allocUnsafe(bufferSize * 3);
+  }
 
   /** Opens `path` (creating its parent directories). */
   static async open(path: string, options: BufferedFileWriterOptions): Promise<BufferedFileWriter> {
@@ -63,8 +67,15 @@ export class BufferedFileWriter {
   write(text: string): void | Promise<void> {
     if (this.failure) throw this.failure.error;
     if (this.closed) throw new Error(`cannot write to ${this.path}: it is closed`);
-    this.chunks.push(text);
-    this.buffered += text.length;
+    if (text.length * 3 > this.buf.length - this.buffered) {
+      // It might not fit: write out what is buffered first; a text larger than a buffer goes out alone.
+      const previous = this.inFlight;
+      this.startFlush();
+      if (text.length * 3 > this.buf.length) this.enqueue(Buffer.from(text, "utf8"));
+      else this.buffered += this.buf.write(text, this.buffered, "utf8");
+      return previous.then(() => this.check());
+    }
+    this.buffered += this.buf.write(text, this.buffered, "utf8");
     if (this.buffered < this.bufferSize) return;
     const previous = this.inFlight;
     this.startFlush();
@@ -94,22 +105,25 @@ export class BufferedFileWriter {
   async discard(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.chunks = [];
     this.buffered = 0;
     await this.inFlight;
     await this.fh.close().catch(() => {});
   }
 
   private startFlush(): void {
-    if (this.chunks.length === 0) return;
-    const data = this.chunks.length === 1 ? (this.chunks[0] as string) : this.chunks.join("");
-    this.chunks = [];
+    if (this.buffered === 0) return;
+    const bytes = this.buf.subarray(0, this.buffered);
+    // The full buffer is handed to the write; the next text goes to a fresh one.
+    this.buf = Buffer.allocUnsafe(this.buf.length);
     this.buffered = 0;
+    this.enqueue(bytes);
+  }
+
+  private enqueue(bytes: Buffer): void {
     // The chain itself never rejects: a failure is recorded and rethrown by check().
     this.inFlight = this.inFlight.then(async () => {
       if (this.failure) return;
       try {
-        const bytes = Buffer.from(data, "utf8");
         await writeAll(this.fh, this.gzip ? await gzip(bytes) : bytes);
       } catch (error) {
         this.failure = { error };
