@@ -5,7 +5,7 @@ import { endpointLabel } from "./endpoint.js";
 import { EndpointHealth } from "./health/endpoint-health.js";
 import { LatencyWindow } from "./health/latency-window.js";
 import { answerCache } from "./layers/answer-cache.js";
-import { breaker, haltGate } from "./layers/breaker.js";
+import { breaker } from "./layers/breaker.js";
 import type { Answered, ChatCall } from "./layers/chat-call.js";
 import { deadline } from "./layers/deadline.js";
 import type { EmbedAnswer, EmbedBatch, EmbedCall } from "./layers/embed-call.js";
@@ -141,7 +141,7 @@ export function composeEmbed(t: Transport, p: ServingParts): Send<EmbedCall, Emb
 /**
  * One attempt at a time, outermost first, for chat and embeddings alike:
  *
- *   retry → breaker → slots → halt gate → hedge → rate limit → deadline → usage → timeout → transport errors
+ *   retry → slots → breaker → hedge → rate limit → deadline → usage → timeout → transport errors
  */
 function attemptLayers<Q, R>(
   t: Transport,
@@ -159,9 +159,8 @@ function attemptLayers<Q, R>(
   };
   return [
     retry(p.retry),
-    health && breaker(health),
     slots(p.limiter),
-    health && haltGate(health),
+    health && breaker(health),
     p.hedging && hedge(p.hedging),
     limited ? rateLimit(p.limits, metering) : undefined,
     deadline(p.totalTimeoutMs),

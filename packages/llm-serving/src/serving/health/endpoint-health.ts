@@ -58,11 +58,6 @@ export class EndpointHealth {
     return this.halted;
   }
 
-  /** The halt, once there is one. */
-  haltedWith(): ServingHalt | undefined {
-    return this.halted;
-  }
-
   /** Waits until a request may go; true when it goes as the probe. Throws the halt once there is one. */
   async admit(signal: AbortSignal | undefined): Promise<boolean> {
     for (;;) {

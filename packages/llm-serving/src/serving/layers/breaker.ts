@@ -13,10 +13,12 @@ export interface BreakerLayerOptions {
 }
 
 /**
- * Each attempt through the endpoint's circuit breaker (health/endpoint-health.ts), above the
- * slots so a request waiting on an open breaker holds none. Server errors and connection failures
- * count towards opening the breaker; any other answer closes it. A ServingHalt from below (the
- * halt gate) passes through.
+ * Each attempt through the endpoint's circuit breaker (health/endpoint-health.ts), below the
+ * slots: requests that queued for a slot while the endpoint was healthy are stopped here once the
+ * breaker has opened, not sent. (While it is open, every request is waiting on the one endpoint
+ * anyway, so the slots they hold cost nothing.) A 401/403 or a 404 halts the serving at once,
+ * before the slot is given back, so no queued request goes out after it; server errors and
+ * connection failures count towards opening the breaker; any other answer closes it.
  */
 export function breaker<Q, R>(o: BreakerLayerOptions): Layer<Q, R> {
   return (next) => async (request, call) => {
@@ -30,6 +32,10 @@ export function breaker<Q, R>(o: BreakerLayerOptions): Layer<Q, R> {
         throw err;
       }
       const outcome = outcomeOf(err);
+      if (outcome === "auth")
+        throw o.health.halt(unauthorized(o.servingName, o.baseURL, err.status ?? 401, o.apiKeyEnv));
+      if (outcome === "not-found")
+        throw o.health.halt(notFound(o.servingName, o.baseURL, o.model, err.message));
       if (outcome === "alive") o.health.answeredOk();
       else o.health.failed(outcome === "connection", detail(err), probe);
       throw err;
@@ -44,27 +50,4 @@ function detail(err: LLMError): string {
   return err.status !== undefined && !text.includes(String(err.status))
     ? `HTTP ${err.status}: ${text}`
     : text;
-}
-
-/**
- * Below the slots: a request that got its slot after the serving halted goes no further, so a
- * refused key costs the requests on the wire when it was refused and no more.
- */
-export function haltGate<Q, R>(o: BreakerLayerOptions): Layer<Q, R> {
-  return (next) => async (request, call) => {
-    const halted = o.health.haltedWith();
-    if (halted) throw halted;
-    try {
-      return await next(request, call);
-    } catch (err) {
-      // Halted here, before the slot is given back, so no request waiting for it goes out.
-      if (!(err instanceof LLMError)) throw err;
-      const outcome = outcomeOf(err);
-      if (outcome === "auth")
-        throw o.health.halt(unauthorized(o.servingName, o.baseURL, err.status ?? 401, o.apiKeyEnv));
-      if (outcome === "not-found")
-        throw o.health.halt(notFound(o.servingName, o.baseURL, o.model, err.message));
-      throw err;
-    }
-  };
 }
