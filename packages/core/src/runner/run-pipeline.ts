@@ -10,7 +10,14 @@ import type { RowRecord } from "../contracts/row.js";
 import { redactSecrets } from "../util/secrets.js";
 import type { RunManifest, RunStore, StepCache } from "../contracts/step-cache.js";
 import { createStepContext } from "../contracts/step-context.js";
-import type { RejectRecord, RejectSink, RowSink, RowSource, Storage } from "../contracts/storage.js";
+import type {
+  RejectRecord,
+  RejectSink,
+  RowSink,
+  RowSource,
+  SourceItem,
+  Storage,
+} from "../contracts/storage.js";
 import { RejectWriter } from "./reject-writer.js";
 import { finalManifest, stepSummaries, sumUsage } from "./run-summary.js";
 import { Distribution } from "./distribution.js";
@@ -348,16 +355,22 @@ export class PipelineRun {
     const stats = this.stats.source;
     return new Observable<RowRecord>((subscriber) => {
       let unsubscribed = false;
-      const iterator = source.read({ signal: this.abort.signal })[Symbol.asyncIterator]();
+      const iterator = sourceBatches(source, this.abort.signal)[Symbol.asyncIterator]();
+      let batch: readonly SourceItem[] = [];
+      let at = 0;
       (async () => {
         try {
           while (!unsubscribed && !this.stopping && (limit === undefined || stats.read < limit)) {
             const room = this.gate.room();
             if (room) await room;
             if (unsubscribed || this.stopping) break;
-            const next = await iterator.next();
-            if (next.done) break;
-            const item = next.value;
+            if (at === batch.length) {
+              const next = await iterator.next();
+              if (next.done) break;
+              [batch, at] = [next.value, 0];
+              continue;
+            }
+            const item = batch[at++] as SourceItem;
             if (item.kind === "bad") {
               stats.bad++;
               writeReject({
@@ -436,6 +449,24 @@ export class PipelineRun {
       });
     });
   }
+}
+
+/** A source's items in arrays: its own batches when it reads in chunks, else one item each. */
+function sourceBatches(source: RowSource, signal: AbortSignal): AsyncIterable<readonly SourceItem[]> {
+  if (source.readBatches) return source.readBatches({ signal });
+  const items = source.read({ signal })[Symbol.asyncIterator]();
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        const r = await items.next();
+        return r.done ? { done: true, value: undefined } : { done: false, value: [r.value] };
+      },
+      return: async () => {
+        await items.return?.();
+        return { done: true, value: undefined };
+      },
+    }),
+  };
 }
 
 export function startRun(options: RunOptions): PipelineRun {
