@@ -104,6 +104,7 @@ export function createServing(
     endpoint: { baseURL, apiKeyEnv },
     ...(config.breaker ? { breaker: config.breaker } : {}),
     ...(config.hedge !== undefined ? { hedge: config.hedge } : {}),
+    ...(config.maxAnswerBytes !== undefined ? { maxAnswerBytes: config.maxAnswerBytes } : {}),
   };
   const transport = { ...base, baseURL, apiKey };
   return type === "ai-sdk" ? new AiSdkServing(transport) : new OpenAIServing(transport);

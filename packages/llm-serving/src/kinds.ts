@@ -62,6 +62,11 @@ export const servingOptionsSchema: JSONSchema = {
         unreachableBudgetMs: { ...positiveInt, default: 3000 },
       },
     },
+    maxAnswerBytes: {
+      ...positiveInt,
+      description:
+        "openai/ai-sdk: bound on one chat answer's body in bytes (default 4194304, 4 MiB); a longer answer is a bad-output reject keeping its first 4 KB, never read whole",
+    },
     hedge: {
       description:
         "openai/ai-sdk: hedged requests. A request not answered after `multiplier` × the `quantile` of recent latencies (at least `minDelayMs`) gets a second one beside it; the first answer wins, the other is aborted. false: off",

@@ -12,6 +12,7 @@ import {
   type OutputInterface,
   TypeValidationError,
 } from "ai";
+import { cappedFetch, DEFAULT_MAX_ANSWER_BYTES } from "../serving/health/capped-fetch.js";
 import type {
   EmbedTransportResult,
   Transport,
@@ -26,6 +27,8 @@ export interface AiSdkTransportOptions {
   model: string;
   /** Sent as the provider's `dimensions` with embeddings requests. */
   embeddingDimensions?: number | undefined;
+  /** Bound on one chat answer's body (DEFAULT_MAX_ANSWER_BYTES). */
+  maxAnswerBytes?: number | undefined;
 }
 
 type GenerateTextOptions = Parameters<typeof generateText>[0];
@@ -51,7 +54,11 @@ export class AiSdkTransport implements Transport {
   private readonly languageModel: LanguageModel;
 
   constructor(private readonly options: AiSdkTransportOptions) {
-    this.provider = createOpenAI({ baseURL: options.baseURL, apiKey: options.apiKey });
+    this.provider = createOpenAI({
+      baseURL: options.baseURL,
+      apiKey: options.apiKey,
+      fetch: cappedFetch(options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES),
+    });
     this.languageModel = this.provider.chat(options.model);
   }
 

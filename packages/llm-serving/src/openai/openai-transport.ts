@@ -4,6 +4,7 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
+import { cappedFetch, DEFAULT_MAX_ANSWER_BYTES } from "../serving/health/capped-fetch.js";
 import type {
   EmbedTransportResult,
   Transport,
@@ -20,6 +21,8 @@ export interface OpenAITransportOptions {
   timeoutMs: number;
   /** Sent as `dimensions` with embeddings requests. */
   embeddingDimensions?: number | undefined;
+  /** Bound on one chat answer's body (DEFAULT_MAX_ANSWER_BYTES). */
+  maxAnswerBytes?: number | undefined;
 }
 
 type Message = OpenAI.Chat.Completions.ChatCompletionMessage & {
@@ -39,6 +42,7 @@ export class OpenAITransport implements Transport {
     this.client = new OpenAI({
       baseURL: options.baseURL,
       apiKey: options.apiKey,
+      fetch: cappedFetch(options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES),
       maxRetries: 0,
       // A backstop only: the timeout layer aborts each attempt at its own timeout first.
       timeout: options.timeoutMs + 1_000,

@@ -47,6 +47,8 @@ export interface ServingBaseOptions {
    */
   endpoint?: { baseURL: string; apiKeyEnv: string };
   breaker?: BreakerOptions;
+  /** HTTP servings: bound on one chat answer's body; a longer one is bad output. Default 4 MiB. */
+  maxAnswerBytes?: number;
   /** Hedged requests (HTTP endpoints only); `false` turns them off. */
   hedge?: HedgeOptions | false;
 }

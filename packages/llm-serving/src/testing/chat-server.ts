@@ -33,6 +33,7 @@ export type RequestOutcome =
   | "hang"
   | "truncated"
   | "malformed"
+  | "html"
   | "bad-request"
   | "not-found"
   | "models";
@@ -309,6 +310,17 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
       // A complete HTTP response whose body is cut-off JSON.
       entry.outcome = "malformed";
       return sendText(res, entry, 200, text.slice(0, Math.floor(text.length / 2)));
+    }
+    if (fault === "html") {
+      entry.outcome = "html";
+      entry.status = 200;
+      const page = "<!doctype html><html><head><title>Open WebUI</title></head><body>sign in</body></html>";
+      res.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "content-length": Buffer.byteLength(page),
+      });
+      res.end(page);
+      return;
     }
     entry.outcome = "reply";
     sendText(res, entry, 200, text);

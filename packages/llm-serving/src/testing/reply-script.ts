@@ -24,13 +24,15 @@ export interface ChatRequestInfo {
  * An injected failure: an HTTP error status (429 with `retryAfter` seconds sets
  * Retry-After), `hang` (accept and never answer), `truncated` (a Content-Length
  * longer than the body, then the socket is closed) or `malformed` (a complete
- * 200 response whose body is not JSON).
+ * 200 response whose body is not JSON) or `html` (a 200 of text/html, as a web UI or proxy at
+ * the wrong URL answers).
  */
 export type Fault =
   | { status: number; retryAfter?: number; message?: string }
   | "hang"
   | "truncated"
-  | "malformed";
+  | "malformed"
+  | "html";
 
 /** A reply in full; a plain string is `{ content: string }`. */
 export interface ReplySpec {

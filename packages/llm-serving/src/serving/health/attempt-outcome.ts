@@ -6,7 +6,8 @@ export type Outcome =
   | "auth" // 401/403
   | "not-found" // 404
   | "server-error" // 5xx, 409, a timeout, a truncated or malformed body
-  | "connection"; // no connection at all (refused, unknown host, reset)
+  | "connection" // no connection at all (refused, unknown host, reset)
+  | "html"; // a 200 of HTML: baseURL is a web page, not the API
 
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",
@@ -21,6 +22,7 @@ const CONNECTION_CODES = new Set([
 
 /** The health outcome of a failed attempt, from its status or its causes. */
 export function outcomeOf(err: LLMError): Outcome {
+  if ((err as { html?: unknown }).html === true) return "html";
   const status = err.status;
   if (status === 401 || status === 403) return "auth";
   if (status === 404) return "not-found";

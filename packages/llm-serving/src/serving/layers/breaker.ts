@@ -1,7 +1,7 @@
 import { LLMError } from "@dataflow/core";
 import { outcomeOf } from "../health/attempt-outcome.js";
 import type { EndpointHealth } from "../health/endpoint-health.js";
-import { notFound, unauthorized } from "../health/serving-halt.js";
+import { htmlAnswer, notFound, unauthorized } from "../health/serving-halt.js";
 import type { Layer } from "./layer.js";
 
 export interface BreakerLayerOptions {
@@ -36,6 +36,7 @@ export function breaker<Q, R>(o: BreakerLayerOptions): Layer<Q, R> {
         throw o.health.halt(unauthorized(o.servingName, o.baseURL, err.status ?? 401, o.apiKeyEnv));
       if (outcome === "not-found")
         throw o.health.halt(notFound(o.servingName, o.baseURL, o.model, err.message));
+      if (outcome === "html") throw o.health.halt(htmlAnswer(o.servingName, o.baseURL));
       if (outcome === "alive") o.health.answeredOk();
       else o.health.failed(outcome === "connection", detail(err), probe);
       throw err;
