@@ -1,5 +1,6 @@
 import { basename } from "node:path";
 import type { FileFormatKind } from "@dataflow/core";
+import { MAX_RECORD_BYTES_LIMIT } from "./record-size.js";
 
 /** The file formats FileStorage reads and writes. */
 export type FileFormat = "jsonl" | "json" | "csv" | "parquet" | "jsonl.gz";
@@ -9,11 +10,37 @@ export type FileFormat = "jsonl" | "json" | "csv" | "parquet" | "jsonl.gz";
  * formats this package registers (see register.ts) all read. A longer extension wins, so
  * ".jsonl.gz" is gzipped JSONL, not ".gz" anything.
  */
+/** `source.maxRecordBytes`, for the formats read a line or record at a time. */
+const RECORD_SIZE_OPTION = {
+  maxRecordBytes: {
+    type: "integer",
+    minimum: 1,
+    maximum: MAX_RECORD_BYTES_LIMIT,
+    description:
+      "jsonl, jsonl.gz, csv: the longest line (JSONL) or record (CSV) read, in bytes (default 64 MiB, at most 256 MiB); a longer JSONL line is rejected with its line and size, a longer CSV record stops the read",
+  },
+} as const;
+
 export const FORMAT_KINDS: readonly (FileFormatKind & { name: FileFormat })[] = [
-  { name: "jsonl", extensions: [".jsonl", ".ndjson"], description: "JSON Lines, streamed" },
-  { name: "jsonl.gz", extensions: [".jsonl.gz", ".ndjson.gz"], description: "gzipped JSON Lines, streamed" },
+  {
+    name: "jsonl",
+    extensions: [".jsonl", ".ndjson"],
+    description: "JSON Lines, streamed",
+    sourceOptions: RECORD_SIZE_OPTION,
+  },
+  {
+    name: "jsonl.gz",
+    extensions: [".jsonl.gz", ".ndjson.gz"],
+    description: "gzipped JSON Lines, streamed",
+    sourceOptions: RECORD_SIZE_OPTION,
+  },
   { name: "json", extensions: [".json"], description: "a JSON array, read whole" },
-  { name: "csv", extensions: [".csv"], description: "CSV with a header row, streamed" },
+  {
+    name: "csv",
+    extensions: [".csv"],
+    description: "CSV with a header row, streamed",
+    sourceOptions: RECORD_SIZE_OPTION,
+  },
   { name: "parquet", extensions: [".parquet", ".pq"], description: "Parquet, streamed by row group" },
 ];
 

@@ -35,6 +35,8 @@ export interface FileStorageOptions {
     include?: readonly string[];
     exclude?: readonly string[];
     hidden?: boolean;
+    /** jsonl, jsonl.gz, csv: the longest line or record read (default 64 MiB). */
+    maxRecordBytes?: number;
   };
   output: {
     path: string;

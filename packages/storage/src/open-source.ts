@@ -41,6 +41,8 @@ export interface FileSourceOptions {
   include?: readonly string[];
   exclude?: readonly string[];
   hidden?: boolean;
+  /** jsonl, jsonl.gz, csv: the longest line or record read (default 64 MiB; see JsonlSource). */
+  maxRecordBytes?: number;
 }
 
 /** Options that only one source format takes: given with another, they would be ignored silently. */
@@ -57,8 +59,13 @@ const ONLY: Readonly<Record<string, SourceFormat>> = {
  * read, or `checkReadable()`.
  */
 export function openFileSource(options: FileSourceOptions): FileSource {
-  const { path, idColumn, limit } = options;
+  const { path, idColumn, limit, maxRecordBytes } = options;
   const format = resolveSourceFormat(path, options.format);
+  if (maxRecordBytes !== undefined && !["jsonl", "jsonl.gz", "csv"].includes(format))
+    throw new Error(
+      `source.maxRecordBytes is an option of jsonl, jsonl.gz and csv sources, but ${path} is read as ${format}`,
+    );
+  const bounded = maxRecordBytes === undefined ? {} : { maxRecordBytes };
   for (const [key, only] of Object.entries(ONLY)) {
     if ((options as unknown as Record<string, unknown>)[key] !== undefined && format !== only)
       throw new Error(`source.${key} is an option of ${only} sources, but ${path} is read as ${format}`);
@@ -70,13 +77,13 @@ export function openFileSource(options: FileSourceOptions): FileSource {
   };
   switch (format) {
     case "jsonl":
-      return new JsonlSource(common);
+      return new JsonlSource({ ...common, ...bounded });
     case "jsonl.gz":
-      return new JsonlSource({ ...common, compression: "gzip" });
+      return new JsonlSource({ ...common, ...bounded, compression: "gzip" });
     case "json":
       return new JsonSource(common);
     case "csv":
-      return new CsvSource(common);
+      return new CsvSource({ ...common, ...bounded });
     case "parquet":
       return new ParquetSource(common);
     case "documents":
