@@ -1,4 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from "./run-cli.js";
+import { prepareProcess } from "./startup/prepare-process.js";
 
+prepareProcess();
 process.exitCode = await runCli(process.argv.slice(2));

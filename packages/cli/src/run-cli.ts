@@ -1,11 +1,8 @@
-import { composePipelineSchema } from "@dataflow/core";
+import type { OperatorRegistry } from "@dataflow/core";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { operatorsCommand } from "./commands/operators.js";
-import { rejectsCommand } from "./commands/rejects.js";
-import { runCommand } from "./commands/run.js";
-import { validateCommand } from "./commands/validate.js";
-import { createDefaultRegistry } from "./default-registry.js";
 import { type CliIO, EXIT_INVALID, EXIT_RUN_FAILED, processIO } from "./io.js";
+import { environmentHelp } from "./startup/env-help.js";
+import { cliVersion } from "./startup/version.js";
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
@@ -24,9 +21,14 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 /** Run the `dataflow` command with `argv` (without node and script); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   let exitCode = 0;
-  const registry = createDefaultRegistry();
+  // Commands, the registry and what they import load when a command runs: --help stays instant.
+  let registryMade: OperatorRegistry | undefined;
+  const registry = async (): Promise<OperatorRegistry> =>
+    (registryMade ??= (await import("./default-registry.js")).createDefaultRegistry());
   const program = new Command("dataflow")
     .description("Declare LLM training-data pipelines in YAML and run them as streams")
+    .version(cliVersion(), "-V, --version", "print the version")
+    .addHelpText("after", environmentHelp())
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -61,7 +63,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
         .default(10),
     )
     .action(async (file: string, flags) => {
-      exitCode = await runCommand(file, flags, io, registry);
+      const { runCommand } = await import("./commands/run.js");
+      exitCode = await runCommand(file, flags, io, await registry());
     });
 
   compileOptions(
@@ -70,7 +73,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
       .description("check a pipeline (schema, operators, params, columns) without running it")
       .argument("<pipeline>", "pipeline YAML file"),
   ).action(async (file: string, flags) => {
-    exitCode = await validateCommand(file, flags, io, registry);
+    const { validateCommand } = await import("./commands/validate.js");
+    exitCode = await validateCommand(file, flags, io, await registry());
   });
 
   program
@@ -79,8 +83,9 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     .argument("[name]", "operator name, e.g. core/template")
     .option("--json", "machine-readable output")
     .option("--prompts", "print an LLM operator's default prompt and its placeholders")
-    .action((name: string | undefined, flags) => {
-      exitCode = operatorsCommand(name, flags, io, registry);
+    .action(async (name: string | undefined, flags) => {
+      const { operatorsCommand } = await import("./commands/operators.js");
+      exitCode = operatorsCommand(name, flags, io, await registry());
     });
 
   compileOptions(
@@ -93,7 +98,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     .option("--show <n>", "print this many rejects per step", nonNegativeInt, 5)
     .option("--json", "print every reject as a JSON line")
     .action(async (file: string, flags) => {
-      exitCode = await rejectsCommand(file, flags, io, registry);
+      const { rejectsCommand } = await import("./commands/rejects.js");
+      exitCode = await rejectsCommand(file, flags, io, await registry());
     });
 
   program
@@ -101,8 +107,9 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     .description(
       "print the pipeline JSON Schema (for editor autocompletion), composed from what is registered",
     )
-    .action(() => {
-      io.stdout.write(`${JSON.stringify(composePipelineSchema(registry), null, 2)}\n`);
+    .action(async () => {
+      const { composePipelineSchema } = await import("@dataflow/core");
+      io.stdout.write(`${JSON.stringify(composePipelineSchema(await registry()), null, 2)}\n`);
     });
 
   try {
