@@ -105,7 +105,13 @@ export function createServing(
     ...(config.breaker ? { breaker: config.breaker } : {}),
     ...(config.hedge !== undefined ? { hedge: config.hedge } : {}),
     ...(config.maxAnswerBytes !== undefined ? { maxAnswerBytes: config.maxAnswerBytes } : {}),
+    ...(config.extraBody !== undefined ? { extraBody: config.extraBody } : {}),
   };
+  if (type === "ai-sdk" && config.extraBody && Object.keys(config.extraBody).length > 0) {
+    throw new Error(
+      `serving "${name}": extraBody is sent by type openai only (the AI SDK builds its own request body); use type: openai`,
+    );
+  }
   const transport = { ...base, baseURL, apiKey };
   return type === "ai-sdk" ? new AiSdkServing(transport) : new OpenAIServing(transport);
 }

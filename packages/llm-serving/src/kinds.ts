@@ -62,6 +62,11 @@ export const servingOptionsSchema: JSONSchema = {
         unreachableBudgetMs: { ...positiveInt, default: 3000 },
       },
     },
+    extraBody: {
+      type: "object",
+      description:
+        "openai: server-specific chat request fields sent as they are (vLLM/SGLang top_k, min_p, repetition_penalty, guided_json, chat_template_kwargs: { enable_thinking: false }); part of the response cache key and the step fingerprint",
+    },
     maxAnswerBytes: {
       ...positiveInt,
       description:

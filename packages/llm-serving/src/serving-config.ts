@@ -30,6 +30,8 @@ export interface ServingConfig {
   embeddingDimensions?: number;
   /** The endpoint's circuit breaker (openai, ai-sdk). */
   breaker?: { failures?: number; budgetMs?: number; unreachableBudgetMs?: number };
+  /** Server-specific chat request fields, sent as they are (openai). */
+  extraBody?: Record<string, unknown>;
   /** Bound on one chat answer's body in bytes (openai, ai-sdk); default 4 MiB. */
   maxAnswerBytes?: number;
   /** Hedged requests (openai, ai-sdk); false turns them off. */

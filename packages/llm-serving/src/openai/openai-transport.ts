@@ -105,6 +105,8 @@ function chatBody(request: TransportRequest): ChatCompletionCreateParamsNonStrea
   const s = request.settings;
   const format = request.responseFormat;
   return {
+    // Server-specific fields first: the named settings below win over a same-named extra.
+    ...(request.extraBody ?? {}),
     model: request.model,
     messages: request.messages.map((m): ChatCompletionMessageParam => ({ role: m.role, content: m.content })),
     ...(s.temperature !== undefined ? { temperature: s.temperature } : {}),

@@ -12,6 +12,8 @@ export interface CacheKeyParts {
   messages: readonly ChatMessage[];
   settings: GenerationSettings;
   schema?: JSONSchema | undefined;
+  /** Server-specific request fields; absent or empty leaves the key as it was without them. */
+  extraBody?: Record<string, unknown> | undefined;
 }
 
 /** A stored answer: the model's raw output, before reasoning split and JSON parsing. */
@@ -47,6 +49,7 @@ export function cacheKey(parts: CacheKeyParts): string {
     messages: parts.messages.map((m) => ({ role: m.role, content: m.content })),
     settings: parts.settings,
     schema: parts.schema ?? null,
+    ...(parts.extraBody && Object.keys(parts.extraBody).length > 0 ? { extraBody: parts.extraBody } : {}),
   };
   return createHash("sha256").update(canonicalJson(material)).digest("hex");
 }

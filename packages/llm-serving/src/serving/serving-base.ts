@@ -52,6 +52,7 @@ export abstract class ServingBase extends LLMServingABC {
   protected readonly logger: Logger;
   protected readonly secrets: readonly string[];
   private readonly settings: GenerationSettings;
+  private readonly extraBody: Record<string, unknown> | undefined;
   private readonly configuredEmbeddingModel: string | undefined;
   private readonly meter: UsageMeter;
   private readonly chat: Send<ChatCall, Answered>;
@@ -73,6 +74,8 @@ export abstract class ServingBase extends LLMServingABC {
     this.logger = options.logger ?? silentLogger;
     this.secrets = options.secrets ?? [];
     this.settings = definedSettings(options.settings ?? {});
+    const extra = options.extraBody;
+    this.extraBody = extra && Object.keys(extra).length > 0 ? { ...extra } : undefined;
     const wire = this.ownTransport();
     const parts = servingParts({
       ...options,
@@ -121,7 +124,9 @@ export abstract class ServingBase extends LLMServingABC {
     throwIfCancelled(signal);
     const call = newCall(signal, tag);
     const settings = { ...this.settings, ...definedSettings(request.settings ?? {}) };
-    return (await this.chat({ messages: request.messages, settings, schema, schemaName }, call)).result;
+    const extraBody = this.extraBody;
+    return (await this.chat({ messages: request.messages, settings, schema, schemaName, extraBody }, call))
+      .result;
   }
 
   /**
@@ -164,6 +169,7 @@ export abstract class ServingBase extends LLMServingABC {
         ? { embeddingModel: this.configuredEmbeddingModel }
         : {}),
       ...(this.embeddingDimensions !== undefined ? { embeddingDimensions: this.embeddingDimensions } : {}),
+      ...(this.extraBody ? { extraBody: this.extraBody } : {}),
     };
   }
 

@@ -47,6 +47,8 @@ export interface ServingBaseOptions {
    */
   endpoint?: { baseURL: string; apiKeyEnv: string };
   breaker?: BreakerOptions;
+  /** Server-specific fields added to every chat request's body as they are (openai); in the cache key and fingerprint. */
+  extraBody?: Record<string, unknown>;
   /** HTTP servings: bound on one chat answer's body; a longer one is bad output. Default 4 MiB. */
   maxAnswerBytes?: number;
   /** Hedged requests (HTTP endpoints only); `false` turns them off. */

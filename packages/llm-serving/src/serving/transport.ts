@@ -8,6 +8,8 @@ export interface TransportRequest {
   settings: GenerationSettings;
   /** Ask the server to constrain the answer to this schema (`response_format`). */
   responseFormat?: { name: string; schema: JSONSchema };
+  /** Server-specific fields (vLLM's top_k, chat_template_kwargs, …) added to the body as they are. */
+  extraBody?: Record<string, unknown>;
 }
 
 /** One attempt's answer, before reasoning is split off or JSON parsed. */

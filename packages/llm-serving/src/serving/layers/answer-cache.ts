@@ -22,8 +22,8 @@ export interface AnswerCacheOptions {
  */
 export function answerCache(o: AnswerCacheOptions): Layer<ChatCall, Answered> {
   return (next) => async (chat, call) => {
-    const { messages, settings, schema } = chat;
-    const key = cacheKey({ model: o.model, messages, settings, schema });
+    const { messages, settings, schema, extraBody } = chat;
+    const key = cacheKey({ model: o.model, messages, settings, schema, extraBody });
     const hit = await o.cache.get(key);
     if (hit) {
       try {

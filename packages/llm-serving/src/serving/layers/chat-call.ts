@@ -9,6 +9,8 @@ export interface ChatCall {
   schema?: JSONSchema | undefined;
   /** The name sent with a `response_format`. */
   schemaName?: string | undefined;
+  /** Server-specific fields sent as they are (the serving's `extraBody`); part of the cache key. */
+  extraBody?: Record<string, unknown> | undefined;
 }
 
 /** A finished answer, with the raw one it came from (what the response cache stores). */

@@ -42,9 +42,17 @@ export function responseFormat(
 /** The call as one request: the schema in `response_format`, or in the system message. */
 export function transportRequest(model: string, chat: ChatCall, how?: "response_format"): TransportRequest {
   const { messages, settings, schema } = chat;
-  if (!schema) return { model, messages, settings };
-  if (how !== "response_format") return { model, messages: withJsonInstruction(messages, schema), settings };
-  return { model, messages, settings, responseFormat: { name: responseFormatName(chat.schemaName), schema } };
+  const extra = chat.extraBody ? { extraBody: chat.extraBody } : {};
+  if (!schema) return { model, messages, settings, ...extra };
+  if (how !== "response_format")
+    return { model, messages: withJsonInstruction(messages, schema), settings, ...extra };
+  return {
+    model,
+    messages,
+    settings,
+    responseFormat: { name: responseFormatName(chat.schemaName), schema },
+    ...extra,
+  };
 }
 
 /** How servers without `response_format` refuse it. */
