@@ -38,6 +38,8 @@ export class BufferedFileWriter {
   /** Text is encoded straight into this buffer (no joined string, no second copy). */
   private buf: Buffer;
   private buffered = 0; // bytes used in `buf`
+  /** A buffer whose write has finished, reused next: no new buffer (and garbage) per flush. */
+  private spare: Buffer | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | undefined;
   private closed = false;
@@ -112,19 +114,23 @@ export class BufferedFileWriter {
 
   private startFlush(): void {
     if (this.buffered === 0) return;
-    const bytes = this.buf.subarray(0, this.buffered);
-    // The full buffer is handed to the write; the next text goes to a fresh one.
-    this.buf = Buffer.allocUnsafe(this.buf.length);
+    const full = this.buf;
+    // The full buffer is handed to the write; the next text goes to the spare, or a fresh one.
+    this.buf = this.spare ?? Buffer.allocUnsafe(full.length);
+    this.spare = undefined;
+    const bytes = full.subarray(0, this.buffered);
     this.buffered = 0;
-    this.enqueue(bytes);
+    this.enqueue(bytes, full);
   }
 
-  private enqueue(bytes: Buffer): void {
+  /** Writes `bytes` after the writes before it; `recycle` becomes the spare once written. */
+  private enqueue(bytes: Buffer, recycle?: Buffer): void {
     // The chain itself never rejects: a failure is recorded and rethrown by check().
     this.inFlight = this.inFlight.then(async () => {
       if (this.failure) return;
       try {
         await writeAll(this.fh, this.gzip ? await gzip(bytes) : bytes);
+        if (recycle) this.spare = recycle;
       } catch (error) {
         this.failure = { error };
       }
