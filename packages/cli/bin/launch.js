@@ -12,10 +12,12 @@ module.enableCompileCache?.();
 
 const cliDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(dirname(cliDir));
-const stale =
-  existsSync(join(cliDir, "src")) && existsSync(join(root, "pnpm-workspace.yaml"))
-    ? staleBuild(root)
-    : undefined;
+// DATAFLOW_USE_DIST=1 skips the check (benchmarks of dist/ while sources are being edited).
+const checkout =
+  process.env.DATAFLOW_USE_DIST !== "1" &&
+  existsSync(join(cliDir, "src")) &&
+  existsSync(join(root, "pnpm-workspace.yaml"));
+const stale = checkout ? staleBuild(root) : undefined;
 
 if (stale === undefined) {
   await import("../dist/bin.js");
