@@ -7,10 +7,11 @@ import * as rag from "@dataflow/operators-rag";
 import * as rare from "@dataflow/operators-rare";
 import * as retrieval from "@dataflow/retrieval";
 import * as storage from "@dataflow/storage";
+import { withTypeScriptPlugins } from "./typescript-plugins.js";
 
 /** A registry with the operators and the serving, retriever and format kinds that ship with the framework. */
 export function createDefaultRegistry(): OperatorRegistry {
-  const registry = new OperatorRegistry();
+  const registry = withTypeScriptPlugins(new OperatorRegistry());
   registerCoreOperators(registry);
   // Kinds: serving types, retriever types and file formats.
   registry.use(llmServing, "@dataflow/llm-serving");
