@@ -2,8 +2,8 @@ import { ftruncateSync, readSync, writeSync } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { CachedOutcome, StepCache } from "@dataflow/core";
-import { tempPathFor } from "./atomic-file.js";
 import { OffsetIndex } from "./offset-index.js";
+import { removeStaleTemps, tempPathFor } from "./stale-temps.js";
 
 type FileHandle = Awaited<ReturnType<typeof open>>;
 
@@ -162,6 +162,7 @@ async function startFile(path: string, header: CacheHeader): Promise<number> {
   await mkdir(dirname(path), { recursive: true });
   const bytes = Buffer.from(`${JSON.stringify({ fingerprint: header.fingerprint, step: header.step })}\n`);
   const temp = tempPathFor(path);
+  await removeStaleTemps(path); // a header write cut short by kill -9
   try {
     const fh = await open(temp, "wx");
     try {

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { FileStepCache } from "./file-step-cache.js";
 import { JsonlSink } from "./jsonl-sink.js";
 import { ParquetSink } from "./parquet-sink.js";
 import { removeStaleTemps, tempPathFor } from "./stale-temps.js";
@@ -35,6 +36,15 @@ describe("stale temp files", () => {
     expect(left).toEqual(
       [live, otherOutput, oldFormat, otherHost, out].map((f) => f.slice(tmp().length + 1)).sort(),
     );
+  });
+
+  it("is done when a step cache starts a new file", async () => {
+    const path = tmp("steps/compute.jsonl");
+    await mkdir(tmp("steps"));
+    await writeFile(tempOf(path, deadPid()), "partial header");
+    const cache = await FileStepCache.open(path, "compute", "fp-1");
+    await cache.close();
+    expect(await readdir(tmp("steps"))).toEqual(["compute.jsonl"]);
   });
 
   it("is done when a sink opens, so a killed run's partial output is gone after the next one", async () => {
