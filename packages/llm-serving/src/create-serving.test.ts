@@ -45,7 +45,7 @@ describe("createServing", () => {
   it("auto with no endpoint and no key is the local default model, and says why; nothing is loaded", () => {
     const log = logger();
     const serving = createServing("teacher", config({ model: "gpt-4o-mini" }), {
-      env: {},
+      env: { XDG_CACHE_HOME: "/tmp/never-created/user-cache" },
       logger: log,
       cacheDir: "/tmp/never-created/cache/responses",
     });
@@ -57,7 +57,8 @@ describe("createServing", () => {
       sha256: DEFAULT_LOCAL_MODEL.sha256,
     });
     expect(local.model).toBe(DEFAULT_LOCAL_MODEL.uri);
-    expect(local.modelsDir).toBe("/tmp/never-created/cache/models");
+    // Models are kept once per user, not beside the pipeline's response cache.
+    expect(local.modelsDir).toBe("/tmp/never-created/user-cache/dataflow/models");
     expect(existsSync("/tmp/never-created")).toBe(false);
     expect(log.info).toHaveBeenCalledWith(
       `serving "teacher": auto → local, model ${DEFAULT_LOCAL_MODEL.uri} (no OPENAI_BASE_URL or OPENAI_API_KEY set)`,

@@ -1,5 +1,3 @@
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
 import type { KindConfig, Logger } from "@dataflow/core";
 import { silentLogger } from "@dataflow/core";
 import { AiSdkServing } from "./ai-sdk/ai-sdk-serving.js";
@@ -7,6 +5,7 @@ import type { ProgressStream } from "./local/download-progress.js";
 import { LocalServing } from "./local/local-serving.js";
 import { localEnvSettings } from "./local/local-settings.js";
 import { DEFAULT_LOCAL_MODEL, isLocalModelReference } from "./local/model-reference.js";
+import { defaultModelsDir } from "./local/models-dir.js";
 import { OpenAIServing } from "./openai/openai-serving.js";
 import {
   checkBaseURL,
@@ -28,8 +27,8 @@ export interface CreateServingOptions {
   /** Backoff tuning; the defaults suit real endpoints (tests shorten them). */
   retry?: RetryTuning;
   /**
-   * Where `local` servings download models, once. Default: DATAFLOW_MODELS_DIR, else `models`
-   * beside `cacheDir` (`<cache.dir>/models`), else ~/.cache/dataflow/models.
+   * Where `local` servings download models, once. Default: DATAFLOW_MODELS_DIR, else
+   * $XDG_CACHE_HOME/dataflow/models, else ~/.cache/dataflow/models (once per user).
    */
   modelsDir?: string;
   /** Where a model download draws its progress bar; process.stderr by default. */
@@ -133,12 +132,8 @@ function createLocal(
     ...(config.threads !== undefined ? { threads: config.threads } : {}),
     ...(config.contextSize !== undefined ? { contextSize: config.contextSize } : {}),
   };
-  const modelsDir =
-    options.modelsDir ??
-    local.modelsDir ??
-    (options.cacheDir !== undefined
-      ? join(dirname(options.cacheDir), "models")
-      : join(homedir(), ".cache", "dataflow", "models"));
+  // Once per user (not per clone beside the response cache): a model is a gigabyte.
+  const modelsDir = options.modelsDir ?? defaultModelsDir(env);
   const shared = sharedOptions(name, config, options, logger);
   const embeddingModel = config.embeddingModel;
   if (auto && embeddingModel !== undefined && !isLocalModelReference(embeddingModel)) {
