@@ -5,7 +5,7 @@
  * refusing connections; and throughput with 1% hung requests at concurrency 64 against the
  * clean server (200 ms latency), with hedging on (the default) and, with --baseline, off.
  *
- *   node --conditions=@dataflow/source --import tsx bench/serving-faults.bench.ts [--baseline]
+ *   pnpm bench:serving-faults [--baseline] [--hang-only]
  *
  * Floors (issue 18): a 401 run sends at most maxConcurrency requests; 500-forever stops within
  * the breaker's budget; 1%-hang throughput ≥ 0.8 of clean.
@@ -84,9 +84,11 @@ async function hung(hedge: boolean) {
 console.log(
   `| endpoint | rows | requests sent | ok | wall s | first row's error |\n|---|---|---|---|---|---|`,
 );
-await failing("401 forever", { rules: [{ fault: { status: 401, message: "invalid api key" } }] });
-await failing("500 forever", { rules: [{ fault: { status: 500 } }] });
-await failing("connection refused", {}, true);
+if (!process.argv.includes("--hang-only"))
+  await failing("401 forever", { rules: [{ fault: { status: 401, message: "invalid api key" } }] });
+if (!process.argv.includes("--hang-only"))
+  await failing("500 forever", { rules: [{ fault: { status: 500 } }] });
+if (!process.argv.includes("--hang-only")) await failing("connection refused", {}, true);
 console.log("");
 await hung(true);
 if (process.argv.includes("--baseline")) await hung(false);

@@ -2,6 +2,9 @@ import { cancelledError } from "../abort.js";
 import type { LatencyWindow } from "../health/latency-window.js";
 import type { Call, Layer, Send } from "./layer.js";
 
+/** Attempts of one call on the wire at once: the first and at most two hedges. */
+const MAX_COPIES = 3;
+
 export interface HedgeLayerOptions {
   window: LatencyWindow;
   /** Hedges on the wire at once (they go above maxConcurrency). */
@@ -10,9 +13,10 @@ export interface HedgeLayerOptions {
 
 /**
  * Hedged requests: an attempt that has not answered after the hedge delay (a multiple of the
- * recent p95, latency-window.ts) gets a second one beside it; the first answer wins and the other
- * is aborted. So a request the server hung on costs about the delay, not `timeoutMs`. Both count
- * as requests sent; only the winner's tokens are counted (`claim`, read by the usage layer).
+ * recent p95, latency-window.ts) gets a second one beside it; the first answer wins and the others
+ * are aborted; a hedge still unanswered after another delay gets another (three at most at once).
+ * So a request the server hung on costs about the delay, not `timeoutMs`. Every attempt counts
+ * as a request sent; only the winner's tokens are counted (`claim`, read by the usage layer).
  */
 export function hedge<Q, R>(o: HedgeLayerOptions): Layer<Q, R> {
   let hedging = 0;
@@ -26,7 +30,11 @@ export function hedge<Q, R>(o: HedgeLayerOptions): Layer<Q, R> {
       });
     if (delay === undefined) return timed(next(request, call));
     return race(next, request, call, delay, {
-      tryHedge: () => (hedging < o.maxInFlight ? (hedging++, () => hedging--) : undefined),
+      tryHedge: () => {
+        if (hedging >= o.maxInFlight) return undefined;
+        hedging++;
+        return () => hedging--;
+      },
       answered: () => o.window.add(performance.now() - started),
     });
   };
@@ -90,11 +98,19 @@ function race<Q, R>(next: Send<Q, R>, request: Q, call: Call, delay: number, hoo
         .finally(() => release?.());
     };
     launch();
-    timer = setTimeout(() => {
-      timer = undefined;
-      if (settled) return;
-      const release = hooks.tryHedge();
-      if (release) launch(release);
-    }, delay);
+    // With every hedge slot taken, look again shortly: a hung attempt must not wait for timeoutMs.
+    const arm = (ms: number) => {
+      timer = setTimeout(() => {
+        if (settled) return;
+        // A hedge can draw a hang too: another one after the next delay, up to MAX_COPIES at once.
+        if (running >= MAX_COPIES) return arm(delay);
+        const release = hooks.tryHedge();
+        if (release) {
+          launch(release);
+          arm(delay);
+        } else arm(Math.max(10, delay / 4));
+      }, ms);
+    };
+    arm(delay);
   });
 }
