@@ -14,17 +14,17 @@ export interface Resources {
 }
 
 /**
- * The servings and retrievers a run needs, each built by its registered kind's factory: those
+ * The servings and retrievers a run needs, each built by its registered kind's factory (loaded first): those
  * steps name, and the servings those retrievers use. Nothing is loaded or downloaded yet. Throws
  * an Error saying what to fix when a config or the environment is malformed; what was built by
  * then is in `into`, for the caller to close.
  */
-export function buildResources(
+export async function buildResources(
   plan: PipelinePlan,
   registry: OperatorRegistry,
   io: CliIO,
   into: Resources,
-): void {
+): Promise<void> {
   const retrieverNames = new Set(plan.steps.flatMap((s) => (s.retriever ? [s.retriever] : [])));
   const servingNames = new Set([
     ...plan.steps.flatMap((s) => (s.serving ? [s.serving] : [])),
@@ -42,7 +42,9 @@ export function buildResources(
   for (const name of servingNames) {
     const config = plan.servings[name];
     if (!config) continue;
-    into.servings[name] = registry.servingKinds.require(config.type).create(name, config, servingContext);
+    const kind = registry.servingKinds.require(config.type);
+    await kind.load?.();
+    into.servings[name] = kind.create(name, config, servingContext);
   }
   const retrieverContext = { servings: into.servings, logger: streamLogger("retrieval", io.stderr) };
   for (const name of retrieverNames) {

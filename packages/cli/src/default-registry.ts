@@ -1,6 +1,7 @@
 import { OperatorRegistry, registerCoreOperators } from "@dataflow/core";
 import * as exportsPlugin from "@dataflow/exports";
-import * as llmServing from "@dataflow/llm-serving";
+// The serving kinds without their SDKs: a run imports those when it builds a serving.
+import * as llmServing from "@dataflow/llm-serving/lazy";
 import * as docs from "@dataflow/operators-docs";
 import * as quality from "@dataflow/operators-quality";
 import * as rag from "@dataflow/operators-rag";

@@ -95,7 +95,7 @@ export async function runCommand(
   let dataset: ReturnType<typeof datasetOutput>;
   try {
     dataset = datasetOutput(plan);
-    buildResources(plan, registry, io, resources);
+    await buildResources(plan, registry, io, resources);
   } catch (err) {
     io.stderr.write(`error: ${(err as Error).message}\n`);
     await closeResources(resources);

@@ -31,6 +31,11 @@ export interface ServingKind {
   readonly options: JSONSchema;
   /** A serving declared without `type:` is of this kind; at most one kind claims it. */
   readonly default?: boolean;
+  /**
+   * Imports what `create` needs, when that is heavy (an LLM SDK): a kind registered for start-up
+   * speed defines it, and callers await it before `create`. Kinds without it create at once.
+   */
+  load?(): Promise<void>;
   /** Builds the serving `servings.<name>`; `config` passed `options`, defaults filled. Loads nothing yet. */
   create(name: string, config: KindConfig, context: ServingContext): LLMServingABC;
 }
