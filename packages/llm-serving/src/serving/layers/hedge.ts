@@ -21,15 +21,9 @@ export interface HedgeLayerOptions {
 export function hedge<Q, R>(o: HedgeLayerOptions): Layer<Q, R> {
   let hedging = 0;
   return (next) => (request, call) => {
-    const delay = o.window.hedgeDelay();
     const started = performance.now();
-    const timed = (p: Promise<R>) =>
-      p.then((r) => {
-        o.window.add(performance.now() - started);
-        return r;
-      });
-    if (delay === undefined) return timed(next(request, call));
-    return race(next, request, call, delay, {
+    return race(next, request, call, {
+      delay: () => o.window.hedgeDelay(),
       tryHedge: () => {
         if (hedging >= o.maxInFlight) return undefined;
         hedging++;
@@ -41,12 +35,17 @@ export function hedge<Q, R>(o: HedgeLayerOptions): Layer<Q, R> {
 }
 
 interface RaceHooks {
+  /** The hedge delay now; undefined until the window has seen enough answers. */
+  delay(): number | undefined;
   /** A release function when a hedge may go now, else undefined. */
   tryHedge(): (() => void) | undefined;
   answered(): void;
 }
 
-function race<Q, R>(next: Send<Q, R>, request: Q, call: Call, delay: number, hooks: RaceHooks): Promise<R> {
+/** How often a call re-reads the delay while the window is still filling. */
+const WARMING_POLL_MS = 250;
+
+function race<Q, R>(next: Send<Q, R>, request: Q, call: Call, hooks: RaceHooks): Promise<R> {
   const signal = call.signal;
   if (signal?.aborted) return Promise.reject(cancelledError(signal));
   return new Promise<R>((resolve, reject) => {
@@ -98,10 +97,17 @@ function race<Q, R>(next: Send<Q, R>, request: Q, call: Call, delay: number, hoo
         .finally(() => release?.());
     };
     launch();
-    // With every hedge slot taken, look again shortly: a hung attempt must not wait for timeoutMs.
+    const startedAt = performance.now();
+    // The delay is re-read at each look: a call that started before the window had enough answers
+    // is hedged once it has them. With every hedge slot taken it looks again shortly: a hung
+    // attempt must not wait for timeoutMs.
     const arm = (ms: number) => {
       timer = setTimeout(() => {
         if (settled) return;
+        const delay = hooks.delay();
+        if (delay === undefined) return arm(WARMING_POLL_MS);
+        const due = startedAt + delay * controllers.length - performance.now();
+        if (due > 0) return arm(due);
         // A hedge can draw a hang too: another one after the next delay, up to MAX_COPIES at once.
         if (running >= MAX_COPIES) return arm(delay);
         const release = hooks.tryHedge();
@@ -111,6 +117,6 @@ function race<Q, R>(next: Send<Q, R>, request: Q, call: Call, delay: number, hoo
         } else arm(Math.max(10, delay / 4));
       }, ms);
     };
-    arm(delay);
+    arm(hooks.delay() ?? WARMING_POLL_MS);
   });
 }
