@@ -1,5 +1,6 @@
 import type { OperatorRegistry } from "@dataflow/core";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { addInspectCommand } from "./commands/add-inspect.js";
 import { type CliIO, EXIT_INVALID, EXIT_RUN_FAILED, processIO } from "./io.js";
 import { environmentHelp } from "./startup/env-help.js";
 import { cliVersion } from "./startup/version.js";
@@ -101,6 +102,10 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
       const { rejectsCommand } = await import("./commands/rejects.js");
       exitCode = await rejectsCommand(file, flags, io, await registry());
     });
+
+  addInspectCommand(program, io, (code) => {
+    exitCode = code;
+  });
 
   program
     .command("schema")
