@@ -135,7 +135,7 @@ describe("rare/doc2query", () => {
   });
 
   it("lets other failures through at once, without asking again", async () => {
-    const r = await run({ defaultReply: { fault: { status: 400, message: "context too long" } } });
+    const r = await run({ defaultReply: { fault: { status: 413, message: "payload too large" } } });
     expect(r.requests).toHaveLength(1);
     expect(r.rejected[0]).toMatchObject({ type: "bad-request" });
   });
