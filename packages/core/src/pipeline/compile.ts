@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { type Diagnostic, PipelineError } from "../contracts/errors.js";
 import type { OperatorRegistry } from "../registry/registry.js";
 import { checkFileFormat } from "./check-file-format.js";
@@ -9,6 +9,7 @@ import type { CompileContext } from "./compile-context.js";
 import { compileSteps } from "./compile-steps.js";
 import { checkKeyFlow } from "./key-flow.js";
 import { loadPlugins } from "./load-plugins.js";
+import { guardRunPaths } from "./paths/guard-paths.js";
 import { PipelineDocument } from "./pipeline-document.js";
 import { pipelineValidator } from "./pipeline-validator.js";
 import type { KindConfig, PipelinePlan, PlannedStep } from "./plan.js";
@@ -107,6 +108,7 @@ export async function compilePipeline(
   const source = raw.source && typeof raw.source === "object" ? raw.source : undefined;
   if (!source || typeof source.path !== "string") return { diagnostics: ctx.diagnostics };
   const paths = filePaths(raw, source, ctx, options);
+  guardPaths(raw, paths, ctx, options);
   const sourceColumns = paths.sourceKnown
     ? await learnColumns(source, paths.source, ctx, options)
     : undefined;
@@ -150,6 +152,34 @@ function filePaths(
   const sourceKnown = checkFileFormat("source", sourcePath, source.format, sourceAt, ctx);
   checkFileFormat("output", output, raw.output?.format, outputAt, ctx);
   return { source: sourcePath, output, sourceKnown };
+}
+
+/** Paths that would overwrite the input or mix with a cache, or cannot be written, are errors now. */
+function guardPaths(
+  raw: RawPipeline,
+  paths: { source: string; output: string },
+  ctx: CompileContext,
+  options: CompileOptions,
+): void {
+  const cacheDir = cacheDirOf(raw, ctx.baseDir);
+  const runPaths = {
+    ...paths,
+    rejects: rejectsPathFor(paths.output),
+    cacheDir,
+    runDir: join(cacheDir, typeof raw.name === "string" ? raw.name : ""),
+  };
+  ctx.diagnostics.push(
+    ...guardRunPaths(runPaths, {
+      source: options.input ? { file: "--input" } : ctx.doc.locate(["source", "path"]),
+      output: options.output ? { file: "--output" } : ctx.doc.locate(["output", "path"]),
+      cache: ctx.doc.locate(["cache", "dir"]),
+    }),
+  );
+}
+
+function cacheDirOf(raw: RawPipeline, baseDir: string): string {
+  const dir = raw.cache?.dir;
+  return resolve(baseDir, typeof dir === "string" ? dir : ".dataflow/cache");
 }
 
 /** `source.columns`, else the columns sampled from the source's first rows (undefined when unknown). */
@@ -203,7 +233,7 @@ function buildPlan(
       rejects: rejectsPathFor(outPath),
       ...formatOptions(raw.output),
     },
-    cache: { dir: resolve(baseDir, raw.cache?.dir ?? ".dataflow/cache") },
+    cache: { dir: cacheDirOf(raw, baseDir) },
     servings: parts.servings,
     retrievers: parts.retrievers,
     run: { maxRejectRate: 0.1, window: 1024, shutdownGraceMs: 10_000, ...raw.run },
