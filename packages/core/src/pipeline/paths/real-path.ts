@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, statSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /**
@@ -23,7 +23,7 @@ export function isWithin(child: string, parent: string): boolean {
   return rel === "" || !(rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel));
 }
 
-/** The nearest folder at or above `path` that is a run directory (holds manifest.json and steps/). */
+/** The nearest folder at or above `path` that is a run directory (holds a manifest.json; steps/ exists only once a step caches). */
 export function runDirAbove(path: string): string | undefined {
   for (let dir = path; ; dir = dirname(dir)) {
     if (isRunDir(dir)) return dir;
@@ -33,7 +33,7 @@ export function runDirAbove(path: string): string | undefined {
 
 function isRunDir(dir: string): boolean {
   try {
-    return existsSync(join(dir, "manifest.json")) && statSync(join(dir, "steps")).isDirectory();
+    return statSync(join(dir, "manifest.json")).isFile();
   } catch {
     return false;
   }
