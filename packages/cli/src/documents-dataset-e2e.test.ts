@@ -79,5 +79,9 @@ describe("a folder of documents to a Hugging Face dataset", () => {
       "tyres.md",
       "wheels.html",
     ]);
+    // The dataset folder exists now: a second run replaces it rather than calling it a clash.
+    const again = captureIO();
+    expect(await runCli(["run", ds], again.io), again.stderr()).toBe(0);
+    expect(readdirSync(join(dir, "data"))).toHaveLength(3);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { type Diagnostic, PipelineError } from "../contracts/errors.js";
+import type { FileFormatKind } from "../registry/file-format-kind.js";
 import type { OperatorRegistry } from "../registry/registry.js";
 import { checkFileFormat } from "./check-file-format.js";
 import { checkRetrievers } from "./check-retrievers.js";
@@ -167,6 +168,7 @@ function guardPaths(
     rejects: rejectsPathFor(paths.output),
     cacheDir,
     runDir: join(cacheDir, typeof raw.name === "string" ? raw.name : ""),
+    outputIsFolder: outputFormat(raw, paths.output, ctx)?.writesFolder === true,
   };
   ctx.diagnostics.push(
     ...guardRunPaths(runPaths, {
@@ -175,6 +177,13 @@ function guardPaths(
       cache: ctx.doc.locate(["cache", "dir"]),
     }),
   );
+}
+
+function outputFormat(raw: RawPipeline, output: string, ctx: CompileContext): FileFormatKind | undefined {
+  const named = raw.output?.format;
+  return typeof named === "string"
+    ? ctx.registry.fileFormats.get(named)
+    : ctx.registry.fileFormats.forPath(output);
 }
 
 function cacheDirOf(raw: RawPipeline, baseDir: string): string {

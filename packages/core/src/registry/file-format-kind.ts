@@ -15,6 +15,8 @@ export interface FileFormatKind {
    */
   readonly claims?: (path: string) => boolean;
   readonly claimsDescription?: string;
+  /** Its output is a folder (a dataset directory), not one file: an existing folder is no clash. */
+  readonly writesFolder?: boolean;
   /** Options this format adds to `source:` (name → schema), checked by the pipeline schema. */
   readonly sourceOptions?: Readonly<Record<string, JSONSchema>>;
   /** Options this format adds to `output:`. */

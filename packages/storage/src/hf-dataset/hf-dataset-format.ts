@@ -19,6 +19,7 @@ export const HF_DATASET_FORMAT: FileFormatKind & { name: "hf-dataset" } = {
     "a Hugging Face dataset folder: Parquet or JSONL shards under data/ named <split>-00000-of-00001.parquet, and a README.md dataset card when written",
   claims: isDatasetDir,
   claimsDescription: "a folder with data/ in it",
+  writesFolder: true,
   sourceOptions: {
     split: {
       type: "string",

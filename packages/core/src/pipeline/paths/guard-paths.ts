@@ -13,6 +13,8 @@ export interface RunPaths {
   cacheDir: string;
   /** This pipeline's run directory, `<cache.dir>/<name>`. */
   runDir: string;
+  /** The output format writes a folder (a dataset directory) rather than one file. */
+  outputIsFolder?: boolean;
 }
 
 /** Where each path was written: a YAML position, or the flag that set it. */
@@ -66,7 +68,9 @@ function clash(what: string, path: string, source: string, paths: RunPaths): str
 
 function writeProblems(paths: RunPaths, at: RunPathLocations): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const output = writeProblem(paths.output, "file") ?? writeProblem(paths.rejects, "file");
+  const output =
+    writeProblem(paths.output, paths.outputIsFolder ? "folder" : "file") ??
+    writeProblem(paths.rejects, "file");
   if (output)
     out.push({
       severity: "error",
