@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
-import type { Storage } from "@dataflow/core";
+import type { SourceIdentity, Storage } from "@dataflow/core";
 import { CsvSink } from "./csv-sink.js";
+import { DocumentSource } from "./documents/document-source.js";
 import { type FileFormat, resolveFormat } from "./file-format.js";
 import type { DatasetCardInfo } from "./hf-dataset/dataset-card.js";
 import { DatasetSink, type DatasetSinkOptions } from "./hf-dataset/dataset-sink.js";
@@ -12,6 +13,7 @@ import type { ParquetColumnType } from "./parquet-columns.js";
 import { ParquetSink } from "./parquet-sink.js";
 import { RejectsSink } from "./rejects-sink.js";
 import { checkLimit } from "./row-limit.js";
+import { filesBelow, sourceIdentity } from "./source-identity.js";
 
 export type { FileSource } from "./open-source.js";
 
@@ -82,6 +84,13 @@ export class FileStorage implements Storage {
 
   openSource(): FileSource {
     return openFileSource({ ...this.options.input, format: this.inputFormat });
+  }
+
+  /** What step caches are keyed on for this input: see sourceIdentity. */
+  sourceIdentity(): Promise<SourceIdentity> {
+    const source = this.openSource();
+    const path = this.options.input.path;
+    return sourceIdentity(path, () => (source instanceof DocumentSource ? source.list() : filesBelow(path)));
   }
 
   /** Throws an InputFileError naming the path unless the input file can be read. */

@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { OperatorRegistry, PipelinePlan } from "@dataflow/core";
 import { didYouMean, startRun } from "@dataflow/core";
@@ -15,6 +14,7 @@ import { displayPath, formatDuration, formatSummary } from "../format-summary.js
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_RUN_FAILED } from "../io.js";
 import { showProgress } from "../progress.js";
 import { reportRun } from "../report/write-report.js";
+import { type RunLock, RunLockHeld, takeRunLock } from "../run-lock.js";
 
 export interface RunFlags extends CompileFlags {
   limit?: number;
@@ -91,6 +91,33 @@ export async function runCommand(
     return EXIT_OK;
   }
 
+  // Held from before --fresh clears anything until the run has ended (a Ctrl-C ends it too).
+  let lock: RunLock;
+  try {
+    lock = await takeRunLock(runDirFor(plan));
+  } catch (err) {
+    if (err instanceof RunLockHeld) {
+      io.stderr.write(`error: pipeline "${plan.name}": ${err.message}\n`);
+      return EXIT_INVALID;
+    }
+    io.stderr.write(
+      `error: cannot take the run lock in ${displayPath(runDirFor(plan))}: ${(err as Error).message}\n`,
+    );
+    return EXIT_RUN_FAILED;
+  }
+  try {
+    return await executePlan(plan, flags, io, registry);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function executePlan(
+  plan: PipelinePlan,
+  flags: RunFlags,
+  io: CliIO,
+  registry: OperatorRegistry,
+): Promise<number> {
   const resources: Resources = { servings: {}, retrievers: {} };
   let dataset: ReturnType<typeof datasetOutput>;
   try {
@@ -119,17 +146,13 @@ export async function runCommand(
     rejects: { path: plan.output.rejects },
   });
   const runStore = new FileRunStore({ dir: runDirFor(plan) });
-  const sourceStat = await stat(plan.source.path).catch(() => undefined);
   const run = startRun({
     plan,
     storage,
     runStore,
     servings,
     retrievers,
-    sourceIdentity: {
-      path: plan.source.path,
-      ...(sourceStat ? { size: sourceStat.size, mtimeMs: sourceStat.mtimeMs } : {}),
-    },
+    sourceIdentity: await storage.sourceIdentity(),
     ...(flags.fresh ? { fresh: true } : {}),
     ...(flags.fromStep !== undefined ? { fromStep: flags.fromStep } : {}),
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),

@@ -2,14 +2,16 @@ import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { LLMServingABC } from "../contracts/llm-serving.js";
-import { canonicalJson } from "../util/canonical-json.js";
-import type { PipelinePlan } from "../pipeline/plan.js";
 import type { RetrieverABC } from "../contracts/retriever.js";
+import type { PipelinePlan } from "../pipeline/plan.js";
+import { canonicalJson } from "../util/canonical-json.js";
 
 export interface SourceIdentity {
   path: string;
   size?: number;
   mtimeMs?: number;
+  /** For a source of many files (a folder or a glob): a digest of their names, sizes and times. */
+  files?: string;
 }
 
 /**

@@ -58,8 +58,10 @@ export async function documentQuery(path: string, include?: readonly string[]): 
  * columns). Files are listed first (tinyglobby; hidden files and node_modules left out unless
  * asked), sorted, then read and parsed one at a time, so memory holds one document.
  *
- * Row ids are the paths relative to the base folder ("guides/brakes.md"): stable across runs, so
- * step caches hold while documents are added. A file that cannot be read or parsed is a `bad` item
+ * Row ids are the paths relative to the base folder ("guides/brakes.md"): stable across runs. Step
+ * caches are keyed on every matched file's name, size and time (see sourceIdentity): an edited
+ * document is never answered from a stale cache, and the response cache spares the unchanged
+ * prompts. A file that cannot be read or parsed is a `bad` item
  * located at its path, with the reason; the run goes on. No match at all is an error naming the
  * pattern: a pipeline over nothing is a mistake.
  */
