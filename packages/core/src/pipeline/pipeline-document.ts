@@ -2,6 +2,7 @@ import {
   type Document,
   isMap,
   isNode,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -11,6 +12,7 @@ import {
   visit,
 } from "yaml";
 import type { Diagnostic, SourceLocation } from "../contracts/errors.js";
+import { recordSecret } from "../util/redactor.js";
 import { interpolate, isSecretName, isWholeReference } from "./interpolate.js";
 
 export type Path = (string | number)[];
@@ -126,7 +128,7 @@ export class PipelineDocument {
 
   private interpolate(env: Record<string, string | undefined>): void {
     visit(this.doc, {
-      Scalar: (key, node) => {
+      Scalar: (key, node, path) => {
         if (key === "key" || typeof node.value !== "string" || !node.value.includes("${")) return;
         const source = node.value;
         const r = interpolate(source, env);
@@ -139,7 +141,12 @@ export class PipelineDocument {
           });
         }
         node.value = isWholeReference(source) ? typedScalar(r.value) : r.value;
-        this.fromEnv.set(node, { source, secret: r.vars.some(isSecretName) });
+        const pair = path[path.length - 1];
+        const field = isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : "";
+        // A secret-named variable, or any variable in a secret-named field (apiKey), is a secret by value.
+        const secretVars = isSecretName(field) ? r.vars : r.vars.filter(isSecretName);
+        for (const name of secretVars) recordSecret(name, env[name]);
+        this.fromEnv.set(node, { source, secret: secretVars.length > 0 });
       },
     });
   }

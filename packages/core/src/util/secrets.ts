@@ -1,14 +1,9 @@
-import { isSecretName } from "../pipeline/interpolate.js";
+import { redact } from "./redactor.js";
 
 /**
- * Replace the values of secret-looking environment variables (API keys,
- * tokens) in `text` with `***`, so they never reach logs, rejects or caches.
+ * Hides secrets in `text` (recorded at interpolation, or values of
+ * secret-looking variables in `env`), so they never reach logs, rejects or caches.
  */
 export function redactSecrets(text: string, env: Record<string, string | undefined> = process.env): string {
-  let out = text;
-  for (const [name, value] of Object.entries(env)) {
-    if (value && value.length >= 8 && isSecretName(name) && out.includes(value))
-      out = out.split(value).join("***");
-  }
-  return out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/g, "$1***");
+  return redact(text, env);
 }
