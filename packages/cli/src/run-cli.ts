@@ -2,6 +2,7 @@ import type { OperatorRegistry } from "@dataflow/core";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { addInspectCommand } from "./commands/add-inspect.js";
 import { type CliIO, EXIT_INVALID, EXIT_RUN_FAILED, processIO } from "./io.js";
+import { redactingIO } from "./redacting-io.js";
 import { environmentHelp } from "./startup/env-help.js";
 import { cliVersion } from "./startup/version.js";
 
@@ -20,7 +21,8 @@ function positiveNumber(value: string): number {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Run the `dataflow` command with `argv` (without node and script); resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+export async function runCli(argv: readonly string[], rawIO: CliIO = processIO): Promise<number> {
+  const io = redactingIO(rawIO);
   let exitCode = 0;
   // Commands, the registry and what they import load when a command runs: --help stays instant.
   let registryMade: OperatorRegistry | undefined;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ChatMessage, GenerationSettings, JSONSchema, Usage } from "@dataflow/core";
-import { canonicalJson } from "@dataflow/core";
+import { canonicalJson, redactValue } from "@dataflow/core";
 import { type EmbeddingRecord, encodeRecord } from "./embedding-record.js";
 import { embeddingSegment, type SegmentStats } from "./embedding-segment.js";
 
@@ -208,7 +208,8 @@ export class ResponseCache {
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     const entry = { v: FORMAT, ...value, storedAt: new Date().toISOString() };
     try {
-      await writeFile(tmp, JSON.stringify(entry), { flag: "wx" });
+      // A secret interpolated into the model name (or echoed in an answer) is never stored.
+      await writeFile(tmp, JSON.stringify(redactValue(entry)), { flag: "wx" });
       await rename(tmp, file);
     } catch (err) {
       await rm(tmp, { force: true }).catch(() => {});
