@@ -7,6 +7,7 @@ import {
   streamLogger,
 } from "@dataflow/core";
 import type { CliIO } from "./io.js";
+import type { CliLogger } from "./logging/cli-logger.js";
 
 export interface Resources {
   servings: Record<string, LLMServingABC>;
@@ -24,7 +25,9 @@ export async function buildResources(
   registry: OperatorRegistry,
   io: CliIO,
   into: Resources,
+  logger?: CliLogger,
 ): Promise<void> {
+  const scoped = (scope: string) => logger?.scope(scope) ?? streamLogger(scope, io.stderr);
   const retrieverNames = new Set(plan.steps.flatMap((s) => (s.retriever ? [s.retriever] : [])));
   const servingNames = new Set([
     ...plan.steps.flatMap((s) => (s.serving ? [s.serving] : [])),
@@ -36,7 +39,7 @@ export async function buildResources(
   const servingContext = {
     env: io.env,
     cacheDir: join(plan.cache.dir, "responses"),
-    logger: streamLogger("serving", io.stderr),
+    logger: scoped("serving"),
     progressStream: io.stderr,
   };
   for (const name of servingNames) {
@@ -46,7 +49,7 @@ export async function buildResources(
     await kind.load?.();
     into.servings[name] = kind.create(name, config, servingContext);
   }
-  const retrieverContext = { servings: into.servings, logger: streamLogger("retrieval", io.stderr) };
+  const retrieverContext = { servings: into.servings, logger: scoped("retrieval") };
   for (const name of retrieverNames) {
     const config = plan.retrievers[name];
     if (!config) continue;

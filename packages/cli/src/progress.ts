@@ -1,11 +1,14 @@
 import type { PipelineRun } from "@dataflow/core";
 import cliProgress from "cli-progress";
 import { formatDuration } from "./format-summary.js";
+import type { LogSink } from "./logging/log-sink.js";
 
 export interface ProgressOptions {
   stream: NodeJS.WritableStream & { isTTY?: boolean };
   /** Seconds between plain lines when not on a TTY. */
   intervalSec: number;
+  /** Pretty log lines: while bars are drawn they are printed above them, never over them. */
+  logs?: LogSink;
 }
 
 /** Estimated total source rows, from the fraction of the input bytes read so far. */
@@ -15,6 +18,25 @@ function estimateTotal(run: PipelineRun): number | undefined {
   if (run.stats.source.done) return read;
   if (!p?.bytesTotal || !p.bytesRead) return undefined;
   return Math.max(read, Math.round((read * p.bytesTotal) / p.bytesRead));
+}
+
+/**
+ * Rows that can still reach each step: the source's (estimated) good rows, less those filtered or
+ * rejected by the steps before it, plus the rows their expansions added. A finished run's bars end full.
+ */
+export function stepTotals(run: PipelineRun): (number | undefined)[] {
+  const source = estimateTotal(run);
+  let arriving = source === undefined ? undefined : Math.max(0, source - run.stats.source.bad);
+  return run.stats.steps.map((s) => {
+    const total = arriving;
+    if (arriving !== undefined) arriving += s.expandedExtra - s.filtered - s.rejected;
+    return total;
+  });
+}
+
+/** Input rows a step has finished with (an expanded row counts once). */
+export function stepDone(s: PipelineRun["stats"]["steps"][number]): number {
+  return s.out + s.filtered + s.rejected - s.expandedExtra;
 }
 
 function rate(done: number, since: number | undefined): number {
@@ -27,20 +49,22 @@ function rate(done: number, since: number | undefined): number {
  * line every `intervalSec` (for logs and CI). Returns a function that stops it.
  */
 export function showProgress(run: PipelineRun, options: ProgressOptions): () => void {
-  return options.stream.isTTY ? barProgress(run, options.stream) : lineProgress(run, options);
+  return options.stream.isTTY ? barProgress(run, options.stream, options.logs) : lineProgress(run, options);
 }
 
 function lineProgress(run: PipelineRun, { stream, intervalSec }: ProgressOptions): () => void {
   const print = (): void => {
     const total = estimateTotal(run);
     const parts = [`source ${run.stats.source.read}${total ? `/${total}` : ""}`];
-    for (const s of run.stats.steps) {
-      const done = s.out + s.filtered + s.rejected;
+    const totals = stepTotals(run);
+    run.stats.steps.forEach((s, i) => {
+      const total = totals[i];
+      const done = stepDone(s);
       const r = rate(done, s.startedAt);
       const eta =
         total && r > 0 ? ` ETA ${formatDuration(Math.max(0, Math.round(((total - done) / r) * 1000)))}` : "";
-      parts.push(`${s.id} ${done}${total ? `/${total}` : ""} (${r.toFixed(1)}/s${eta})`);
-    }
+      parts.push(`${s.id} ${done}${total !== undefined ? `/${total}` : ""} (${r.toFixed(1)}/s${eta})`);
+    });
     stream.write(`[progress ${formatDuration(Date.now() - run.stats.startedAt)}] ${parts.join(" | ")}\n`);
   };
   const timer = setInterval(print, intervalSec * 1000);
@@ -48,7 +72,7 @@ function lineProgress(run: PipelineRun, { stream, intervalSec }: ProgressOptions
   return () => clearInterval(timer);
 }
 
-function barProgress(run: PipelineRun, stream: NodeJS.WritableStream): () => void {
+function barProgress(run: PipelineRun, stream: NodeJS.WritableStream, logs: LogSink | undefined): () => void {
   const multibar = new cliProgress.MultiBar(
     {
       stream: stream as NodeJS.WritableStream as never,
@@ -66,10 +90,14 @@ function barProgress(run: PipelineRun, stream: NodeJS.WritableStream): () => voi
   const bars = run.stats.steps.map((s) =>
     multibar.create(1, 0, { step: s.id.padEnd(width), rate: "0.0", etaText: "?", extra: "" }),
   );
+  // cli-progress prints logged lines above the bars at its next redraw.
+  logs?.routeTo((line) => multibar.log(line));
   const update = (): void => {
-    const total = estimateTotal(run) ?? run.stats.source.read + 1;
+    const totals = stepTotals(run);
     run.stats.steps.forEach((s, i) => {
-      const done = s.out + s.filtered + s.rejected;
+      const done = stepDone(s);
+      // Unknown (no size to extrapolate from yet): one more than has arrived so far.
+      const total = totals[i] ?? done + 1;
       const r = rate(done, s.startedAt);
       const bar = bars[i];
       if (!bar) return;
@@ -94,6 +122,8 @@ function barProgress(run: PipelineRun, stream: NodeJS.WritableStream): () => voi
   return () => {
     clearInterval(timer);
     update();
+    multibar.update(); // flush lines logged since the last redraw
     multibar.stop();
+    logs?.routeTo(undefined);
   };
 }

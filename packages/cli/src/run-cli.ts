@@ -65,6 +65,12 @@ export async function runCli(argv: readonly string[], rawIO: CliIO = processIO):
         .argParser(positiveNumber)
         .default(10),
     )
+    .option("--verbose", "also log debug lines: each retry with its cause")
+    .addOption(
+      new Option("--log-format <format>", "pretty lines above the progress bars, or JSON lines (pino) without bars")
+        .choices(["pretty", "json"])
+        .default("pretty"),
+    )
     .action(async (file: string, flags) => {
       const { runCommand } = await import("./commands/run.js");
       exitCode = await runCommand(file, flags, io, await registry());

@@ -12,6 +12,7 @@ import { buildResources, closeResources, type Resources } from "../build-resourc
 import { type CompileFlags, compileFile } from "../compile-file.js";
 import { displayPath, formatDuration, formatSummary } from "../format-summary.js";
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_RUN_FAILED } from "../io.js";
+import { createCliLogger, type LogFormat } from "../logging/cli-logger.js";
 import { showProgress } from "../progress.js";
 import { reportRun } from "../report/write-report.js";
 import { type RunLock, RunLockHeld, takeRunLock } from "../run-lock.js";
@@ -23,6 +24,8 @@ export interface RunFlags extends CompileFlags {
   dryRun?: boolean;
   json?: boolean;
   progressInterval?: number;
+  verbose?: boolean;
+  logFormat?: LogFormat;
 }
 
 /** The plan in a few lines; with the registry, retrievers say which files they read and why they use a serving. */
@@ -119,10 +122,16 @@ async function executePlan(
   registry: OperatorRegistry,
 ): Promise<number> {
   const resources: Resources = { servings: {}, retrievers: {} };
+  const logger = createCliLogger({
+    format: flags.logFormat ?? "pretty",
+    verbose: flags.verbose ?? false,
+    stream: io.stderr,
+    env: io.env,
+  });
   let dataset: ReturnType<typeof datasetOutput>;
   try {
     dataset = datasetOutput(plan);
-    await buildResources(plan, registry, io, resources);
+    await buildResources(plan, registry, io, resources, logger);
   } catch (err) {
     io.stderr.write(`error: ${(err as Error).message}\n`);
     await closeResources(resources);
@@ -152,6 +161,7 @@ async function executePlan(
     runStore,
     servings,
     retrievers,
+    logger: logger.scope("run"),
     sourceIdentity: await storage.sourceIdentity(),
     ...(flags.fresh ? { fresh: true } : {}),
     ...(flags.fromStep !== undefined ? { fromStep: flags.fromStep } : {}),
@@ -168,7 +178,11 @@ async function executePlan(
     } else io.stderr.write("\naborting rows in flight\n");
     run.cancel("interrupted");
   });
-  const stopProgress = showProgress(run, { stream: io.stderr, intervalSec: flags.progressInterval ?? 10 });
+  // JSON logs are for machines: no bars or progress lines among them.
+  const stopProgress =
+    logger.format === "json"
+      ? () => {}
+      : showProgress(run, { stream: io.stderr, intervalSec: flags.progressInterval ?? 10, logs: logger.sink });
   try {
     const summary = await run.done;
     stopProgress();

@@ -3,7 +3,12 @@ import { createCliLogger } from "./cli-logger.js";
 
 function capture(): { write(s: string): void; text: () => string } {
   let text = "";
-  return { write: (s) => void (text += s), text: () => text };
+  return {
+    write: (s) => {
+      text += s;
+    },
+    text: () => text,
+  };
 }
 
 describe("createCliLogger", () => {
