@@ -1,0 +1,105 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { RunLockHeld, takeRunLock } from "./run-lock.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "dataflow-lock-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let n = 0;
+const freshDir = () => join(tmp, `run-${n++}`);
+const alive = new Set<number>([100, 200]);
+const isAlive = (pid: number) => alive.has(pid);
+
+describe("run lock", () => {
+  it("takes the lock with its owner, refuses a second taker naming the holder, and frees it on release", async () => {
+    const dir = freshDir();
+    const lock = await takeRunLock(dir, { pid: 100, host: "h1", isAlive });
+    const owner = JSON.parse(readFileSync(join(dir, ".lock", "owner.json"), "utf8"));
+    expect(owner).toEqual({ pid: 100, host: "h1", started: lock.owner.started, nonce: lock.owner.nonce });
+
+    const second = takeRunLock(dir, { pid: 200, host: "h1", isAlive });
+    await expect(second).rejects.toBeInstanceOf(RunLockHeld);
+    await expect(second).rejects.toThrow(
+      `(pid 100 on host h1, started ${lock.owner.started}): wait for it to finish, or stop it; if that process is gone from another host, remove ${join(dir, ".lock")}`,
+    );
+
+    await lock.release();
+    await lock.release(); // twice is harmless
+    expect(readdirSync(dir)).toEqual([]);
+    const again = await takeRunLock(dir, { pid: 200, host: "h1", isAlive });
+    expect(again.owner.pid).toBe(200);
+    await again.release();
+  });
+
+  it("only one of many concurrent takers wins", async () => {
+    const dir = freshDir();
+    const tries = await Promise.allSettled(
+      Array.from({ length: 8 }, () => takeRunLock(dir, { pid: 100, host: "h1", isAlive })),
+    );
+    expect(tries.filter((t) => t.status === "fulfilled")).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual([".lock"]); // no draft folders left behind
+  });
+
+  it("breaks a stale lock from a dead pid on this host, leaving only the new one", async () => {
+    const dir = freshDir();
+    const dead = await takeRunLock(dir, { pid: 999, host: "h1", isAlive });
+    const tries = await Promise.allSettled(
+      Array.from({ length: 4 }, () => takeRunLock(dir, { pid: 100, host: "h1", isAlive })),
+    );
+    const won = tries.flatMap((t) => (t.status === "fulfilled" ? [t.value] : []));
+    expect(won).toHaveLength(1);
+    for (const t of tries) if (t.status === "rejected") expect(t.reason).toBeInstanceOf(RunLockHeld);
+    expect(readdirSync(dir)).toEqual([".lock"]);
+    expect(JSON.parse(readFileSync(join(dir, ".lock", "owner.json"), "utf8")).nonce).toBe(
+      won[0]?.owner.nonce,
+    );
+    await dead.release(); // the dead run's release must not remove the new holder's lock
+    expect(existsSync(join(dir, ".lock"))).toBe(true);
+  });
+
+  it("never breaks a lock from another host, even when that pid is not alive here", async () => {
+    const dir = freshDir();
+    await takeRunLock(dir, { pid: 999, host: "other-host", isAlive });
+    await expect(takeRunLock(dir, { pid: 100, host: "h1", isAlive })).rejects.toThrow(
+      /\(pid 999 on host other-host, started .*\).*remove .*\.lock$/,
+    );
+    expect(JSON.parse(readFileSync(join(dir, ".lock", "owner.json"), "utf8")).host).toBe("other-host");
+  });
+
+  it("breaks a break-lock left by a breaker that died, then the stale lock", async () => {
+    const dir = freshDir();
+    await takeRunLock(dir, { pid: 998, host: "h1", isAlive });
+    mkdirSync(join(dir, ".lock.break"));
+    writeFileSync(
+      join(dir, ".lock.break", "owner.json"),
+      JSON.stringify({ pid: 997, host: "h1", started: "2026-01-01T00:00:00.000Z", nonce: "x" }),
+    );
+    const lock = await takeRunLock(dir, { pid: 100, host: "h1", isAlive });
+    expect(lock.owner.pid).toBe(100);
+    expect(readdirSync(dir)).toEqual([".lock"]);
+  });
+
+  it("treats a lock folder without a readable owner as held, never as stale", async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, ".lock"), { recursive: true });
+    writeFileSync(join(dir, ".lock", "owner.json"), "{");
+    await expect(takeRunLock(dir, { pid: 100, host: "h1", isAlive })).rejects.toThrow(
+      /a process that left no owner\.json/,
+    );
+  });
+
+  it("uses the real pid check by default: a lock of this live process is held", async () => {
+    const dir = freshDir();
+    await takeRunLock(dir);
+    await expect(takeRunLock(dir)).rejects.toBeInstanceOf(RunLockHeld);
+  });
+});

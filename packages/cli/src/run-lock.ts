@@ -1,0 +1,163 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+
+/** Who holds a run lock: written once, inside the lock folder, before the folder appears. */
+export interface LockOwner {
+  pid: number;
+  host: string;
+  /** ISO time the lock was taken. */
+  started: string;
+  /** Tells this taking of the lock from a later one by a process that got the same pid. */
+  nonce: string;
+}
+
+export interface RunLock {
+  /** The lock folder, `<runDir>/.lock`. */
+  path: string;
+  owner: LockOwner;
+  /** Removes the lock if it is still this one; safe to call twice. */
+  release(): Promise<void>;
+}
+
+export interface LockOptions {
+  pid?: number;
+  host?: string;
+  /** Whether a pid on this host is alive; `process.kill(pid, 0)` by default. */
+  isAlive?: (pid: number) => boolean;
+}
+
+/** Another run holds the lock; the message names it and says how to proceed. */
+export class RunLockHeld extends Error {
+  constructor(
+    readonly path: string,
+    readonly owner: LockOwner | undefined,
+  ) {
+    const who = owner
+      ? `pid ${owner.pid} on host ${owner.host}, started ${owner.started}`
+      : "a process that left no owner.json";
+    super(
+      `another run holds the lock on this pipeline's cache (${who}): wait for it to finish, or stop it; if that process is gone from another host, remove ${path}`,
+    );
+    this.name = "RunLockHeld";
+  }
+}
+
+const ATTEMPTS = 3;
+
+/**
+ * Takes the lock on a run directory, or throws RunLockHeld at once. A lock left by a dead
+ * process on this host (a kill -9) is broken; one from another host never is, since its pid
+ * cannot be checked from here.
+ */
+export async function takeRunLock(runDir: string, options: LockOptions = {}): Promise<RunLock> {
+  const me: LockOwner = {
+    pid: options.pid ?? process.pid,
+    host: options.host ?? hostname(),
+    started: new Date().toISOString(),
+    nonce: randomUUID(),
+  };
+  const isAlive = options.isAlive ?? pidAlive;
+  const path = join(runDir, ".lock");
+  await mkdir(runDir, { recursive: true });
+  for (let attempt = 1; ; attempt++) {
+    if (await createLockDir(path, me)) return { path, owner: me, release: () => removeIfOwned(path, me) };
+    const holder = await readOwner(path);
+    if (holder === "gone") continue; // released between our try and the read
+    const stale = holder !== undefined && holder.host === me.host && !isAlive(holder.pid);
+    if (!stale || attempt >= ATTEMPTS) throw new RunLockHeld(path, holder);
+    await breakStale(path, holder, me, isAlive);
+  }
+}
+
+/**
+ * Creates `dir` holding owner.json in one atomic step: the file is written into a private
+ * folder that is then renamed into place, so no reader ever sees a lock without its owner
+ * (a bare mkdir would leave an ownerless lock if killed before writing the file).
+ */
+async function createLockDir(dir: string, owner: LockOwner): Promise<boolean> {
+  const draft = `${dir}.new-${owner.nonce}`;
+  await mkdir(draft);
+  await writeFile(join(draft, "owner.json"), `${JSON.stringify(owner)}\n`);
+  try {
+    await rename(draft, dir);
+    return true;
+  } catch (err) {
+    await rm(draft, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOTEMPTY" || code === "EEXIST") return false;
+    throw err;
+  }
+}
+
+/** The lock's owner; "gone" when there is no lock; undefined when its owner.json is unreadable. */
+async function readOwner(dir: string): Promise<LockOwner | "gone" | undefined> {
+  try {
+    const owner = JSON.parse(await readFile(join(dir, "owner.json"), "utf8")) as LockOwner;
+    return typeof owner.pid === "number" && typeof owner.host === "string" ? owner : undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return (await exists(dir)) ? undefined : "gone";
+    return undefined;
+  }
+}
+
+/**
+ * Removes a dead holder's lock under a second, short lock, so two runs breaking it at once
+ * cannot remove the lock the other has just taken: the holder is checked again under it.
+ */
+async function breakStale(
+  path: string,
+  dead: LockOwner,
+  me: LockOwner,
+  isAlive: (pid: number) => boolean,
+): Promise<void> {
+  const breakPath = `${path}.break`;
+  if (!(await createLockDir(breakPath, me))) {
+    // A breaker killed mid-break leaves its own lock; it is broken the same way.
+    const breaker = await readOwner(breakPath);
+    if (typeof breaker === "object" && breaker.host === me.host && !isAlive(breaker.pid))
+      await removeIfOwned(breakPath, breaker);
+    else await delay(50); // another run is breaking it: give it time to finish
+    return;
+  }
+  try {
+    const now = await readOwner(path);
+    if (typeof now === "object" && now.nonce === dead.nonce) await removeIfOwned(path, dead);
+  } finally {
+    await removeIfOwned(breakPath, me);
+  }
+}
+
+/** Moves the lock aside (atomic) only if it still holds `owner`, then deletes it. */
+async function removeIfOwned(path: string, owner: LockOwner): Promise<void> {
+  const now = await readOwner(path);
+  if (typeof now !== "object" || now.nonce !== owner.nonce) return;
+  const aside = `${path}.old-${owner.nonce}`;
+  try {
+    await rename(path, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw err;
+  }
+  await rm(aside, { recursive: true, force: true });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** `kill(pid, 0)` sends nothing: ESRCH means no such process; EPERM means it exists (another user). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
