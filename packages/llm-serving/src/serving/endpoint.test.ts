@@ -1,3 +1,4 @@
+import { forgetRecordedSecrets, redact } from "@dataflow/core";
 import { describe, expect, it } from "vitest";
 import { checkBaseURL, endpointLabel, isLoopback, PLACEHOLDER_API_KEY, resolveApiKey } from "./endpoint.js";
 
@@ -47,5 +48,11 @@ describe("endpoint helpers", () => {
     );
     expect(warnings[0]).toContain("ends in /chat/completions");
     expect(warnings[0]).toContain("http://127.0.0.1:8000/v1 ");
+  });
+
+  it("records the key as a secret whatever its variable is called", () => {
+    resolveApiKey({ LLM_CREDS_PLAIN: "abc-0123456789" }, "LLM_CREDS_PLAIN", "http://127.0.0.1:1/v1", "s");
+    expect(redact("sent abc-0123456789", {})).toBe("sent [redacted LLM_CREDS_PLAIN]");
+    forgetRecordedSecrets();
   });
 });

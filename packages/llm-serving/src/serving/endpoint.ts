@@ -1,4 +1,4 @@
-import type { Logger } from "@dataflow/core";
+import { type Logger, recordSecret } from "@dataflow/core";
 
 /** The OpenAI API, used when neither the serving nor OPENAI_BASE_URL names an endpoint. */
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -85,6 +85,8 @@ export function resolveApiKey(
   servingName: string,
 ): ResolvedKey {
   const value = env[apiKeyEnv]?.trim();
+  // Whatever the variable is called, its value is a key: never printed or stored.
+  recordSecret(apiKeyEnv, value);
   if (value) return { apiKey: value, placeholder: false };
   let host = "";
   try {
