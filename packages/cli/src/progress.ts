@@ -11,8 +11,11 @@ export interface ProgressOptions {
   logs?: LogSink;
 }
 
+/** What the progress display reads of a run. */
+export type RunCounts = Pick<PipelineRun, "stats" | "sourceProgress">;
+
 /** Estimated total source rows, from the fraction of the input bytes read so far. */
-function estimateTotal(run: PipelineRun): number | undefined {
+function estimateTotal(run: RunCounts): number | undefined {
   const p = run.sourceProgress();
   const read = run.stats.source.read + run.stats.source.bad;
   if (run.stats.source.done) return read;
@@ -24,7 +27,7 @@ function estimateTotal(run: PipelineRun): number | undefined {
  * Rows that can still reach each step: the source's (estimated) good rows, less those filtered or
  * rejected by the steps before it, plus the rows their expansions added. A finished run's bars end full.
  */
-export function stepTotals(run: PipelineRun): (number | undefined)[] {
+export function stepTotals(run: RunCounts): (number | undefined)[] {
   const source = estimateTotal(run);
   let arriving = source === undefined ? undefined : Math.max(0, source - run.stats.source.bad);
   return run.stats.steps.map((s) => {
