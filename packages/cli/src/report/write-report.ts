@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { PipelinePlan, RunSummary } from "@dataflow/core";
+import { type PipelinePlan, type RunSummary, redact } from "@dataflow/core";
 import type { FileRunStore } from "@dataflow/storage";
 import { displayPath } from "../format-summary.js";
 import { renderReport } from "./render-report.js";
@@ -27,7 +27,8 @@ export async function writeRunReport(
     sample: summary.output ? await firstRows(summary.output, sampleRows, plan.output.format) : [],
   });
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, html);
+  // The report shows rejects, sample rows and settings: secrets recorded at interpolation are cut out.
+  await writeFile(path, redact(html));
   return path;
 }
 
