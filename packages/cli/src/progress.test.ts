@@ -58,6 +58,12 @@ describe("stepTotals", () => {
     expect(stepTotals({ ...run, stats: { ...run.stats, steps } })).toEqual([40, 34]);
   });
 
+  it("never expects more source rows than --limit lets through", () => {
+    const run = counts({ read: 2, bad: 0, bytesRead: 10, done: false }, [step("a", { in: 2, out: 2 })], 1000);
+    expect(stepTotals({ ...run, limit: 4 })).toEqual([4]);
+    expect(stepTotals({ ...run, sourceProgress: () => undefined, limit: 4 })).toEqual([4]);
+  });
+
   it("says nothing of a total it cannot know (no size to extrapolate from)", () => {
     const run = counts({ read: 3, bad: 0, bytesRead: 0, done: false }, [step("a", { in: 3, out: 3 })]);
     expect(stepTotals(run)).toEqual([undefined]);

@@ -9,18 +9,24 @@ export interface ProgressOptions {
   intervalSec: number;
   /** Pretty log lines: while bars are drawn they are printed above them, never over them. */
   logs?: LogSink;
+  /** --limit, which caps the estimated total. */
+  limit?: number;
 }
 
 /** What the progress display reads of a run. */
-export type RunCounts = Pick<PipelineRun, "stats" | "sourceProgress">;
+export type RunCounts = Pick<PipelineRun, "stats" | "sourceProgress"> & {
+  /** --limit: no more source rows than this will be read. */
+  limit?: number;
+};
 
 /** Estimated total source rows, from the fraction of the input bytes read so far. */
 function estimateTotal(run: RunCounts): number | undefined {
   const p = run.sourceProgress();
   const read = run.stats.source.read + run.stats.source.bad;
   if (run.stats.source.done) return read;
-  if (!p?.bytesTotal || !p.bytesRead) return undefined;
-  return Math.max(read, Math.round((read * p.bytesTotal) / p.bytesRead));
+  if (!p?.bytesTotal || !p.bytesRead) return run.limit;
+  const estimate = Math.max(read, Math.round((read * p.bytesTotal) / p.bytesRead));
+  return run.limit === undefined ? estimate : Math.min(run.limit, estimate);
 }
 
 /**
@@ -51,11 +57,18 @@ function rate(done: number, since: number | undefined): number {
  * Progress per step: bars with rows, rate and ETA on a TTY; otherwise a plain
  * line every `intervalSec` (for logs and CI). Returns a function that stops it.
  */
-export function showProgress(run: PipelineRun, options: ProgressOptions): () => void {
+export function showProgress(pipelineRun: PipelineRun, options: ProgressOptions): () => void {
+  const run: RunCounts = {
+    get stats() {
+      return pipelineRun.stats;
+    },
+    sourceProgress: () => pipelineRun.sourceProgress(),
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+  };
   return options.stream.isTTY ? barProgress(run, options.stream, options.logs) : lineProgress(run, options);
 }
 
-function lineProgress(run: PipelineRun, { stream, intervalSec }: ProgressOptions): () => void {
+function lineProgress(run: RunCounts, { stream, intervalSec }: ProgressOptions): () => void {
   const print = (): void => {
     const total = estimateTotal(run);
     const parts = [`source ${run.stats.source.read}${total ? `/${total}` : ""}`];
@@ -75,7 +88,7 @@ function lineProgress(run: PipelineRun, { stream, intervalSec }: ProgressOptions
   return () => clearInterval(timer);
 }
 
-function barProgress(run: PipelineRun, stream: NodeJS.WritableStream, logs: LogSink | undefined): () => void {
+function barProgress(run: RunCounts, stream: NodeJS.WritableStream, logs: LogSink | undefined): () => void {
   const multibar = new cliProgress.MultiBar(
     {
       stream: stream as NodeJS.WritableStream as never,

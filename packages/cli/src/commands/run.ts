@@ -182,7 +182,12 @@ async function executePlan(
   const stopProgress =
     logger.format === "json"
       ? () => {}
-      : showProgress(run, { stream: io.stderr, intervalSec: flags.progressInterval ?? 10, logs: logger.sink });
+      : showProgress(run, {
+          stream: io.stderr,
+          intervalSec: flags.progressInterval ?? 10,
+          logs: logger.sink,
+          ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+        });
   try {
     const summary = await run.done;
     stopProgress();
