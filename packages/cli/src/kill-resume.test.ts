@@ -118,12 +118,14 @@ describe("kill -9 and resume", () => {
       ...Array.from({ length: 4 }, () => ({ ms: 200 + Math.floor(rand() * 2500) })),
     ];
     let staleSeen = 0;
+    let locksLeft = 0; // run locks a kill -9 left, each broken by the next run
     for (const [i, kill] of plan.entries()) {
       const before = cachedIds(cacheDir);
       staleSeen += tempsOf(tmp, "out.jsonl").length;
       const log = join(tmp, `kill-${i}.log`);
       const at = "rows" in kill ? { rows: Math.min(kill.rows, ROWS - before.size) } : kill;
       await run(common, log, at);
+      if (existsSync(join(cacheDir, "slow-cached", ".lock"))) locksLeft++;
       expect(
         lines(log).filter((id) => before.has(id)),
         why,
@@ -146,5 +148,10 @@ describe("kill -9 and resume", () => {
     // Kills left partial outputs behind; each next run removed its dead predecessor's, and the last none.
     expect(staleSeen, why).toBeGreaterThan(0);
     expect(tempsOf(tmp, "out.jsonl"), why).toEqual([]);
+    expect(locksLeft, why).toBeGreaterThan(0);
+    expect(
+      readdirSync(join(cacheDir, "slow-cached")).filter((f) => f.startsWith(".lock")),
+      why,
+    ).toEqual([]);
   });
 });

@@ -88,6 +88,18 @@ describe("run lock", () => {
     expect(readdirSync(dir)).toEqual([".lock"]);
   });
 
+  it("removes drafts and half-removed locks a kill -9 left on this host, keeping those of live processes", async () => {
+    const dir = freshDir();
+    for (const name of [".lock.new~h1~999~a", ".lock.old~h1~998~b", ".lock.break.new~h1~997~c"])
+      mkdirSync(join(dir, name), { recursive: true });
+    const kept = [".lock.new~h1~200~d", ".lock.new~other-host~999~e", "manifest.json"];
+    for (const name of kept) mkdirSync(join(dir, name));
+    const lock = await takeRunLock(dir, { pid: 100, host: "h1", isAlive });
+    expect(readdirSync(dir).sort()).toEqual([".lock", ...kept].sort());
+    await lock.release();
+    expect(readdirSync(dir).sort()).toEqual(kept.sort());
+  });
+
   it("treats a lock folder without a readable owner as held, never as stale", async () => {
     const dir = freshDir();
     mkdirSync(join(dir, ".lock"), { recursive: true });

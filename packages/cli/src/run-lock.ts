@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -63,7 +63,10 @@ export async function takeRunLock(runDir: string, options: LockOptions = {}): Pr
   const path = join(runDir, ".lock");
   await mkdir(runDir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
-    if (await createLockDir(path, me)) return { path, owner: me, release: () => removeIfOwned(path, me) };
+    if (await createLockDir(path, me)) {
+      await removeLeftovers(runDir, me.host, isAlive);
+      return { path, owner: me, release: () => removeIfOwned(path, me) };
+    }
     const holder = await readOwner(path);
     if (holder === "gone") continue; // released between our try and the read
     const stale = holder !== undefined && holder.host === me.host && !isAlive(holder.pid);
@@ -78,7 +81,7 @@ export async function takeRunLock(runDir: string, options: LockOptions = {}): Pr
  * (a bare mkdir would leave an ownerless lock if killed before writing the file).
  */
 async function createLockDir(dir: string, owner: LockOwner): Promise<boolean> {
-  const draft = `${dir}.new-${owner.nonce}`;
+  const draft = `${dir}${leftoverName("new", owner)}`;
   await mkdir(draft);
   await writeFile(join(draft, "owner.json"), `${JSON.stringify(owner)}\n`);
   try {
@@ -135,7 +138,7 @@ async function breakStale(
 async function removeIfOwned(path: string, owner: LockOwner): Promise<void> {
   const now = await readOwner(path);
   if (typeof now !== "object" || now.nonce !== owner.nonce) return;
-  const aside = `${path}.old-${owner.nonce}`;
+  const aside = `${path}${leftoverName("old", owner)}`;
   try {
     await rename(path, aside);
   } catch (err) {
@@ -143,6 +146,25 @@ async function removeIfOwned(path: string, owner: LockOwner): Promise<void> {
     throw err;
   }
   await rm(aside, { recursive: true, force: true });
+}
+
+/** Drafts and removed locks carry their owner's host and pid, so a kill -9's leftovers can be told apart. */
+function leftoverName(kind: "new" | "old", owner: LockOwner): string {
+  return `.${kind}~${encodeURIComponent(owner.host)}~${owner.pid}~${owner.nonce}`;
+}
+
+/** Removes drafts and half-removed locks (`.lock.new~…`, `.lock.old~…`) of dead processes on this host. */
+async function removeLeftovers(
+  runDir: string,
+  host: string,
+  isAlive: (pid: number) => boolean,
+): Promise<void> {
+  for (const name of await readdir(runDir)) {
+    const [prefix = "", h, pid] = name.split("~");
+    if (!/^\.lock(\.break)?\.(new|old)$/.test(prefix)) continue;
+    if (h !== encodeURIComponent(host) || isAlive(Number(pid))) continue;
+    await rm(join(runDir, name), { recursive: true, force: true });
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
