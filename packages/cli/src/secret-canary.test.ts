@@ -48,6 +48,8 @@ describe("a secret interpolated into a non-secret field", () => {
         expect(code, c.stderr() + c.stdout()).toBe(0);
         texts.push(c.stdout(), c.stderr());
       }
+      // Redacted cache entries still answer: the --fresh run reuses them.
+      expect(texts[4]).toMatch(/summarise: 1 requests \(3 from cache\)/);
       // The server did see the real model: redaction is on what is printed and stored, not what is sent.
       expect(server.requests.some((r) => JSON.stringify(r.body ?? "").includes(CANARY))).toBe(true);
       const files = readAllFiles(tmp);

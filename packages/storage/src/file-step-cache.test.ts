@@ -1,5 +1,5 @@
 import { appendFile, readdir, readFile, stat, writeFile } from "node:fs/promises";
-import type { CachedOutcome } from "@dataflow/core";
+import { type CachedOutcome, forgetRecordedSecrets, recordSecret } from "@dataflow/core";
 import { describe, expect, it } from "vitest";
 import { FileStepCache } from "./file-step-cache.js";
 import { useTempDir } from "./testdata/temp-dir.js";
@@ -36,6 +36,20 @@ describe("FileStepCache", () => {
     await again.close();
     await again.close(); // idempotent
     expect(() => again.put("5", rows(5))).toThrow(/closed/);
+  });
+
+  it("stores a filter's reason with recorded secrets redacted", async () => {
+    recordSecret("JUDGE_API_KEY", "judge-key-0123456789");
+    try {
+      const path = tmp("steps/secret.jsonl");
+      const cache = await FileStepCache.open(path, "s", "fp1");
+      cache.put("1", { kind: "filtered", reason: "judge judge-key-0123456789 said no" });
+      expect(cache.get("1")).toEqual({ kind: "filtered", reason: "judge [redacted JUDGE_API_KEY] said no" });
+      await cache.close();
+      expect(await readFile(path, "utf8")).not.toContain("judge-key-0123456789");
+    } finally {
+      forgetRecordedSecrets();
+    }
   });
 
   it("lets a later put of the same id win, now and after a reopen", async () => {

@@ -1,7 +1,7 @@
 import { ftruncateSync, readSync, writeSync } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { CachedOutcome, StepCache } from "@dataflow/core";
+import { type CachedOutcome, redact, type StepCache } from "@dataflow/core";
 import { OffsetIndex } from "./offset-index.js";
 import { removeStaleTemps, tempPathFor } from "./stale-temps.js";
 
@@ -99,7 +99,9 @@ export class FileStepCache implements StepCache {
 
   put(id: string, outcome: CachedOutcome): void {
     this.checkOpen();
-    const bytes = Buffer.from(`${JSON.stringify({ id, o: outcome })}\n`, "utf8");
+    // A filter's reason is a message: a secret in it is cut out (rows are data, stored as produced).
+    const o = outcome.kind === "filtered" ? { ...outcome, reason: redact(outcome.reason) } : outcome;
+    const bytes = Buffer.from(`${JSON.stringify({ id, o })}\n`, "utf8");
     try {
       writeFully(this.fh.fd, bytes, this.end);
     } catch (err) {
