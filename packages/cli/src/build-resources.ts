@@ -40,7 +40,8 @@ export async function buildResources(
     env: io.env,
     cacheDir: join(plan.cache.dir, "responses"),
     logger: scoped("serving"),
-    progressStream: io.stderr,
+    // Under the run's logger a model download reports 10% steps as log lines (above the bars), not a bar of its own.
+    progressStream: logger ? { write: (text: string) => io.stderr.write(text), isTTY: false } : io.stderr,
   };
   for (const name of servingNames) {
     const config = plan.servings[name];

@@ -169,13 +169,14 @@ async function executePlan(
   });
 
   let interrupts = 0;
+  // Through the log sink: printed above the bars while they are drawn.
   const removeHandler = io.onInterrupt(() => {
     interrupts++;
     if (interrupts === 1) {
-      io.stderr.write(
+      logger.sink.write(
         `\nstopping: no new rows; rows in flight get ${formatDuration(plan.run.shutdownGraceMs)} to finish (Ctrl-C again to abort them now)\n`,
       );
-    } else io.stderr.write("\naborting rows in flight\n");
+    } else logger.sink.write("\naborting rows in flight\n");
     run.cancel("interrupted");
   });
   // JSON logs are for machines: no bars or progress lines among them.
