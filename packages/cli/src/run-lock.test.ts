@@ -18,15 +18,23 @@ let n = 0;
 const freshDir = () => join(tmp, `run-${n++}`);
 const alive = new Set<number>([100, 200]);
 const isAlive = (pid: number) => alive.has(pid);
+const starts = new Map<number, string>([[100, "5000"]]);
+const startOf = (pid: number) => starts.get(pid);
 
 describe("run lock", () => {
   it("takes the lock with its owner, refuses a second taker naming the holder, and frees it on release", async () => {
     const dir = freshDir();
-    const lock = await takeRunLock(dir, { pid: 100, host: "h1", isAlive });
+    const lock = await takeRunLock(dir, { pid: 100, host: "h1", isAlive, startOf });
     const owner = JSON.parse(readFileSync(join(dir, ".lock", "owner.json"), "utf8"));
-    expect(owner).toEqual({ pid: 100, host: "h1", started: lock.owner.started, nonce: lock.owner.nonce });
+    expect(owner).toEqual({
+      pid: 100,
+      host: "h1",
+      started: lock.owner.started,
+      nonce: lock.owner.nonce,
+      pidStart: "5000",
+    });
 
-    const second = takeRunLock(dir, { pid: 200, host: "h1", isAlive });
+    const second = takeRunLock(dir, { pid: 200, host: "h1", isAlive, startOf });
     await expect(second).rejects.toBeInstanceOf(RunLockHeld);
     await expect(second).rejects.toThrow(
       `(pid 100 on host h1, started ${lock.owner.started}): wait for it to finish, or stop it; if that process is gone from another host, remove ${join(dir, ".lock")}`,
@@ -35,7 +43,7 @@ describe("run lock", () => {
     await lock.release();
     await lock.release(); // twice is harmless
     expect(readdirSync(dir)).toEqual([]);
-    const again = await takeRunLock(dir, { pid: 200, host: "h1", isAlive });
+    const again = await takeRunLock(dir, { pid: 200, host: "h1", isAlive, startOf });
     expect(again.owner.pid).toBe(200);
     await again.release();
   });
@@ -43,7 +51,7 @@ describe("run lock", () => {
   it("only one of many concurrent takers wins", async () => {
     const dir = freshDir();
     const tries = await Promise.allSettled(
-      Array.from({ length: 8 }, () => takeRunLock(dir, { pid: 100, host: "h1", isAlive })),
+      Array.from({ length: 8 }, () => takeRunLock(dir, { pid: 100, host: "h1", isAlive, startOf })),
     );
     expect(tries.filter((t) => t.status === "fulfilled")).toHaveLength(1);
     expect(readdirSync(dir)).toEqual([".lock"]); // no draft folders left behind
@@ -51,9 +59,9 @@ describe("run lock", () => {
 
   it("breaks a stale lock from a dead pid on this host, leaving only the new one", async () => {
     const dir = freshDir();
-    const dead = await takeRunLock(dir, { pid: 999, host: "h1", isAlive });
+    const dead = await takeRunLock(dir, { pid: 999, host: "h1", isAlive, startOf });
     const tries = await Promise.allSettled(
-      Array.from({ length: 4 }, () => takeRunLock(dir, { pid: 100, host: "h1", isAlive })),
+      Array.from({ length: 4 }, () => takeRunLock(dir, { pid: 100, host: "h1", isAlive, startOf })),
     );
     const won = tries.flatMap((t) => (t.status === "fulfilled" ? [t.value] : []));
     expect(won).toHaveLength(1);
@@ -66,10 +74,25 @@ describe("run lock", () => {
     expect(existsSync(join(dir, ".lock"))).toBe(true);
   });
 
+  it("breaks a lock whose pid is alive but was reused by a process started at another time", async () => {
+    const dir = freshDir();
+    await takeRunLock(dir, { pid: 100, host: "h1", isAlive, startOf });
+    starts.set(100, "7000"); // pid 100 died and a new process got the same pid
+    try {
+      const lock = await takeRunLock(dir, { pid: 200, host: "h1", isAlive, startOf });
+      expect(lock.owner.pid).toBe(200);
+      await expect(takeRunLock(dir, { pid: 100, host: "h1", isAlive, startOf })).rejects.toThrow(
+        /pid 200 on host h1/,
+      );
+    } finally {
+      starts.set(100, "5000");
+    }
+  });
+
   it("never breaks a lock from another host, even when that pid is not alive here", async () => {
     const dir = freshDir();
-    await takeRunLock(dir, { pid: 999, host: "other-host", isAlive });
-    await expect(takeRunLock(dir, { pid: 100, host: "h1", isAlive })).rejects.toThrow(
+    await takeRunLock(dir, { pid: 999, host: "other-host", isAlive, startOf });
+    await expect(takeRunLock(dir, { pid: 100, host: "h1", isAlive, startOf })).rejects.toThrow(
       /\(pid 999 on host other-host, started .*\).*remove .*\.lock$/,
     );
     expect(JSON.parse(readFileSync(join(dir, ".lock", "owner.json"), "utf8")).host).toBe("other-host");
@@ -77,13 +100,13 @@ describe("run lock", () => {
 
   it("breaks a break-lock left by a breaker that died, then the stale lock", async () => {
     const dir = freshDir();
-    await takeRunLock(dir, { pid: 998, host: "h1", isAlive });
+    await takeRunLock(dir, { pid: 998, host: "h1", isAlive, startOf });
     mkdirSync(join(dir, ".lock.break"));
     writeFileSync(
       join(dir, ".lock.break", "owner.json"),
       JSON.stringify({ pid: 997, host: "h1", started: "2026-01-01T00:00:00.000Z", nonce: "x" }),
     );
-    const lock = await takeRunLock(dir, { pid: 100, host: "h1", isAlive });
+    const lock = await takeRunLock(dir, { pid: 100, host: "h1", isAlive, startOf });
     expect(lock.owner.pid).toBe(100);
     expect(readdirSync(dir)).toEqual([".lock"]);
   });
@@ -94,7 +117,7 @@ describe("run lock", () => {
       mkdirSync(join(dir, name), { recursive: true });
     const kept = [".lock.new~h1~200~d", ".lock.new~other-host~999~e", "manifest.json"];
     for (const name of kept) mkdirSync(join(dir, name));
-    const lock = await takeRunLock(dir, { pid: 100, host: "h1", isAlive });
+    const lock = await takeRunLock(dir, { pid: 100, host: "h1", isAlive, startOf });
     expect(readdirSync(dir).sort()).toEqual([".lock", ...kept].sort());
     await lock.release();
     expect(readdirSync(dir).sort()).toEqual(kept.sort());
@@ -104,7 +127,7 @@ describe("run lock", () => {
     const dir = freshDir();
     mkdirSync(join(dir, ".lock"), { recursive: true });
     writeFileSync(join(dir, ".lock", "owner.json"), "{");
-    await expect(takeRunLock(dir, { pid: 100, host: "h1", isAlive })).rejects.toThrow(
+    await expect(takeRunLock(dir, { pid: 100, host: "h1", isAlive, startOf })).rejects.toThrow(
       /a process that left no owner\.json/,
     );
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,8 @@ export interface LockOwner {
   started: string;
   /** Tells this taking of the lock from a later one by a process that got the same pid. */
   nonce: string;
+  /** The process's start time (Linux /proc), so a reused pid is not mistaken for the holder. */
+  pidStart?: string;
 }
 
 export interface RunLock {
@@ -27,6 +30,8 @@ export interface LockOptions {
   host?: string;
   /** Whether a pid on this host is alive; `process.kill(pid, 0)` by default. */
   isAlive?: (pid: number) => boolean;
+  /** A pid's start time, when the system tells it; from /proc/<pid>/stat by default. */
+  startOf?: (pid: number) => string | undefined;
 }
 
 /** Another run holds the lock; the message names it and says how to proceed. */
@@ -59,7 +64,16 @@ export async function takeRunLock(runDir: string, options: LockOptions = {}): Pr
     started: new Date().toISOString(),
     nonce: randomUUID(),
   };
-  const isAlive = options.isAlive ?? pidAlive;
+  const startOf = options.startOf ?? procStart;
+  const pidStart = startOf(me.pid);
+  if (pidStart !== undefined) me.pidStart = pidStart;
+  const pidLive = options.isAlive ?? pidAlive;
+  // Alive and, where both start times are known, the same process that took the lock.
+  const isAlive = (pid: number, start?: string) => {
+    if (!pidLive(pid)) return false;
+    const now = start === undefined ? undefined : startOf(pid);
+    return now === undefined || now === start;
+  };
   const path = join(runDir, ".lock");
   await mkdir(runDir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
@@ -69,7 +83,7 @@ export async function takeRunLock(runDir: string, options: LockOptions = {}): Pr
     }
     const holder = await readOwner(path);
     if (holder === "gone") continue; // released between our try and the read
-    const stale = holder !== undefined && holder.host === me.host && !isAlive(holder.pid);
+    const stale = holder !== undefined && holder.host === me.host && !isAlive(holder.pid, holder.pidStart);
     if (!stale || attempt >= ATTEMPTS) throw new RunLockHeld(path, holder);
     await breakStale(path, holder, me, isAlive);
   }
@@ -115,13 +129,13 @@ async function breakStale(
   path: string,
   dead: LockOwner,
   me: LockOwner,
-  isAlive: (pid: number) => boolean,
+  isAlive: (pid: number, start?: string) => boolean,
 ): Promise<void> {
   const breakPath = `${path}.break`;
   if (!(await createLockDir(breakPath, me))) {
     // A breaker killed mid-break leaves its own lock; it is broken the same way.
     const breaker = await readOwner(breakPath);
-    if (typeof breaker === "object" && breaker.host === me.host && !isAlive(breaker.pid))
+    if (typeof breaker === "object" && breaker.host === me.host && !isAlive(breaker.pid, breaker.pidStart))
       await removeIfOwned(breakPath, breaker);
     else await delay(50); // another run is breaking it: give it time to finish
     return;
@@ -172,6 +186,17 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); undefined off Linux. */
+function procStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ")".
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
 }
 
 /** `kill(pid, 0)` sends nothing: ESRCH means no such process; EPERM means it exists (another user). */
