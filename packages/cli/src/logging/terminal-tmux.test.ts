@@ -43,8 +43,13 @@ async function runInPane(
   tmux("new-session", "-d", "-s", "run", "-x", "150", "-y", "40", shell);
   for (let i = 0; i < 600 && !existsSync(done); i++) await sleep(100);
   if (!existsSync(done)) throw new Error("the CLI did not exit within 60 s in the tmux pane");
-  await sleep(200);
-  const pane = tmux("capture-pane", "-p", "-t", "run");
+  // tmux may still be drawing the last output: wait for the summary's last line (bounded).
+  let pane = "";
+  for (let i = 0; i < 50; i++) {
+    pane = tmux("capture-pane", "-p", "-S", "-200", "-t", "run");
+    if (pane.includes("report:")) break;
+    await sleep(100);
+  }
   tmux("kill-session", "-t", "run");
   return { code: Number(readFileSync(done, "utf8").trim()), pane };
 }
