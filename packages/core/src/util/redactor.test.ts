@@ -20,6 +20,12 @@ describe("redact", () => {
     expect(redact("abc1234", {})).toBe("abc1234");
   });
 
+  it("also finds a value as JSON text spells it", () => {
+    recordSecret("ODD_TOKEN", 'pa"ss\\word-123');
+    const json = JSON.stringify({ model: 'pa"ss\\word-123' });
+    expect(redact(json, {})).toBe('{"model":"[redacted ODD_TOKEN]"}');
+  });
+
   it("replaces the longer of two overlapping values first", () => {
     recordSecret("SHORT_KEY", "secret-value");
     recordSecret("LONG_KEY", "secret-value-and-more");

@@ -13,7 +13,16 @@ let recorded: { value: string; name: string }[] = [];
 export function recordSecret(name: string, value: string | undefined): void {
   if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
   if (recorded.some((r) => r.value === value)) return;
-  recorded = [...recorded, { value, name }].sort((a, b) => b.value.length - a.value.length);
+  // As JSON text spells it too (quotes, backslashes escaped): manifests are redacted as text.
+  const escaped = JSON.stringify(value).slice(1, -1);
+  const added =
+    escaped === value
+      ? [{ value, name }]
+      : [
+          { value, name },
+          { value: escaped, name },
+        ];
+  recorded = [...recorded, ...added].sort((a, b) => b.value.length - a.value.length);
 }
 
 /** Forgets every recorded secret (tests that reuse one process). */
