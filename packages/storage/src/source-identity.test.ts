@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { FileStorage } from "./file-storage.js";
 
 function storageFor(path: string): FileStorage {
-  return new FileStorage({ input: { path }, output: { path: join(path, "..", "out.jsonl") } });
+  const out = join(path, "..", "out.jsonl");
+  return new FileStorage({ input: { path }, output: { path: out }, rejects: { path: `${out}.rejects` } });
 }
 
 describe("FileStorage.sourceIdentity", () => {
