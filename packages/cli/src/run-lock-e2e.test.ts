@@ -18,7 +18,7 @@ interface Exit {
 }
 
 /** `dataflow run` as its own process, so each run has its own pid, as two users' runs would. */
-function run(env: Record<string, string>, args: string[] = []): { pid: number; done: Promise<Exit> } {
+function run(env: Record<string, string>, cache = "cache"): { pid: number; done: Promise<Exit> } {
   const child = spawn(
     process.execPath,
     [
@@ -29,13 +29,12 @@ function run(env: Record<string, string>, args: string[] = []): { pid: number; d
       "run",
       pipeline,
       "--output",
-      join(tmp, "out.jsonl"),
+      join(tmp, `${cache}.jsonl`),
       "--set",
-      `cache.dir=${join(tmp, "cache")}`,
+      `cache.dir=${join(tmp, cache)}`,
       // Above any startup delay of the other run, so a reply held by the gate is never retried.
       "--set",
       "servings.writer.timeoutMs=60000",
-      ...args,
     ],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] },
   );
@@ -97,7 +96,7 @@ it("two runs started at once on one cache: one proceeds, the other fails naming 
 
     const chat = () => server.requests.filter((r) => r.path.endsWith("/chat/completions")).length;
     expect(chat()).toBe(6); // 3 rows × 2 steps, paid once
-    const output = readFileSync(join(tmp, "out.jsonl"), "utf8");
+    const output = readFileSync(join(tmp, "cache.jsonl"), "utf8");
     const cache = join(tmp, "cache", "generate");
     expect(existsSync(join(cache, ".lock"))).toBe(false);
     // Every cached line is whole JSON: no torn line from a second writer.
@@ -107,8 +106,50 @@ it("two runs started at once on one cache: one proceeds, the other fails naming 
     const third = await run(env).done;
     expect(third.code, third.stderr).toBe(0);
     expect(chat()).toBe(6);
-    expect(readFileSync(join(tmp, "out.jsonl"), "utf8")).toBe(output);
+    expect(readFileSync(join(tmp, "cache.jsonl"), "utf8")).toBe(output);
     expect(output.trim().split("\n")).toHaveLength(3);
+  } finally {
+    await server.close();
+  }
+});
+
+it("SIGTERM during a run (rows hanging until the grace period ends them) releases the lock, and the next run proceeds", {
+  timeout: 120_000,
+}, async () => {
+  let hang = true;
+  let firstRequest: () => void = () => {};
+  const requested = new Promise<void>((r) => {
+    firstRequest = r;
+  });
+  // While `hang`, a request is answered only when its client goes away.
+  const reply = (text: string) => (req: { signal: AbortSignal }) => {
+    if (!hang) return text;
+    firstRequest();
+    return new Promise<string>((_, fail) =>
+      req.signal.addEventListener("abort", () => fail(new Error("aborted"))),
+    );
+  };
+  const server = await startChatServer({
+    rules: [
+      { match: /Summarise/, reply: reply("short") },
+      { match: /Classify this note/, reply: reply('{"topic": "kitchen"}') },
+    ],
+  });
+  try {
+    const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test-lock-123456" };
+    const child = run(env, "term-cache");
+    await requested;
+    expect(existsSync(join(tmp, "term-cache", "generate", ".lock"))).toBe(true);
+    process.kill(child.pid, "SIGTERM");
+    const stopped = await child.done;
+    expect(stopped.stderr).toContain("stopping: no new rows");
+    expect(stopped.stderr).toContain("run interrupted");
+    expect(stopped.code).toBe(1);
+    expect(readdirSync(join(tmp, "term-cache", "generate")).filter((f) => f.startsWith(".lock"))).toEqual([]);
+
+    hang = false;
+    const next = await run(env, "term-cache").done;
+    expect(next.code, next.stderr).toBe(0);
   } finally {
     await server.close();
   }
