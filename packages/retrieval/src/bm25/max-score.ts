@@ -1,4 +1,5 @@
 import type { PostingArrays, RankStats } from "./rank-query.js";
+import { seek } from "./seek.js";
 import { TopKHeap } from "./top-k-heap.js";
 
 /** One query term's cursor over its posting list. */
@@ -121,26 +122,6 @@ function makeCursors(ix: PostingArrays, queryCounts: ReadonlyMap<number, number>
     }),
   );
   return cursors.sort((a, b) => a.bound - b.bound || a.slot - b.slot);
-}
-
-/** The first position in [p, end) whose docId is >= doc: an exponential probe, then binary search. */
-function seek(docIds: Int32Array, p: number, end: number, doc: number): number {
-  if (p >= end || (docIds[p] as number) >= doc) return p;
-  let low = p + 1;
-  let step = 1;
-  let high = p + 1;
-  while (high < end && (docIds[high] as number) < doc) {
-    low = high + 1;
-    step *= 2;
-    high += step;
-  }
-  if (high > end) high = end;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((docIds[mid] as number) < doc) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /** Float sums may differ from the bound's sum in the last bits; never prune on such a difference. */

@@ -1,3 +1,4 @@
+import { seek } from "./seek.js";
 import { TopKHeap } from "./top-k-heap.js";
 
 /** The index arrays a query is ranked against (CSR postings of a CompactBm25Index). */
@@ -260,22 +261,7 @@ function addToCandidates(
   for (let i = 0; i < n && p < end; i++) {
     const doc = candidates[i] as number;
     if ((docIds[p] as number) < doc) {
-      // Exponential probe for a posting >= doc, then binary search in the bracket found.
-      let low = p + 1;
-      let step = 1;
-      let high = p + 1;
-      while (high < end && (docIds[high] as number) < doc) {
-        low = high + 1;
-        step *= 2;
-        high += step;
-      }
-      if (high > end) high = end;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if ((docIds[mid] as number) < doc) low = mid + 1;
-        else high = mid;
-      }
-      p = low;
+      p = seek(docIds, p, end, doc);
       if (p >= end) break;
     }
     if ((docIds[p] as number) === doc) {
