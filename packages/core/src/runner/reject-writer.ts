@@ -2,8 +2,18 @@ import type { RunStore } from "../contracts/step-cache.js";
 import type { RejectRecord, RejectSink, Storage } from "../contracts/storage.js";
 import { redactSecrets } from "../util/secrets.js";
 
+/** The most characters of raw output a reject keeps, and of its message: a reject explains, it does not archive. */
+export const REJECT_RAW_CHARS = 64 * 1024;
+export const REJECT_MESSAGE_CHARS = 8 * 1024;
+
+/** `text` cut to `max` characters, saying how long it was, so a 30 MB answer costs 64 KiB per reject. */
+export function boundText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}… [cut: ${text.length.toLocaleString("en-US")} characters in all]`;
+}
+
 /**
- * Writes rejects in arrival order, secrets redacted: one file per step under a run store, else the
+ * Writes rejects in arrival order, secrets redacted and raw output bounded: one file per step under a run store, else the
  * storage's single rejects file. Writes are chained so a slow disk never reorders them.
  */
 export class RejectWriter {
@@ -21,8 +31,8 @@ export class RejectWriter {
   write(r: RejectRecord): void {
     const clean: RejectRecord = {
       ...r,
-      message: redactSecrets(r.message),
-      ...(r.raw !== undefined ? { raw: redactSecrets(r.raw) } : {}),
+      message: boundText(redactSecrets(r.message), REJECT_MESSAGE_CHARS),
+      ...(r.raw !== undefined ? { raw: boundText(redactSecrets(r.raw), REJECT_RAW_CHARS) } : {}),
     };
     const sink = this.sinkFor(r.stepId);
     this.chain = this.chain.then(async () => {
