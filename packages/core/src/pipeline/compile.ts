@@ -8,6 +8,7 @@ import { checkRetrievers } from "./check-retrievers.js";
 import { checkServings } from "./check-servings.js";
 import type { CompileContext } from "./compile-context.js";
 import { compileSteps } from "./compile-steps.js";
+import { decodePipelineText } from "./decode-pipeline-text.js";
 import { checkKeyFlow } from "./key-flow.js";
 import { loadPlugins } from "./load-plugins.js";
 import { guardRunPaths } from "./paths/guard-paths.js";
@@ -62,9 +63,9 @@ export async function loadPipeline(
   options: CompileOptions,
 ): Promise<{ plan: PipelinePlan; diagnostics: Diagnostic[] }> {
   const path = resolve(file);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (err) {
     throw new PipelineError([
       {
@@ -75,7 +76,9 @@ export async function loadPipeline(
       },
     ]);
   }
-  const result = await compilePipeline(text, path, options);
+  const decoded = decodePipelineText(bytes, path);
+  if ("error" in decoded) throw new PipelineError([decoded.error]);
+  const result = await compilePipeline(decoded.text, path, options);
   if (!result.plan) throw new PipelineError(result.diagnostics);
   return { plan: result.plan, diagnostics: result.diagnostics };
 }
