@@ -11,9 +11,10 @@ import {
   parse as parseYamlValue,
   visit,
 } from "yaml";
-import type { Diagnostic, SourceLocation } from "../contracts/errors.js";
+import { type Diagnostic, PipelineError, type SourceLocation } from "../contracts/errors.js";
 import { recordSecret } from "../util/redactor.js";
 import { interpolate, isSecretName, isWholeReference } from "./interpolate.js";
+import { yamlDiagnostics } from "./yaml-diagnostics.js";
 
 export type Path = (string | number)[];
 
@@ -37,15 +38,7 @@ export class PipelineDocument {
     overrides: readonly string[] = [],
   ) {
     this.doc = parseDocument(text, { lineCounter: this.lineCounter, uniqueKeys: true, prettyErrors: false });
-    for (const err of [...this.doc.errors, ...this.doc.warnings]) {
-      const at = this.lineCounter.linePos(err.pos[0]);
-      this.diagnostics.push({
-        severity: this.doc.errors.includes(err) ? "error" : "warning",
-        message: `YAML: ${err.message.split("\n")[0]}`,
-        location: { file, line: at.line, column: at.col },
-        hint: "fix the YAML syntax at this position (indentation, quoting, a missing ':' or closing bracket)",
-      });
-    }
+    this.diagnostics.push(...yamlDiagnostics(this.doc, text, this.lineCounter, file));
     if (this.doc.errors.length) return;
     if (!isMap(this.doc.contents)) {
       this.diagnostics.push({
@@ -66,7 +59,32 @@ export class PipelineDocument {
 
   /** The document as plain JSON-like data. */
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 100 });
+    try {
+      return this.doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      if (!/alias count/i.test((err as Error).message)) throw err;
+      throw new PipelineError([
+        {
+          severity: "error",
+          message: "YAML: aliases (*name) expand to too many copies (a document that grows exponentially)",
+          location: this.firstAlias(),
+          hint: "a pipeline needs few aliases: write the repeated values out, or use fewer nested aliases",
+        },
+      ]);
+    }
+  }
+
+  private firstAlias(): SourceLocation {
+    let offset: number | undefined;
+    visit(this.doc, {
+      Alias: (_, node) => {
+        offset = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    if (offset === undefined) return { file: this.file };
+    const pos = this.lineCounter.linePos(offset);
+    return { file: this.file, line: pos.line, column: pos.col };
   }
 
   /** Where the value at `path` is (or the nearest existing parent). */
