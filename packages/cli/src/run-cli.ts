@@ -2,7 +2,6 @@ import type { OperatorRegistry } from "@dataflow/core";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { addInspectCommand } from "./commands/add-inspect.js";
 import { type CliIO, EXIT_INVALID, EXIT_RUN_FAILED, processIO } from "./io.js";
-import { redactingIO } from "./redacting-io.js";
 import { environmentHelp } from "./startup/env-help.js";
 import { cliVersion } from "./startup/version.js";
 
@@ -22,7 +21,9 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 /** Run the `dataflow` command with `argv` (without node and script); resolves to the exit code. */
 export async function runCli(argv: readonly string[], rawIO: CliIO = processIO): Promise<number> {
-  const io = redactingIO(rawIO);
+  // Every command's output passes the secrets redactor, loaded (with core) just before the command
+  // runs, so --help and --version stay instant; they print no values.
+  const io: CliIO = { ...rawIO };
   let exitCode = 0;
   // Commands, the registry and what they import load when a command runs: --help stays instant.
   let registryMade: OperatorRegistry | undefined;
@@ -37,7 +38,10 @@ export async function runCli(argv: readonly string[], rawIO: CliIO = processIO):
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .showHelpAfterError("(run with --help for usage)");
+    .showHelpAfterError("(run with --help for usage)")
+    .hook("preAction", async () => {
+      Object.assign(io, (await import("./redacting-io.js")).redactingIO(rawIO));
+    });
 
   const compileOptions = (cmd: Command): Command =>
     cmd
@@ -67,7 +71,10 @@ export async function runCli(argv: readonly string[], rawIO: CliIO = processIO):
     )
     .option("--verbose", "also log debug lines: each retry with its cause")
     .addOption(
-      new Option("--log-format <format>", "pretty lines above the progress bars, or JSON lines (pino) without bars")
+      new Option(
+        "--log-format <format>",
+        "pretty lines above the progress bars, or JSON lines (pino) without bars",
+      )
         .choices(["pretty", "json"])
         .default("pretty"),
     )
