@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../contracts/errors.js";
-import type { OperatorRegistry } from "../registry/registry.js";
+import { type OperatorRegistry, PluginImportError } from "../registry/registry.js";
 import type { PipelineDocument } from "./pipeline-document.js";
 
 /**
@@ -18,6 +18,15 @@ export async function loadPlugins(
     try {
       await registry.load(plugin, baseDir);
     } catch (err) {
+      if (err instanceof PluginImportError) {
+        problems.push({
+          severity: "error",
+          message: err.thrownAt ? `${err.message} (at ${err.thrownAt})` : err.message,
+          location: doc.locate(["plugins", i]),
+          hint: "the error is in the plugin's own code: fix it there, or take the plugin out of plugins:",
+        });
+        continue;
+      }
       problems.push({
         severity: "error",
         message: `cannot load plugin "${plugin}": ${(err as Error).message}`,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { OperatorClass } from "../contracts/operator.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { FileFormatTable } from "./file-format-kind.js";
@@ -115,7 +115,9 @@ export class OperatorRegistry {
     if (this.loadedPlugins.has(specifier)) return;
     const url = resolvePlugin(specifier, baseDir);
     if (this.loadedPlugins.has(url)) return;
-    const mod = (await import(url)) as Partial<Plugin> & { default?: Partial<Plugin> };
+    const mod = (await import(url).catch((err: unknown) => {
+      throw new PluginImportError(specifier, url, err);
+    })) as Partial<Plugin> & { default?: Partial<Plugin> };
     const register = mod.register ?? mod.default?.register;
     if (typeof register !== "function") {
       throw new Error(`plugin "${specifier}" (${url}) does not export a register(registry) function`);
@@ -198,4 +200,24 @@ function conditionTargets(entry: unknown): string[] {
     ? ["@dataflow/source", "import", "node", "default"]
     : ["import", "node", "default"];
   return conditions.flatMap((c) => conditionTargets((entry as Record<string, unknown>)[c]));
+}
+
+/** A plugin was found but its own code threw while being imported: the fix is in the plugin. */
+export class PluginImportError extends Error {
+  /** Where in the plugin's files it threw (`file:line:column`), from the error's stack, if known. */
+  readonly thrownAt: string | undefined;
+
+  constructor(specifier: string, url: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`plugin "${specifier}" threw while loading: ${reason}`, { cause });
+    this.thrownAt = firstFrameUnder(cause, dirname(fileURLToPath(url)));
+  }
+}
+
+function firstFrameUnder(err: unknown, dir: string): string | undefined {
+  const stack = err instanceof Error ? (err.stack ?? "") : "";
+  for (const m of stack.matchAll(/(?:file:\/\/)?(\/[^\s():]+):(\d+):(\d+)/g)) {
+    if (m[1]?.startsWith(dir)) return `${m[1]}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
 }
