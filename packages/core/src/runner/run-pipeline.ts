@@ -124,7 +124,8 @@ export class PipelineRun {
     try {
       await this.drain(stream$, sink);
     } catch (err) {
-      failure = err;
+      // A fatal error aborts the stream: its AbortError is a symptom, the fatal error the cause.
+      failure = this.fatal ?? err;
     }
     failure ??= this.fatal;
     const rejectFailure = await rejects.close();
