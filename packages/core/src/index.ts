@@ -67,6 +67,7 @@ export type {
   StepManifest,
 } from "./contracts/step-cache.js";
 export type {
+  PositionSink,
   RejectRecord,
   RejectSink,
   RowSink,
@@ -152,6 +153,16 @@ export type { RetrieverContext, RetrieverKind, RetrieverServingUse } from "./reg
 export type { ServingContext, ServingKind } from "./registry/serving-kind.js";
 export type { DistributionSummary, Histogram } from "./runner/distribution.js";
 export type { SourceIdentity } from "./runner/fingerprint.js";
+export {
+  describeSelection,
+  hashSelection,
+  parseShard,
+  type RowSelection,
+  rangeSelection,
+  selectionExhausted,
+  selects,
+  stableIdHash,
+} from "./runner/row-selection.js";
 // The runner
 export { PipelineRun, type RunOptions, runPipeline, startRun } from "./runner/run-pipeline.js";
 export type { RunSummary, StepSummary } from "./runner/run-stats.js";

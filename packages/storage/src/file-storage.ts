@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import type { SourceIdentity, Storage } from "@dataflow/core";
+import type { PositionSink, SourceIdentity, Storage } from "@dataflow/core";
 import { CsvSink } from "./csv-sink.js";
 import { DocumentSource } from "./documents/document-source.js";
 import { type FileFormat, resolveFormat } from "./file-format.js";
@@ -11,6 +11,7 @@ import { JsonlSink } from "./jsonl-sink.js";
 import { type FileSource, openFileSource, resolveSourceFormat, type SourceFormat } from "./open-source.js";
 import type { ParquetColumnType } from "./parquet-columns.js";
 import { ParquetSink } from "./parquet-sink.js";
+import { PositionsFile } from "./positions-file.js";
 import { RejectsSink } from "./rejects-sink.js";
 import { checkLimit } from "./row-limit.js";
 import { filesBelow, sourceIdentity } from "./source-identity.js";
@@ -52,6 +53,11 @@ export interface FileStorageOptions {
     rowGroupSize?: number;
     /** Parquet only: column types instead of inferred ones, e.g. `{ score: "double" }`. */
     columnTypes?: Readonly<Record<string, ParquetColumnType>>;
+    /**
+     * Also write each output row's source position to this file (a shard's or chunk's part, to be
+     * merged in source order: see mergeParts). The output's own bytes are unchanged.
+     */
+    positions?: string;
   };
   rejects: { path: string };
 }
@@ -69,8 +75,12 @@ export interface FileStorageOptions {
 export class FileStorage implements Storage {
   readonly inputFormat: SourceFormat;
   readonly outputFormat: OutputFormat;
+  /** Defined only with `output.positions`: the runner records positions when a storage has it. */
+  readonly openPositions?: () => Promise<PositionSink>;
 
   constructor(readonly options: FileStorageOptions) {
+    const positions = options.output.positions;
+    if (positions !== undefined) this.openPositions = () => PositionsFile.open(positions);
     this.inputFormat = resolveSourceFormat(options.input.path, options.input.format);
     this.outputFormat = resolveOutputFormat(options.output.path, options.output.format);
     if (this.outputFormat === "hf-dataset") DatasetSink.checkOptions(datasetOptions(options.output));

@@ -22,6 +22,7 @@ export { JsonSink } from "./json-sink.js";
 export { JsonSource, type JsonSourceOptions } from "./json-source.js";
 export { JsonlSink } from "./jsonl-sink.js";
 export { JsonlSource, type JsonlSourceOptions } from "./jsonl-source.js";
+export { type MergePartsOptions, type MergePartsResult, mergeParts } from "./merge-parts.js";
 export {
   type FileSourceOptions,
   openFileSource,
@@ -32,8 +33,11 @@ export { PARQUET_COLUMN_TYPES, type ParquetColumnType } from "./parquet-columns.
 export { type ColumnShape, describeShape, inferColumnShape } from "./parquet-shape.js";
 export { ParquetSink, type ParquetSinkOptions } from "./parquet-sink.js";
 export { ParquetSource, type ParquetSourceOptions } from "./parquet-source.js";
+export type { PartRow, PartToMerge } from "./part-cursor.js";
+export { PositionsFile, readPositions } from "./positions-file.js";
 export { register } from "./register.js";
 export { RejectsSink, type RejectsSinkOptions } from "./rejects-sink.js";
 export { FileRunStore, type FileRunStoreOptions } from "./run-store.js";
 export { sampleColumns, sampleFileColumns } from "./sample-columns.js";
+export { positionsFileName, shardFileName } from "./shard-file-name.js";
 export { stepFileName, stepIdFromFileName } from "./step-file-name.js";

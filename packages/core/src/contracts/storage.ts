@@ -38,6 +38,17 @@ export interface RowSink {
   abort(): Promise<void>;
 }
 
+/**
+ * Receives each output row's source position (see RowSelection), in output order, beside the
+ * rows a RowSink receives, so part outputs can be merged back in source order. Committed and
+ * aborted with the output.
+ */
+export interface PositionSink {
+  write(position: number, id: string): void | Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
 export interface RejectRecord {
   rowId: string;
   stepId: string;
@@ -64,4 +75,6 @@ export interface Storage {
    * such an output rather than replacing it (its rows are in the step caches for the next run).
    */
   outputExists?(): Promise<boolean>;
+  /** Where output rows' source positions go, when this storage records them (shard and chunk parts). */
+  openPositions?(): Promise<PositionSink>;
 }

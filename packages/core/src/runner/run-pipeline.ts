@@ -2,15 +2,14 @@ import { setMaxListeners } from "node:events";
 import { defer, finalize, Observable, tap } from "rxjs";
 import { errorKind, errorMessage, fatalExitCode, isFatal } from "../contracts/errors.js";
 import type { LLMServingABC } from "../contracts/llm-serving.js";
-import type { StepReporter } from "../contracts/operator.js";
 import { type Logger, silentLogger } from "../contracts/logger.js";
-import type { PipelinePlan, PlannedStep } from "../pipeline/plan.js";
+import type { StepReporter } from "../contracts/operator.js";
 import type { RetrieverABC } from "../contracts/retriever.js";
 import type { RowRecord } from "../contracts/row.js";
-import { redactSecrets } from "../util/secrets.js";
 import type { RunManifest, RunStore, StepCache } from "../contracts/step-cache.js";
 import { createStepContext } from "../contracts/step-context.js";
 import type {
+  PositionSink,
   RejectRecord,
   RejectSink,
   RowSink,
@@ -18,11 +17,13 @@ import type {
   SourceItem,
   Storage,
 } from "../contracts/storage.js";
-import { RejectWriter } from "./reject-writer.js";
-import { finalManifest, stepSummaries, sumUsage } from "./run-summary.js";
+import type { PipelinePlan, PlannedStep } from "../pipeline/plan.js";
+import { redactSecrets } from "../util/secrets.js";
 import { Distribution } from "./distribution.js";
 import { type SourceIdentity, stepFingerprints } from "./fingerprint.js";
 import { FlowGate } from "./flow-gate.js";
+import { RejectWriter } from "./reject-writer.js";
+import { type RowSelection, selectionExhausted, selects } from "./row-selection.js";
 import {
   bump,
   newStepStats,
@@ -31,6 +32,8 @@ import {
   reconcile,
   type StepStats,
 } from "./run-stats.js";
+import { finalManifest, stepSummaries, sumUsage } from "./run-summary.js";
+import { SourcePositions } from "./source-positions.js";
 
 export interface RunOptions {
   plan: PipelinePlan;
@@ -52,6 +55,11 @@ export interface RunOptions {
   fromStep?: string;
   /** What identifies the input for fingerprints (path, size, mtime). */
   sourceIdentity?: SourceIdentity;
+  /**
+   * Process only these source rows (a shard, a work-queue chunk); `limit` still counts rows from
+   * the source's start. Operators' readSource sees the whole source.
+   */
+  selection?: RowSelection;
 }
 
 /** A run in progress: live stats for progress display, cancellation, and the final summary. */
@@ -69,6 +77,8 @@ export class PipelineRun {
   private fatal: unknown;
   /** The run failed and an earlier output was left in place of this one. */
   private outputKept = false;
+  /** Source positions of the rows in flight, when the storage records output positions. */
+  private positions: SourcePositions | undefined;
 
   constructor(private readonly options: RunOptions) {
     const { plan } = options;
@@ -119,7 +129,7 @@ export class PipelineRun {
     }
 
     // Opened last: anything above that throws leaves no temporary output behind.
-    const sink = await storage.openSink();
+    const sink = await this.openSink(storage);
     let failure: unknown;
     try {
       await this.drain(stream$, sink);
@@ -157,6 +167,15 @@ export class PipelineRun {
       ...(usage ? { usage } : {}),
       durationMs: Date.now() - this.stats.startedAt,
     };
+  }
+
+  /** The storage's sink; with positions recorded beside it when the storage keeps them. */
+  private async openSink(storage: Storage): Promise<RowSink> {
+    const rows = await storage.openSink();
+    if (!storage.openPositions) return rows;
+    const positions = await storage.openPositions();
+    this.positions = new SourcePositions();
+    return withPositions(rows, positions, this.positions);
   }
 
   /** `input$` through one step, counted in its stats. */
@@ -352,16 +371,19 @@ export class PipelineRun {
   /** Pull rows from the source only while the pipeline has room. */
   private sourceStream(writeReject: (r: RejectRecord) => void): Observable<RowRecord> {
     const source = this.source as RowSource;
-    const limit = this.options.limit;
+    const { limit, selection } = this.options;
     const stats = this.stats.source;
     return new Observable<RowRecord>((subscriber) => {
       let unsubscribed = false;
+      // Every source item's position, and the good rows read, selected or not (limit counts these).
+      let position = -1;
+      let good = 0;
       const iterator = sourceBatches(source, this.abort.signal)[Symbol.asyncIterator]();
       let batch: readonly SourceItem[] = [];
       let at = 0;
       (async () => {
         try {
-          while (!unsubscribed && !this.stopping && (limit === undefined || stats.read < limit)) {
+          while (!unsubscribed && !this.stopping && (limit === undefined || good < limit)) {
             const room = this.gate.room();
             if (room) await room;
             if (unsubscribed || this.stopping) break;
@@ -372,6 +394,10 @@ export class PipelineRun {
               continue;
             }
             const item = batch[at++] as SourceItem;
+            position++;
+            if (selectionExhausted(selection, position)) break;
+            if (item.kind === "row") good++;
+            if (!selects(selection, item.id, position)) continue;
             if (item.kind === "bad") {
               stats.bad++;
               writeReject({
@@ -385,6 +411,7 @@ export class PipelineRun {
               continue;
             }
             stats.read++;
+            this.positions?.add(item.id, position);
             subscriber.next({ id: item.id, row: item.row });
           }
           await iterator.return?.();
@@ -467,6 +494,25 @@ function sourceBatches(source: RowSource, signal: AbortSignal): AsyncIterable<re
         return { done: true, value: undefined };
       },
     }),
+  };
+}
+
+/** A sink that also records each row's source position; both commit or abort together. */
+function withPositions(rows: RowSink, positions: PositionSink, tracker: SourcePositions): RowSink {
+  return {
+    description: rows.description,
+    write: (record) => {
+      const recorded = positions.write(tracker.positionOf(record.id), record.id);
+      const written = rows.write(record);
+      return recorded || written ? Promise.all([recorded, written]).then(() => {}) : undefined;
+    },
+    commit: async () => {
+      await positions.commit();
+      await rows.commit();
+    },
+    abort: async () => {
+      await Promise.all([positions.abort(), rows.abort()]);
+    },
   };
 }
 
