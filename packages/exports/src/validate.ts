@@ -31,8 +31,10 @@ export interface ExportValidation {
   errors: string[];
 }
 
-const ajv = createAjv();
-type Validator = ReturnType<typeof ajv.compile>;
+type Ajv = ReturnType<typeof createAjv>;
+type Validator = ReturnType<Ajv["compile"]>;
+// Made on first use: loading ajv's compiler costs start-up time that `dataflow validate` never needs.
+let ajv: Ajv | undefined;
 type AjvError = NonNullable<Validator["errors"]>[number];
 const validators = new Map<ExportFormat, Validator>();
 
@@ -42,6 +44,7 @@ function validator(format: ExportFormat): Validator {
     const schema = EXPORT_SCHEMAS[format];
     if (!schema)
       throw new Error(`unknown export format "${format}"; use one of ${EXPORT_FORMATS.join(", ")}`);
+    ajv ??= createAjv();
     v = ajv.compile(schema);
     validators.set(format, v);
   }

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
-import type { ErrorObject } from "ajv";
-import { createAjv } from "../util/ajv.js";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { cachedValidator } from "../util/validator-cache.js";
 import type { LLMServingABC } from "./llm-serving.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { OperatorContext, OperatorSpec, StepReporter } from "./operator.js";
@@ -8,8 +8,7 @@ import type { RetrieverABC } from "./retriever.js";
 import type { RowRecord } from "./row.js";
 import type { StepCache } from "./step-cache.js";
 
-const ajv = createAjv();
-const validators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+const validators = new WeakMap<object, ValidateFunction>();
 
 /**
  * Validate `params` against an operator's params schema, filling defaults.
@@ -21,7 +20,7 @@ export function validateParams<P>(
 ): { params: P; errors: ErrorObject[] } {
   let validate = validators.get(spec.params);
   if (!validate) {
-    validate = ajv.compile(spec.params);
+    validate = cachedValidator(spec.params);
     validators.set(spec.params, validate);
   }
   const copy = structuredClone(params ?? {});
