@@ -6,6 +6,7 @@ import {
   type RetrieverABC,
   streamLogger,
 } from "@dataflow/core";
+import { runDirFor } from "./commands/run.js";
 import type { CliIO } from "./io.js";
 import type { CliLogger } from "./logging/cli-logger.js";
 
@@ -39,6 +40,8 @@ export async function buildResources(
   const servingContext = {
     env: io.env,
     cacheDir: join(plan.cache.dir, "responses"),
+    // Batch servings journal their batches here, so a killed run resumes them.
+    runDir: runDirFor(plan),
     logger: scoped("serving"),
     // Under the run's logger a model download reports 10% steps as log lines (above the bars), not a bar of its own.
     progressStream: logger ? { write: (text: string) => io.stderr.write(text), isTTY: false } : io.stderr,

@@ -1,6 +1,7 @@
 import type { KindConfig, Logger } from "@dataflow/core";
 import { silentLogger } from "@dataflow/core";
 import { AiSdkServing } from "./ai-sdk/ai-sdk-serving.js";
+import { withBatchMode } from "./batch/batch-serving.js";
 import type { ProgressStream } from "./local/download-progress.js";
 import { LocalServing } from "./local/local-serving.js";
 import { localEnvSettings } from "./local/local-settings.js";
@@ -35,6 +36,8 @@ export interface CreateServingOptions {
   progressStream?: ProgressStream;
   /** Resolves a relative local model path; process.cwd() by default. */
   cwd?: string;
+  /** The run's directory: batch servings journal their batches under `<runDir>/batches/`, so a killed run resumes them. */
+  runDir?: string;
 }
 
 const DEFAULTS = {
@@ -111,7 +114,9 @@ export function createServing(
       `serving "${name}": extraBody is sent by type openai only (the AI SDK builds its own request body); use type: openai`,
     );
   }
-  const transport = { ...base, baseURL, apiKey };
+  const runDir = options.runDir;
+  const batched = withBatchMode(base, config.batch, { name, baseURL, apiKey, runDir, logger });
+  const transport = { ...batched, baseURL, apiKey };
   return type === "ai-sdk" ? new AiSdkServing(transport) : new OpenAIServing(transport);
 }
 

@@ -1,3 +1,5 @@
+import type { BatchConfig } from "./batch/batch-options.js";
+
 /** The serving types this package registers. */
 export type ServingType = "auto" | "openai" | "ai-sdk" | "local";
 
@@ -17,7 +19,10 @@ export interface ServingConfig {
   maxTokens?: number;
   seed?: number;
   stop?: string[];
-  prices?: { input?: number; output?: number };
+  /** USD per million tokens; `batchInput`/`batchOutput` in batch mode (default: half of input/output). */
+  prices?: { input?: number; output?: number; batchInput?: number; batchOutput?: number };
+  /** openai/ai-sdk: chat through the provider's Batch API (batch/batch-options.ts). */
+  batch?: BatchConfig;
   /** local: CPU threads (default: the cores available). */
   threads?: number;
   /** local: context size in tokens (default: the model's). */

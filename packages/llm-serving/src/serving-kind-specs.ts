@@ -1,4 +1,5 @@
 import type { JSONSchema } from "@dataflow/core";
+import { batchOptionsSchema } from "./batch/batch-schema.js";
 import type { ServingType } from "./serving-config.js";
 
 const positiveInt: JSONSchema = { type: "integer", minimum: 1 };
@@ -95,8 +96,22 @@ export const servingOptionsSchema: JSONSchema = {
       type: "object",
       description: "USD per million tokens, for cost totals",
       additionalProperties: false,
-      properties: { input: { type: "number", minimum: 0 }, output: { type: "number", minimum: 0 } },
+      properties: {
+        input: { type: "number", minimum: 0 },
+        output: { type: "number", minimum: 0 },
+        batchInput: {
+          type: "number",
+          minimum: 0,
+          description: "batch mode input price (default input × 0.5)",
+        },
+        batchOutput: {
+          type: "number",
+          minimum: 0,
+          description: "batch mode output price (default output × 0.5)",
+        },
+      },
     },
+    batch: batchOptionsSchema,
   },
 };
 

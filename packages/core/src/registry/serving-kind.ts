@@ -12,6 +12,8 @@ export interface ServingContext {
   logger: Logger;
   /** Where long waits (a model download) draw progress; stderr in the CLI. */
   progressStream?: { write(text: string): unknown; isTTY?: boolean };
+  /** The run's directory, where a serving keeps what a resumed run needs (batch journals). */
+  runDir?: string;
 }
 
 /**

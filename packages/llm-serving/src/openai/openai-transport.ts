@@ -101,7 +101,7 @@ export class OpenAITransport implements Transport {
 }
 
 /** The request as a chat-completions body: the settings that are set, and the schema as `response_format`. */
-function chatBody(request: TransportRequest): ChatCompletionCreateParamsNonStreaming {
+export function chatBody(request: TransportRequest): ChatCompletionCreateParamsNonStreaming {
   const s = request.settings;
   const format = request.responseFormat;
   return {

@@ -1,4 +1,7 @@
 import type { Logger } from "@dataflow/core";
+import { batchAttempts } from "../batch/batch-mode.js";
+import { batchPrices } from "../batch/batch-prices.js";
+import type { BatchQueue } from "../batch/batch-queue.js";
 import { CacheWrites } from "./cache-writes.js";
 import { ConcurrencyLimiter } from "./concurrency-limiter.js";
 import { endpointLabel } from "./endpoint.js";
@@ -58,6 +61,8 @@ export interface ServingParts {
   health: { state: EndpointHealth; baseURL: string; apiKeyEnv: string } | undefined;
   /** Hedged requests; none for in-process servings or with `hedge: false`. */
   hedging: { window: LatencyWindow; maxInFlight: number } | undefined;
+  /** Batch mode: chat goes through this queue instead of the attempt layers. */
+  batch: BatchQueue | undefined;
 }
 
 type Resolved = "logger" | "secrets" | "embeddingBatchSize" | "transportTimesOut";
@@ -82,7 +87,8 @@ export function servingParts(
       requests: o.requestsPerMinute ? new TokenBucket(o.requestsPerMinute) : undefined,
       tokens: o.tokensPerMinute ? new TokenBucket(o.tokensPerMinute) : undefined,
     },
-    meter: new UsageMeter(o.prices),
+    meter: new UsageMeter(o.batch ? batchPrices(o.prices) : o.prices),
+    batch: o.batch,
     cache: o.cacheDir ? new ResponseCache(o.cacheDir) : undefined,
     cacheWrites: new CacheWrites(o.name, o.logger),
     embeddingBatchSize: o.embeddingBatchSize,
@@ -105,12 +111,15 @@ export function servingParts(
  * A chat call through the layers, outermost first:
  *
  *   answer cache → output → prepare → response format → [attempt layers] → transport.chat
+ *
+ * In batch mode the batch queue (batch/) replaces the attempt layers and the transport.
  */
 export function composeChat(t: Transport, p: ServingParts): Send<ChatCall, Answered> {
   const wire: Send<TransportRequest, TransportResult> = (request, call) =>
     t.chat(request, call.signal as AbortSignal);
   const warn = (message: string) => p.logger.warn(`serving "${p.name}": ${message}`);
-  const asked = responseFormat(p.model, warn)(stack(attemptLayers(t, p, chatMetering), wire));
+  const attempts = p.batch ? batchAttempts(p.batch, p.meter) : stack(attemptLayers(t, p, chatMetering), wire);
+  const asked = responseFormat(p.model, warn)(attempts);
   const answered = output(p.model)(stack([preparing(t, "generate")], asked));
   const onHit = (tag: string | undefined) => p.meter.cached(tag);
   const cache = p.cache && answerCache({ cache: p.cache, model: p.model, writes: p.cacheWrites, onHit });

@@ -1,4 +1,5 @@
 import type { GenerationSettings, Logger } from "@dataflow/core";
+import type { BatchQueue } from "../batch/batch-queue.js";
 import type { BreakerOptions } from "./health/endpoint-health.js";
 import type { HedgeOptions } from "./health/latency-window.js";
 import type { RetryTuning } from "./retry-policy.js";
@@ -53,4 +54,6 @@ export interface ServingBaseOptions {
   maxAnswerBytes?: number;
   /** Hedged requests (HTTP endpoints only); `false` turns them off. */
   hedge?: HedgeOptions | false;
+  /** Batch mode: chat requests go through the provider's Batch API (batch/), at batch prices. */
+  batch?: BatchQueue;
 }

@@ -4,6 +4,9 @@ import type { Usage, UsageTotals } from "@dataflow/core";
 export interface Prices {
   input?: number;
   output?: number;
+  /** Batch API prices (batch/batch-prices.ts); half of input/output when absent. */
+  batchInput?: number;
+  batchOutput?: number;
 }
 
 const zero = (): UsageTotals => ({ requests: 0, cached: 0, promptTokens: 0, completionTokens: 0 });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
+import { BatchApi, type BatchApiOptions, type BatchCounters, type LineAnswer } from "./batch-api.js";
 import { completionBody, errorBody, modelsBody } from "./chat-completion.js";
 import {
   type EmbeddingRequestInfo,
@@ -18,7 +19,7 @@ import {
   type ScriptedReply,
 } from "./reply-script.js";
 
-export interface ChatServerOptions extends ReplyScriptOptions, EmbeddingScriptOptions {
+export interface ChatServerOptions extends ReplyScriptOptions, EmbeddingScriptOptions, BatchApiOptions {
   /** Delay before each chat-completion reply (faults included, hangs aside); 0 by default. */
   latencyMs?: number | ((req: ChatRequestInfo) => number);
   /** Delay before each embeddings reply (faults included, hangs aside); 0 by default. */
@@ -36,7 +37,8 @@ export type RequestOutcome =
   | "html"
   | "bad-request"
   | "not-found"
-  | "models";
+  | "models"
+  | "batch-api";
 
 /** One request as the server received it, with what it did about it. */
 export interface ReceivedRequest {
@@ -76,6 +78,8 @@ export interface ChatServer {
   readonly inFlight: number;
   /** The most requests ever handled at once. */
   readonly maxInFlight: number;
+  /** Counts of the Files and Batch API (batch-api.ts): files uploaded, batches created, lines per custom_id. */
+  batches: BatchCounters;
   /** Stops the server; hung and pending requests are cut, so it never waits on a client. */
   close(): Promise<void>;
 }
@@ -101,6 +105,21 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
   let inFlight = 0;
   let maxInFlight = 0;
   let closed: Promise<void> | undefined;
+  // A batch line is answered as the same body sent to /v1/chat/completions would be.
+  const lineAnswer: LineAnswer = async (body) => {
+    const messages = readMessages(body.messages) ?? [];
+    const model = typeof body.model === "string" ? body.model : "";
+    const prompt = messages.map((m) => m.content).join("\n");
+    const index = chatIndex++;
+    const info = { index, model, messages, prompt, body, signal: new AbortController().signal };
+    const { spec } = await script.next(info);
+    const fault = spec.fault;
+    if (typeof fault === "object")
+      return { status: fault.status, body: errorBody(fault.status, fault.message ?? "injected") };
+    if (fault) return { status: 500, body: errorBody(500, `injected ${fault}`) };
+    return { status: 200, body: completionBody({ id: `chatcmpl-test-${index}`, model, prompt, spec }) };
+  };
+  const batchApi = new BatchApi(options, lineAnswer);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -166,6 +185,14 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     } else if (path === "/v1/embeddings" && entry.method === "POST") {
       await embed(text, entry, res, gone.signal);
     } else {
+      const type = req.headers["content-type"] ?? "";
+      const api = await batchApi.handle(entry.method, path, url.searchParams, text, type);
+      if (api) {
+        entry.outcome = "batch-api";
+        if (api.raw) sendBytes(res, entry, api.raw);
+        else send(res, entry, api.status, api.body);
+        return;
+      }
       entry.outcome = "not-found";
       send(res, entry, 404, errorBody(404, `the test server has no ${entry.method} ${url.pathname}`));
     }
@@ -345,6 +372,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     get maxInFlight() {
       return maxInFlight;
     },
+    batches: batchApi.counters,
     close() {
       closed ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -383,6 +411,13 @@ function sendText(
     ...headers,
   });
   res.end(text);
+}
+
+function sendBytes(res: ServerResponse, entry: ReceivedRequest, bytes: Buffer): void {
+  entry.status = 200;
+  if (res.destroyed) return;
+  res.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.length });
+  res.end(bytes);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
