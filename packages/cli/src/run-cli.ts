@@ -17,6 +17,12 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number ≥ 1");
+  return n;
+}
+
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Run the `dataflow` command with `argv` (without node and script); resolves to the exit code. */
@@ -78,9 +84,39 @@ export async function runCli(argv: readonly string[], rawIO: CliIO = processIO):
         .choices(["pretty", "json"])
         .default("pretty"),
     )
+    .option(
+      "--queue <url>",
+      "coordinate a work-queue run on this Redis (redis://HOST:PORT): `dataflow worker` processes run the chunks",
+    )
+    .option("--chunk-size <n>", "with --queue: source rows per chunk (default 1000)", positiveInt)
     .action(async (file: string, flags) => {
       const { runCommand } = await import("./commands/run.js");
       exitCode = await runCommand(file, flags, io, await registry());
+    });
+
+  compileOptions(
+    program
+      .command("worker")
+      .description("take chunks of a `dataflow run --queue` run from Redis and run them, until stopped")
+      .argument("<pipeline>", "pipeline YAML file (the coordinator's, with the same --input, --set)"),
+  )
+    .requiredOption("--queue <url>", "the coordinator's Redis, redis://HOST:PORT")
+    .option(
+      "--lock-ms <ms>",
+      "a chunk's lock; a killed worker's chunk is handed on after about this",
+      positiveInt,
+      30000,
+    )
+    .option("--until-done", "exit once the coordinator has finished the run")
+    .option("--verbose", "also log debug lines")
+    .addOption(
+      new Option("--log-format <format>", "pretty lines or JSON lines (pino)")
+        .choices(["pretty", "json"])
+        .default("pretty"),
+    )
+    .action(async (file: string, flags) => {
+      const { workerCommand } = await import("./queue/worker-command.js");
+      exitCode = await workerCommand(file, flags, io, await registry());
     });
 
   compileOptions(

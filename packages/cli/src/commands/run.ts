@@ -26,6 +26,9 @@ export interface RunFlags extends CompileFlags {
   progressInterval?: number;
   verbose?: boolean;
   logFormat?: LogFormat;
+  /** Coordinate a work-queue run on this Redis (see queue/coordinator.ts); workers run the chunks. */
+  queue?: string;
+  chunkSize?: number;
 }
 
 /** The plan in a few lines; with the registry, retrievers say which files they read and why they use a serving. */
@@ -92,6 +95,12 @@ export async function runCommand(
       `${describePlan(plan, process.cwd(), registry)}\n\nvalid; dry run, nothing was executed\n`,
     );
     return EXIT_OK;
+  }
+
+  if (flags.queue !== undefined) {
+    // Loaded only here: BullMQ and ioredis stay out of every other command's start-up.
+    const { runQueued } = await import("../queue/coordinator.js");
+    return runQueued(plan, { ...flags, queue: flags.queue }, io, registry);
   }
 
   // Held from before --fresh clears anything until the run has ended (a Ctrl-C ends it too).

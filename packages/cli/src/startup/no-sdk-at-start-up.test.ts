@@ -10,6 +10,7 @@ const tmp = mkdtempSync(join(tmpdir(), "dataflow-no-sdk-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const SDKS = ["openai", "ai", "@ai-sdk/openai", "node-llama-cpp"];
+const QUEUE_CLIENTS = ["bullmq", "ioredis"];
 
 /** The bare package names the real CLI imports for `args`, recorded by a resolve hook. */
 function importedPackages(args: string[]): string[] {
@@ -48,10 +49,13 @@ describe("start-up imports", { timeout: 60_000 }, () => {
   it("--help loads no pipeline code; validate and operators import no LLM SDK", () => {
     const help = importedPackages(["--help"]);
     expect(help.filter((p) => p.startsWith("@dataflow/"))).toEqual([]);
+    // The work queue's client loads only with `run --queue` and `worker`.
+    expect(help.filter((p) => QUEUE_CLIENTS.includes(p))).toEqual([]);
     for (const args of [["validate", "pipelines/rare.yaml"], ["operators"]]) {
       const loaded = importedPackages(args);
       expect(loaded).toContain("@dataflow/core");
       expect(loaded.filter((p) => SDKS.includes(p))).toEqual([]);
+      expect(loaded.filter((p) => QUEUE_CLIENTS.includes(p))).toEqual([]);
     }
   });
 });
