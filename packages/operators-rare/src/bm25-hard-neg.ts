@@ -198,6 +198,21 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     retriever: "optional",
     // A row's negatives depend on every other row: never replay them from a row cache.
     cacheRows: false,
+    // Each shard builds the index from the whole corpus (source, file or retriever) and mines its own rows.
+    sharding: (p, place) => {
+      if (p.corpus !== undefined || place.retriever) return "row";
+      if (p.corpusFrom === "upstream")
+        return {
+          refuse:
+            "corpusFrom: upstream mines from the rows reaching the step, which differ per shard; use corpusFrom: source (each shard indexes the whole source) or a corpus file (params.corpus)",
+        };
+      const text = place.inputs.text ?? "text";
+      if (place.madeUpstream(text))
+        return {
+          refuse: `its corpus column "${text}" is made by an earlier step, so each shard could index only its own rows; write the corpus to a JSONL file and set params.corpus, or run without --shard`,
+        };
+      return "row";
+    },
     inputFiles: (p) => (p.corpus === undefined ? [] : [p.corpus]),
   };
 

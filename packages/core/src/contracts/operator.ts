@@ -88,6 +88,35 @@ export interface OperatorSpec<P = Record<string, unknown>> {
    * fingerprint, so changing one recomputes the step.
    */
   inputFiles?(params: P): string[];
+  /**
+   * What a step of this operator does when a run processes part of the source (`--shard I/N`, a
+   * work-queue chunk); see ShardingMode. Default: "row", except for dataset operators and
+   * operators with `cacheRows: false`, which are refused until they say how they shard.
+   */
+  sharding?(params: P, place: ShardPlace): ShardingMode;
+}
+
+/**
+ * How an operator's step behaves when a run processes only some source rows:
+ * - "row": a row's result depends on that row alone, or on side inputs every part reads whole (the
+ *   source through readSource, files, a retriever's corpus): each part computes exactly what a whole
+ *   run would;
+ * - "merge": a filter whose decisions depend on earlier rows (dedup, limit, sample of a size): parts
+ *   pass rows through it and record what reached it; the merge takes its decisions over every
+ *   part's rows in source order and leaves out what it drops. It must only drop rows, never change
+ *   them. Steps after it compute rows it may later drop (they cost work, not correctness);
+ * - { refuse }: it cannot be split this way; `refuse` says why and what to change.
+ */
+export type ShardingMode = "row" | "merge" | { refuse: string };
+
+/** Where a step sits in its pipeline, for `sharding` functions. */
+export interface ShardPlace {
+  /** Input port → column. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Whether the step names a retriever. */
+  readonly retriever: boolean;
+  /** Whether an earlier step writes (makes or changes) this column, so it is not the source's. */
+  madeUpstream(column: string): boolean;
 }
 
 /** Where a step reports what happens to rows, so nothing is lost silently. */

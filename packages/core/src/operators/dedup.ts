@@ -44,6 +44,8 @@ export class DedupOperator extends RowOperator<DedupParams> {
     outputs: {},
     // Which row is "first" depends on the order rows are processed.
     concurrency: 1,
+    // "First" is over every shard's rows: decided at the merge, in source order.
+    sharding: () => "merge",
     columns: (params) => ({ reads: [{ column: params.column, path: ["params", "column"] }] }),
   };
 

@@ -29,6 +29,8 @@ export class LimitOperator extends RowOperator<LimitParams> {
     outputs: {},
     // Position counts rows in the order process() sees them.
     concurrency: 1,
+    // Positions count every shard's rows: decided at the merge, in source order.
+    sharding: () => "merge",
   };
 
   private position = 0;

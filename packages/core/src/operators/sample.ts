@@ -53,6 +53,8 @@ export class SampleOperator extends DatasetOperator<SampleParams> {
     },
     inputs: {},
     outputs: {},
+    // A fraction is a function of the row id; a size ranks every shard's rows, so the merge decides.
+    sharding: (p) => (p.size === undefined ? "row" : "merge"),
   };
 
   private chosen = new Set<string>();

@@ -3,7 +3,8 @@ import { RowOperator } from "../bases/row-operator.js";
 import type { OperatorClass } from "../contracts/operator.js";
 import { drop, type ProcessResult, rows } from "../contracts/process-result.js";
 import type { Row } from "../contracts/row.js";
-import type { PositionSink, SourceItem } from "../contracts/storage.js";
+import type { PositionSink, RowSink, SourceItem } from "../contracts/storage.js";
+import { DedupOperator } from "../operators/dedup.js";
 import type { PipelinePlan } from "../pipeline/plan.js";
 import { MemoryStorage } from "../testing/memory-storage.js";
 import { hashSelection, type RowSelection, rangeSelection } from "./row-selection.js";
@@ -133,5 +134,41 @@ describe("runner with a row selection", () => {
     const ids = parts.flatMap((x) => x.storage.output.map((r) => r.id));
     expect(ids.sort()).toEqual(whole.storage.output.map((r) => r.id).sort());
     expect(parts[0]?.summary.source.read ?? 0).toBeLessThan(20);
+  });
+});
+
+describe("runner with deferred steps", () => {
+  it("passes every row through a deferred step and records what reached it, with positions", async () => {
+    const rows: string[] = [];
+    const positions: number[] = [];
+    const sinks = (): { rows: RowSink; positions: PositionSink } => ({
+      rows: {
+        description: "d",
+        write: (r) => void rows.push(r.id),
+        commit: async () => {},
+        abort: async () => {},
+      },
+      positions: { write: (p) => void positions.push(p), commit: async () => {}, abort: async () => {} },
+    });
+    const dedup = {
+      id: "d",
+      op: DedupOperator as unknown as OperatorClass,
+      params: { column: "n" },
+      inputs: {},
+      outputs: {},
+      location: { file: "/t.yaml" },
+    };
+    const storage = new PartStorage([{ n: 1 }, { n: 1 }, { n: 5 }, { n: 3 }]);
+    const summary = await runPipeline({
+      plan: { ...plan, steps: [...plan.steps, dedup] },
+      storage,
+      deferred: { steps: ["d"], open: async () => sinks() },
+    });
+    expect(summary.status).toBe("ok");
+    // n=5 is dropped by "s"; the duplicate n=1 passes the deferred dedup; n=3 is split in two.
+    expect(rows).toEqual(["1", "2", "4.0", "4.1"]);
+    expect(positions).toEqual([0, 1, 3, 3]);
+    expect(storage.output.map((r) => r.id)).toEqual(rows);
+    expect(summary.steps[1]).toMatchObject({ in: 4, out: 4, filtered: 0 });
   });
 });

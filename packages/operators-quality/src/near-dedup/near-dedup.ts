@@ -124,6 +124,14 @@ export class NearDedupOperator extends RowOperator<NearDedupParams> {
     concurrency: 1,
     // A row's fate depends on the rows before it: never replay it from a row cache.
     cacheRows: false,
+    // "Earlier kept rows" are every shard's: filtering is decided at the merge, in source order.
+    sharding: (p) =>
+      p.action === "filter"
+        ? "merge"
+        : {
+            refuse:
+              "action annotate writes into each row the id of an earlier row, which may be in another shard; use action filter (decided when the shards are merged) or run without --shard",
+          },
     columns: (p) =>
       p.action === "annotate"
         ? { writes: [{ column: p.annotateColumn, path: ["params", "annotateColumn"] }] }

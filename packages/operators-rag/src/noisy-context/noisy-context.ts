@@ -188,6 +188,14 @@ export class NoisyContextOperator extends DatasetOperator<NoisyContextParams> {
     retriever: "required",
     // other-gold noise depends on other rows, and the draws are cheap: never replay rows from a cache.
     cacheRows: false,
+    // The retriever's corpus is read whole by every shard; only other rows' gold depends on the shard.
+    sharding: (p) =>
+      p.noiseRate > 0 && (p.noiseFrom["other-gold"] ?? 0) > 0
+        ? {
+            refuse:
+              'noiseFrom "other-gold" draws noise from the gold passages of the rows reaching the step, which differ per shard; give other-gold weight 0 or run without --shard',
+          }
+        : "row",
   };
 
   private plan: ContextPlan | undefined;
