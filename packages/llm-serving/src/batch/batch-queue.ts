@@ -159,7 +159,16 @@ export class BatchQueue {
   /** Reads the journal of earlier runs, and finds batches created just before a run was killed. */
   private async start(): Promise<void> {
     const state = foldJournal(await this.o.journal.load());
-    const found = await this.recoverOrphans(state.orphanUploads);
+    let found: JournaledBatch[] = [];
+    try {
+      found = await this.recoverOrphans(state.orphanUploads);
+    } catch (err) {
+      // Without a listing their requests may be sent again: said, not hidden.
+      const files = state.orphanUploads.map((o) => o.file).join(", ");
+      this.o.logger.warn(
+        `serving "${this.o.name}": cannot list batches to check uploads ${files} (${(err as Error).message}); requests in them not found in a batch are submitted again`,
+      );
+    }
     for (const b of [...state.batches, ...found]) this.remember(b);
     if (this.tracked.size > 0) {
       this.o.logger.info(`serving "${this.o.name}": ${this.tracked.size} batches journaled by earlier runs`);
