@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import type { RunSummary, UsageTotals } from "@dataflow/core";
+import type { EndpointStats, RunSummary, UsageTotals } from "@dataflow/core";
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
@@ -78,6 +78,9 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
     if (s.usage) lines.push(`  ${s.id}: ${formatUsage(s.usage)}`);
   }
   if (summary.usage) lines.push(`  LLM total: ${formatUsage(summary.usage)}`);
+  for (const [serving, endpoints] of Object.entries(summary.endpoints ?? {})) {
+    for (const e of endpoints) lines.push(`  ${serving} @ ${formatEndpoint(e)}`);
+  }
   if (summary.output) lines.push(`  wrote ${summary.written} rows to ${displayPath(summary.output, cwd)}`);
   else lines.push(`  output not written (${summary.written} rows were ready)`);
   if (summary.runDir) lines.push(`  step caches and manifest: ${displayPath(summary.runDir, cwd)}`);
@@ -96,6 +99,15 @@ export function formatSummary(summary: RunSummary, cwd = process.cwd()): string 
 export function formatUsage(u: UsageTotals): string {
   const cost = u.cost !== undefined ? `, $${u.cost.toFixed(4)}` : "";
   return `${u.requests} requests (${u.cached} from cache), ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${cost}`;
+}
+
+/** One endpoint of a serving spread over several: its requests, errors and latency. */
+export function formatEndpoint(e: EndpointStats): string {
+  const latency = e.p50Ms !== undefined ? `, p50 ${e.p50Ms} ms, p95 ${e.p95Ms ?? e.p50Ms} ms` : "";
+  const out = e.takenOut
+    ? `, taken out ${e.takenOut}×${e.inRotation ? "" : " (out of rotation at the end)"}`
+    : "";
+  return `${e.url}: ${e.requests} requests, ${e.errors} errors${latency}${out}`;
 }
 
 function num(v: number): string {

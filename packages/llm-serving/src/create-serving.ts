@@ -15,9 +15,14 @@ import {
   OPENAI_DEFAULT_BASE_URL,
   resolveApiKey,
 } from "./serving/endpoint.js";
+import {
+  listedEndpoints,
+  type ResolvedEndpoint,
+  resolveEndpoints,
+} from "./serving/endpoints/endpoint-list.js";
 import type { RetryTuning } from "./serving/retry-policy.js";
 import type { ServingBase, ServingBaseOptions } from "./serving/serving-base.js";
-import type { ServingConfig } from "./serving-config.js";
+import type { EndpointConfig, ServingConfig, ServingType } from "./serving-config.js";
 
 export interface CreateServingOptions {
   /** Where API keys and OPENAI_BASE_URL are read; process.env by default. */
@@ -67,9 +72,11 @@ export function createServing(
   const config = given as ServingConfig;
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
-  const apiKeyEnv = config.apiKeyEnv ?? DEFAULTS.apiKeyEnv;
   // `baseURL: ${OPENAI_BASE_URL:-}` interpolates to "" when unset: empty means unset.
-  const configured = nonEmpty(config.baseURL) ?? nonEmpty(env.OPENAI_BASE_URL);
+  const listed = listedEndpoints(name, config);
+  const only = listed.length === 1 ? listed[0] : undefined;
+  const apiKeyEnv = only?.apiKeyEnv ?? config.apiKeyEnv ?? DEFAULTS.apiKeyEnv;
+  const configured = listed[0]?.baseURL ?? nonEmpty(env.OPENAI_BASE_URL);
   let type = config.type ?? "auto";
 
   if (type === "auto") {
@@ -91,6 +98,7 @@ export function createServing(
     return createLocal(name, config, config.model, options, env, logger, false);
   }
 
+  if (listed.length > 1) return createPooled(name, config, type, listed, options, env, logger);
   const baseURL = checkBaseURL(name, configured ?? OPENAI_DEFAULT_BASE_URL, logger);
   const { apiKey, placeholder } = resolveApiKey(env, apiKeyEnv, baseURL, name);
   const where = endpointLabel(baseURL);
@@ -100,23 +108,70 @@ export function createServing(
     logger.warn(`serving "${name}": ${apiKeyEnv} is not set; calling ${where} without an API key`);
   }
 
+  const shared = sharedOptions(name, config, options, logger);
+  // One endpoint of `endpoints:` with its own bound: the lower of it and the serving's.
+  if (only?.maxConcurrency !== undefined)
+    shared.maxConcurrency = Math.min(shared.maxConcurrency, only.maxConcurrency);
   const base: ServingBaseOptions = {
-    ...sharedOptions(name, config, options, logger),
-    model: config.model,
+    ...shared,
+    ...httpOptions(name, config, type),
     endpoint: { baseURL, apiKeyEnv },
-    ...(config.breaker ? { breaker: config.breaker } : {}),
-    ...(config.hedge !== undefined ? { hedge: config.hedge } : {}),
-    ...(config.maxAnswerBytes !== undefined ? { maxAnswerBytes: config.maxAnswerBytes } : {}),
-    ...(config.extraBody !== undefined ? { extraBody: config.extraBody } : {}),
   };
+  const runDir = options.runDir;
+  const batched = withBatchMode(base, config.batch, { name, baseURL, apiKey, runDir, logger });
+  const transport = { ...batched, baseURL, apiKey };
+  return type === "ai-sdk" ? new AiSdkServing(transport) : new OpenAIServing(transport);
+}
+
+/** What both HTTP types take from the config beside the endpoint. */
+function httpOptions(
+  name: string,
+  config: ServingConfig,
+  type: ServingType,
+): Partial<ServingBaseOptions> & { model: string } {
   if (type === "ai-sdk" && config.extraBody && Object.keys(config.extraBody).length > 0) {
     throw new Error(
       `serving "${name}": extraBody is sent by type openai only (the AI SDK builds its own request body); use type: openai`,
     );
   }
-  const runDir = options.runDir;
-  const batched = withBatchMode(base, config.batch, { name, baseURL, apiKey, runDir, logger });
-  const transport = { ...batched, baseURL, apiKey };
+  return {
+    model: config.model,
+    ...(config.breaker ? { breaker: config.breaker } : {}),
+    ...(config.hedge !== undefined ? { hedge: config.hedge } : {}),
+    ...(config.maxAnswerBytes !== undefined ? { maxAnswerBytes: config.maxAnswerBytes } : {}),
+    ...(config.extraBody !== undefined ? { extraBody: config.extraBody } : {}),
+  };
+}
+
+/** An HTTP serving over several endpoints (serving/endpoints/): one transport each, a pool picking per attempt. */
+function createPooled(
+  name: string,
+  config: ServingConfig,
+  type: ServingType,
+  listed: readonly EndpointConfig[],
+  options: CreateServingOptions,
+  env: Record<string, string | undefined>,
+  logger: Logger,
+): ServingBase {
+  if (config.batch !== undefined && config.batch !== false) {
+    throw new Error(
+      `serving "${name}": batch mode sends to one provider's Batch API; give one baseURL, or drop batch to spread requests over ${listed.length} endpoints`,
+    );
+  }
+  const apiKeyEnv = config.apiKeyEnv ?? DEFAULTS.apiKeyEnv;
+  const endpoints = resolveEndpoints(name, listed, apiKeyEnv, env, logger);
+  const how = config.type === "auto" || config.type === undefined ? "auto → openai" : type;
+  const labels = endpoints.map((e) => endpointLabel(e.baseURL)).join(", ");
+  logger.info(`serving "${name}": ${how}, model ${config.model} at ${endpoints.length} endpoints: ${labels}`);
+  const first = endpoints[0] as ResolvedEndpoint;
+  const base: ServingBaseOptions = {
+    ...sharedOptions(name, config, options, logger),
+    ...httpOptions(name, config, type),
+    endpoint: { baseURL: first.baseURL, apiKeyEnv: first.apiKeyEnv },
+    endpoints: endpoints.map(({ apiKey: _key, ...pool }) => pool),
+  };
+  const endpointKeys = endpoints.map((e) => ({ baseURL: e.baseURL, apiKey: e.apiKey }));
+  const transport = { ...base, baseURL: first.baseURL, apiKey: first.apiKey, endpointKeys };
   return type === "ai-sdk" ? new AiSdkServing(transport) : new OpenAIServing(transport);
 }
 

@@ -3,11 +3,25 @@ import type { BatchConfig } from "./batch/batch-options.js";
 /** The serving types this package registers. */
 export type ServingType = "auto" | "openai" | "ai-sdk" | "local";
 
+/** One endpoint of `endpoints:`. */
+export interface EndpointConfig {
+  baseURL: string;
+  /** Share of the requests relative to the others; default 1. */
+  weight?: number;
+  /** Requests in flight to this endpoint at once; default: no bound of its own. */
+  maxConcurrency?: number;
+  /** The variable holding this endpoint's key; default the serving's `apiKeyEnv`. */
+  apiKeyEnv?: string;
+}
+
 /** A pipeline's `servings.<name>` block for one of this package's types (see `servingOptionsSchema`). */
 export interface ServingConfig {
   type: ServingType;
   model: string;
-  baseURL?: string;
+  /** One endpoint, or several serving the same model (each request goes to one). */
+  baseURL?: string | string[];
+  /** Several endpoints with their own weight, concurrency and key variable (instead of `baseURL`). */
+  endpoints?: EndpointConfig[];
   apiKeyEnv: string;
   maxConcurrency: number;
   timeoutMs: number;

@@ -15,7 +15,36 @@ export const servingOptionsSchema: JSONSchema = {
   required: ["model"],
   properties: {
     model: { type: "string", minLength: 1, description: "Model name, or a GGUF path for local" },
-    baseURL: { type: "string", description: "OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1" },
+    baseURL: {
+      description:
+        "OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1; or a list of endpoints serving the same model, each request going to the one with the fewest in flight",
+      oneOf: [{ type: "string" }, { type: "array", items: { type: "string" }, minItems: 1, maxItems: 64 }],
+    },
+    endpoints: {
+      type: "array",
+      minItems: 1,
+      maxItems: 64,
+      description:
+        "openai/ai-sdk, instead of baseURL: endpoints serving the same model. Each request goes to the one with the fewest requests in flight for its weight, within its maxConcurrency; one that fails repeatedly cools down out of rotation and is probed back in; a failed request is retried on another",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["baseURL"],
+        properties: {
+          baseURL: { type: "string", description: "e.g. http://10.0.0.2:8000/v1 (no credentials in it)" },
+          weight: { type: "number", exclusiveMinimum: 0, description: "share of the requests (default 1)" },
+          maxConcurrency: {
+            ...positiveInt,
+            description: "requests in flight to it at once (default: no own bound)",
+          },
+          apiKeyEnv: {
+            type: "string",
+            pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+            description: "variable holding this endpoint's key (default: the serving's apiKeyEnv)",
+          },
+        },
+      },
+    },
     apiKeyEnv: {
       type: "string",
       pattern: "^[A-Za-z_][A-Za-z0-9_]*$",

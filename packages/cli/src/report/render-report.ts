@@ -1,4 +1,5 @@
 import type { Row, RunSummary } from "@dataflow/core";
+import { formatEndpoint } from "../format-summary.js";
 import { escapeHtml, fmt, htmlTable } from "./html.js";
 import type { RejectGroup, ReportData } from "./report-data.js";
 import { COLORS, funnelSvg, histogramSvg, tokensSvg } from "./svg-charts.js";
@@ -65,6 +66,10 @@ function header({ summary, pipeline, generatedAt }: ReportData): string {
       "LLM total",
       `${summary.usage.requests} requests (${summary.usage.cached} from cache), ${summary.usage.promptTokens} prompt + ${summary.usage.completionTokens} completion tokens`,
     ]);
+  const endpoints = Object.entries(summary.endpoints ?? {}).flatMap(([serving, list]) =>
+    list.map((e): [string, string] => [`endpoint of ${serving}`, formatEndpoint(e)]),
+  );
+  facts.splice(facts.length - 1, 0, ...endpoints);
   const cls = summary.status === "ok" ? "ok" : "bad";
   return `<h1>Run report: ${escapeHtml(summary.pipeline)} <span class="${cls}">${escapeHtml(status)}</span></h1>
 <table class="facts">${facts.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")}</table>`;

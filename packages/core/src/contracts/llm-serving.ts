@@ -13,6 +13,11 @@ export interface GenerationSettings {
   maxTokens?: number;
   seed?: number;
   stop?: string[];
+  /**
+   * Server-specific request fields sent as they are (vLLM/SGLang `top_k`, `chat_template_kwargs`);
+   * merged over the serving's `extraBody`, the request's top-level fields winning.
+   */
+  extraBody?: Record<string, unknown>;
 }
 
 export interface LLMRequest {
@@ -72,6 +77,23 @@ export interface EmbeddingResult {
   promptTokens: number;
   /** How many of the texts came from the response cache. */
   cached: number;
+}
+
+/** One endpoint of a serving that spreads its requests over several: what it did so far. */
+export interface EndpointStats {
+  /** The endpoint's URL without credentials (scheme, host, path). */
+  url: string;
+  /** Attempts sent to it (retries and hedges included). */
+  requests: number;
+  /** Attempts that failed (an error status, a timeout, no connection). */
+  errors: number;
+  /** Wire latency of its answered attempts, when it answered any. */
+  p50Ms?: number;
+  p95Ms?: number;
+  /** Times it was taken out of rotation for a cool-down. */
+  takenOut: number;
+  /** In rotation at the time of the snapshot. */
+  inRotation: boolean;
 }
 
 export type LLMErrorKind = "rate-limited" | "timeout" | "bad-request" | "bad-output" | "transport";
@@ -137,6 +159,11 @@ export abstract class LLMServingABC {
   /** Usage so far: overall and per tag. Servings without accounting report zeros. */
   usage(): { total: UsageTotals; byTag: Record<string, UsageTotals> } {
     return { total: { requests: 0, cached: 0, promptTokens: 0, completionTokens: 0 }, byTag: {} };
+  }
+
+  /** Per-endpoint stats of a serving spread over several endpoints; undefined for one endpoint or none. */
+  endpointStats(): EndpointStats[] | undefined {
+    return undefined;
   }
 
   async close(): Promise<void> {}

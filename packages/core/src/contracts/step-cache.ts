@@ -1,3 +1,4 @@
+import type { EndpointStats } from "./llm-serving.js";
 import type { Row } from "./row.js";
 import type { RejectRecord, RejectSink } from "./storage.js";
 
@@ -52,6 +53,8 @@ export interface RunManifest {
   updatedAt: string;
   source: { path: string; size?: number; mtimeMs?: number };
   steps: StepManifest[];
+  /** Per serving spread over several endpoints: requests, errors and latency per endpoint. */
+  endpoints?: Record<string, EndpointStats[]>;
 }
 
 /** Where a pipeline keeps its step caches, manifest and per-step rejects between runs. */

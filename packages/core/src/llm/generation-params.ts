@@ -6,6 +6,8 @@ export interface GenerationParams {
   temperature?: number;
   topP?: number;
   maxTokens?: number;
+  /** Server-specific request fields for this step, merged over the serving's `extraBody` (the step's win). */
+  extraBody?: Record<string, unknown>;
 }
 
 /** The params-schema properties for `GenerationParams`, for LLM operators to spread into their params schema. */
@@ -23,6 +25,11 @@ export const generationParamsSchema: Record<string, JSONSchema> = {
     description: "Nucleus sampling (default: the serving's)",
   },
   maxTokens: { type: "integer", minimum: 1, description: "Most tokens per answer (default: the serving's)" },
+  extraBody: {
+    type: "object",
+    description:
+      "Server-specific request fields for this step, sent as they are (vLLM/SGLang top_k, min_p, repetition_penalty, guided_json, chat_template_kwargs: { enable_thinking: false }); merged over the serving's extraBody, a top-level field given here replacing the serving's; part of the response cache key and the step fingerprint (serving type openai)",
+  },
 };
 
 export const maxAttemptsSchema: JSONSchema = {
@@ -45,6 +52,8 @@ export function generationSettings(
   if (params.temperature !== undefined) settings.temperature = params.temperature;
   if (params.topP !== undefined) settings.topP = params.topP;
   if (params.maxTokens !== undefined) settings.maxTokens = params.maxTokens;
+  if (params.extraBody && Object.keys(params.extraBody).length > 0)
+    settings.extraBody = { ...params.extraBody };
   if (extra.seed !== undefined) settings.seed = extra.seed;
   if (extra.stop?.length) settings.stop = [...extra.stop];
   return settings;

@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { concatMap, defer, finalize, from, Observable, of, tap } from "rxjs";
+import { defer, finalize, Observable, tap } from "rxjs";
 import { errorKind, errorMessage, fatalExitCode, isFatal } from "../contracts/errors.js";
 import type { LLMServingABC } from "../contracts/llm-serving.js";
 import { type Logger, silentLogger } from "../contracts/logger.js";
@@ -32,7 +32,7 @@ import {
   reconcile,
   type StepStats,
 } from "./run-stats.js";
-import { finalManifest, stepSummaries, sumUsage } from "./run-summary.js";
+import { endpointsOf, finalManifest, stepSummaries, sumUsage } from "./run-summary.js";
 import { SourcePositions } from "./source-positions.js";
 
 export interface RunOptions {
@@ -60,14 +60,6 @@ export interface RunOptions {
    * the source's start. Operators' readSource sees the whole source.
    */
   selection?: RowSelection;
-  /**
-   * Steps passed through instead of run, their decisions left to the merge of the parts (see
-   * planShards): each records the rows reaching it, with their source positions.
-   */
-  deferred?: {
-    steps: readonly string[];
-    open(stepId: string): Promise<{ rows: RowSink; positions: PositionSink }>;
-  };
 }
 
 /** A run in progress: live stats for progress display, cancellation, and the final summary. */
@@ -85,10 +77,8 @@ export class PipelineRun {
   private fatal: unknown;
   /** The run failed and an earlier output was left in place of this one. */
   private outputKept = false;
-  /** Source positions of rows in flight, one queue per place that records them (output, deferred steps). */
-  private readonly positions: SourcePositions[] = [];
-  /** Recorders of the deferred steps' input rows, by step id; committed with the output. */
-  private deferred = new Map<string, RowSink>();
+  /** Source positions of the rows in flight, when the storage records output positions. */
+  private positions: SourcePositions | undefined;
 
   constructor(private readonly options: RunOptions) {
     const { plan } = options;
@@ -133,7 +123,6 @@ export class PipelineRun {
     const store = this.options.runStore;
     const prepared = store ? await this.prepareStore(store) : undefined;
     const rejects = new RejectWriter(storage, store, prepared?.rejects);
-    await this.openDeferred();
     let stream$: Observable<RowRecord> = this.sourceStream((r) => rejects.write(r));
     for (const [i, step] of plan.steps.entries()) {
       stream$ = this.stepStream(stream$, step, i, rejects, prepared?.caches[i]);
@@ -157,8 +146,10 @@ export class PipelineRun {
     const servingUsage = Object.values(this.options.servings ?? {}).map((s) => s.usage().byTag);
     const steps = stepSummaries(this.stats, servingUsage);
     const usage = sumUsage(steps.map((st) => st.usage));
+    const endpoints = endpointsOf(this.options.servings ?? {});
     if (store && prepared) {
-      await store.writeManifest(finalManifest(prepared.manifest, outcome.status, outcome.reason, steps));
+      const manifest = finalManifest(prepared.manifest, outcome.status, outcome.reason, steps, endpoints);
+      await store.writeManifest(manifest);
     }
     const rejectsFile = await rejects.description();
     return {
@@ -176,40 +167,18 @@ export class PipelineRun {
       ...(rejectsFile ? { rejectsFile } : {}),
       ...(store ? { runDir: store.dir } : {}),
       ...(usage ? { usage } : {}),
+      ...(endpoints ? { endpoints } : {}),
       durationMs: Date.now() - this.stats.startedAt,
     };
   }
 
-  /** The storage's sink, with positions recorded beside it when the storage keeps them, and the deferred steps' recorders. */
+  /** The storage's sink; with positions recorded beside it when the storage keeps them. */
   private async openSink(storage: Storage): Promise<RowSink> {
-    let rows = await storage.openSink();
-    if (storage.openPositions) rows = this.withPositions(rows, await storage.openPositions());
-    return this.deferred.size ? commitTogether(rows, [...this.deferred.values()]) : rows;
-  }
-
-  private async openDeferred(): Promise<void> {
-    const deferred = this.options.deferred;
-    for (const id of deferred?.steps ?? []) {
-      const { rows, positions } = await (deferred as NonNullable<RunOptions["deferred"]>).open(id);
-      this.deferred.set(id, this.withPositions(rows, positions));
-    }
-  }
-
-  /** `rows` with each row's source position recorded beside it. */
-  private withPositions(rows: RowSink, positions: PositionSink): RowSink {
-    const tracker = new SourcePositions();
-    this.positions.push(tracker);
-    return withPositions(rows, positions, tracker);
-  }
-
-  /** A deferred step: every row passes, recorded for the merge to decide on. */
-  private passThrough(input$: Observable<RowRecord>, recorder: RowSink): Observable<RowRecord> {
-    return input$.pipe(
-      concatMap((record) => {
-        const pending = recorder.write(record);
-        return pending ? from(pending.then(() => record)) : of(record);
-      }),
-    );
+    const rows = await storage.openSink();
+    if (!storage.openPositions) return rows;
+    const positions = await storage.openPositions();
+    this.positions = new SourcePositions();
+    return withPositions(rows, positions, this.positions);
   }
 
   /** `input$` through one step, counted in its stats. */
@@ -247,11 +216,7 @@ export class PipelineRun {
         if (s.in++ === 0) s.startedAt = Date.now();
       }),
     );
-    const recorder = this.deferred.get(step.id);
-    const output$ = recorder
-      ? this.passThrough(input$, recorder)
-      : defer(() => new step.op().run(input$, ctx));
-    return output$.pipe(
+    return defer(() => new step.op().run(input$, ctx)).pipe(
       tap(() => s.out++),
       finalize(() => {
         s.finishedAt = Date.now();
@@ -449,7 +414,7 @@ export class PipelineRun {
               continue;
             }
             stats.read++;
-            for (const queue of this.positions) queue.add(item.id, position);
+            this.positions?.add(item.id, position);
             subscriber.next({ id: item.id, row: item.row });
           }
           await iterator.return?.();
@@ -550,21 +515,6 @@ function withPositions(rows: RowSink, positions: PositionSink, tracker: SourcePo
     },
     abort: async () => {
       await Promise.all([positions.abort(), rows.abort()]);
-    },
-  };
-}
-
-/** `main`, and `others` committed (first) and aborted with it. */
-function commitTogether(main: RowSink, others: readonly RowSink[]): RowSink {
-  return {
-    description: main.description,
-    write: (record) => main.write(record),
-    commit: async () => {
-      for (const other of others) await other.commit();
-      await main.commit();
-    },
-    abort: async () => {
-      await Promise.all([main, ...others].map((s) => s.abort()));
     },
   };
 }

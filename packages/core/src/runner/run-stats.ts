@@ -1,4 +1,4 @@
-import type { UsageTotals } from "../contracts/llm-serving.js";
+import type { EndpointStats, UsageTotals } from "../contracts/llm-serving.js";
 import type { Distribution, DistributionSummary } from "./distribution.js";
 
 export interface StepStats {
@@ -86,6 +86,8 @@ export interface RunSummary {
   runDir?: string;
   /** LLM usage over all steps. */
   usage?: UsageTotals;
+  /** Per serving spread over several endpoints: requests, errors and latency per endpoint. */
+  endpoints?: Record<string, EndpointStats[]>;
   durationMs: number;
 }
 

@@ -1,4 +1,4 @@
-import type { UsageTotals } from "../contracts/llm-serving.js";
+import type { EndpointStats, LLMServingABC, UsageTotals } from "../contracts/llm-serving.js";
 import type { RunManifest } from "../contracts/step-cache.js";
 import type { DistributionSummary } from "./distribution.js";
 import { type RunStats, type RunSummary, type StepSummary, unfinished } from "./run-stats.js";
@@ -19,18 +19,32 @@ export function stepSummaries(stats: RunStats, usageByTag: Record<string, UsageT
   });
 }
 
-/** The manifest as the run ends: each step's status, counts and usage. */
+/** Per serving spread over several endpoints, its endpoints' stats; undefined when no serving is. */
+export function endpointsOf(
+  servings: Record<string, LLMServingABC>,
+): Record<string, EndpointStats[]> | undefined {
+  const out: Record<string, EndpointStats[]> = {};
+  for (const [name, serving] of Object.entries(servings)) {
+    const stats = serving.endpointStats();
+    if (stats?.length) out[name] = stats;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The manifest as the run ends: each step's status, counts and usage, and each endpoint's stats. */
 export function finalManifest(
   manifest: RunManifest,
   status: RunSummary["status"],
   reason: string | undefined,
   steps: StepSummary[],
+  endpoints?: Record<string, EndpointStats[]>,
 ): RunManifest {
   const stepStatus = status === "ok" ? "done" : status === "cancelled" ? "cancelled" : "failed";
   return {
     ...manifest,
     status,
     ...(reason ? { reason } : {}),
+    ...(endpoints ? { endpoints } : {}),
     updatedAt: new Date().toISOString(),
     steps: manifest.steps.map((m, i) => {
       const st = steps[i];

@@ -11,6 +11,11 @@ import { AiSdkTransport } from "./ai-sdk-transport.js";
 export interface AiSdkServingOptions extends ServingBaseOptions {
   baseURL: string;
   apiKey: string;
+  /**
+   * With several endpoints (`endpoints`), each one's URL and key, in the same order; `baseURL`
+   * and `apiKey` are then the first one's.
+   */
+  endpointKeys?: readonly { baseURL: string; apiKey: string }[];
 }
 
 /**
@@ -19,26 +24,41 @@ export interface AiSdkServingOptions extends ServingBaseOptions {
  * behaviour as the `openai` serving.
  */
 export class AiSdkServing extends ServingBase {
-  private readonly wire: AiSdkTransport;
+  /** One per endpoint, in the config's order. */
+  private readonly wires: AiSdkTransport[];
 
   constructor(options: AiSdkServingOptions) {
-    super({ ...options, secrets: [...(options.secrets ?? []), options.apiKey] });
-    this.wire = new AiSdkTransport({ ...options, embeddingDimensions: this.embeddingDimensions });
+    const keys = (options.endpointKeys ?? []).map((e) => e.apiKey);
+    super({ ...options, secrets: [...(options.secrets ?? []), options.apiKey, ...keys] });
+    const dimensions = this.embeddingDimensions;
+    const at = options.endpointKeys ?? [{ baseURL: options.baseURL, apiKey: options.apiKey }];
+    this.wires = at.map((e) => new AiSdkTransport({ ...options, ...e, embeddingDimensions: dimensions }));
   }
 
-  protected transport(request: TransportRequest, signal: AbortSignal): Promise<TransportResult> {
-    return this.wire.chat(request, signal);
+  protected transport(
+    request: TransportRequest,
+    signal: AbortSignal,
+    endpoint = 0,
+  ): Promise<TransportResult> {
+    return this.wireAt(endpoint).chat(request, signal);
   }
 
   protected override embedTransport(
     model: string,
     texts: readonly string[],
     signal: AbortSignal,
+    endpoint = 0,
   ): Promise<EmbedTransportResult> {
-    return this.wire.embed(model, texts, signal);
+    return this.wireAt(endpoint).embed(model, texts, signal);
   }
 
   protected toLLMError(err: unknown): LLMError {
-    return this.wire.toLLMError(err);
+    return this.wireAt(0).toLLMError(err);
+  }
+
+  private wireAt(endpoint: number): AiSdkTransport {
+    const wire = this.wires[endpoint];
+    if (!wire) throw new RangeError(`serving "${this.name}" has no endpoint #${endpoint}`);
+    return wire;
   }
 }

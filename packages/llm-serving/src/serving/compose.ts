@@ -5,6 +5,8 @@ import type { BatchQueue } from "../batch/batch-queue.js";
 import { CacheWrites } from "./cache-writes.js";
 import { ConcurrencyLimiter } from "./concurrency-limiter.js";
 import { endpointLabel } from "./endpoint.js";
+import { EndpointPool } from "./endpoints/endpoint-pool.js";
+import { route } from "./endpoints/route.js";
 import { EndpointHealth } from "./health/endpoint-health.js";
 import { LatencyWindow } from "./health/latency-window.js";
 import { answerCache } from "./layers/answer-cache.js";
@@ -57,7 +59,9 @@ export interface ServingParts {
   cacheWrites: CacheWrites;
   embeddingBatchSize: number;
   embeddingDimensions: number | undefined;
-  /** The endpoint's circuit breaker; none for in-process servings. */
+  /** Several endpoints: the pool that picks one per attempt, with its own health per endpoint. */
+  pool: EndpointPool | undefined;
+  /** The endpoint's circuit breaker; none for in-process servings, nor with several endpoints (the pool's). */
   health: { state: EndpointHealth; baseURL: string; apiKeyEnv: string } | undefined;
   /** Hedged requests; none for in-process servings or with `hedge: false`. */
   hedging: { window: LatencyWindow; maxInFlight: number } | undefined;
@@ -100,6 +104,23 @@ export function servingParts(
             maxInFlight: o.hedge?.maxInFlight ?? Math.max(1, Math.ceil(o.maxConcurrency / 10)),
           }
         : undefined,
+    ...endpointHealth(o),
+  };
+}
+
+/** A pool for several endpoints, else the one endpoint's breaker (none in-process). */
+function endpointHealth(
+  o: Pick<ServingBaseOptions, "name" | "endpoint" | "endpoints" | "breaker"> & { logger: Logger },
+): Pick<ServingParts, "pool" | "health"> {
+  if (o.endpoints && o.endpoints.length > 1) {
+    const breaker = o.breaker ? { breaker: o.breaker } : {};
+    return {
+      pool: new EndpointPool(o.endpoints, { servingName: o.name, logger: o.logger, ...breaker }),
+      health: undefined,
+    };
+  }
+  return {
+    pool: undefined,
     health: o.endpoint && {
       state: new EndpointHealth(o.name, endpointLabel(o.endpoint.baseURL), o.logger, o.breaker),
       ...o.endpoint,
@@ -116,7 +137,7 @@ export function servingParts(
  */
 export function composeChat(t: Transport, p: ServingParts): Send<ChatCall, Answered> {
   const wire: Send<TransportRequest, TransportResult> = (request, call) =>
-    t.chat(request, call.signal as AbortSignal);
+    t.chat(request, call.signal as AbortSignal, call.endpoint);
   const warn = (message: string) => p.logger.warn(`serving "${p.name}": ${message}`);
   const attempts = p.batch ? batchAttempts(p.batch, p.meter) : stack(attemptLayers(t, p, chatMetering), wire);
   const asked = responseFormat(p.model, warn)(attempts);
@@ -136,7 +157,7 @@ export function composeEmbed(t: Transport, p: ServingParts): Send<EmbedCall, Emb
   const embed = t.embed?.bind(t);
   if (!embed) return undefined;
   const wire: Send<EmbedBatch, EmbedTransportResult> = (batch, call) =>
-    embed(batch.model, batch.texts, call.signal as AbortSignal);
+    embed(batch.model, batch.texts, call.signal as AbortSignal, call.endpoint);
   const space = p.cache && { cache: p.cache, dimensions: p.embeddingDimensions };
   const checked = vectorCheck(p.embeddingDimensions)(stack(attemptLayers(t, p, embedMetering), wire));
   const batch = stack([space && embeddingCacheStore({ ...space, writes: p.cacheWrites })], checked);
@@ -158,6 +179,7 @@ function attemptLayers<Q, R>(
   metering: Metering<Q, R>,
 ): (Layer<Q, R> | undefined)[] {
   const limited = p.limits.requests !== undefined || p.limits.tokens !== undefined;
+  if (p.pool) return pooledAttemptLayers(t, p, p.pool, metering, limited);
   const h = p.health;
   const health = h && {
     health: h.state,
@@ -172,6 +194,32 @@ function attemptLayers<Q, R>(
     health && breaker(health),
     p.hedging && hedge(p.hedging),
     limited ? rateLimit(p.limits, metering) : undefined,
+    deadline(p.totalTimeoutMs),
+    usage(p.meter, metering),
+    timeout(p.timeoutMs, p.transportTimesOut),
+    transportErrors((err) => t.toLLMError(err), p.secrets),
+  ];
+}
+
+/**
+ * The same with several endpoints: the hedge goes above the route, so a hedge may go to another
+ * endpoint than the attempt it races, and each endpoint's health is the pool's:
+ *
+ *   retry → slots → hedge → rate limit → route → deadline → usage → timeout → transport errors
+ */
+function pooledAttemptLayers<Q, R>(
+  t: Transport,
+  p: ServingParts,
+  pool: EndpointPool,
+  metering: Metering<Q, R>,
+  limited: boolean,
+): (Layer<Q, R> | undefined)[] {
+  return [
+    retry(p.retry),
+    slots(p.limiter),
+    p.hedging && hedge(p.hedging),
+    limited ? rateLimit(p.limits, metering) : undefined,
+    route({ pool, servingName: p.name, model: p.model }),
     deadline(p.totalTimeoutMs),
     usage(p.meter, metering),
     timeout(p.timeoutMs, p.transportTimesOut),

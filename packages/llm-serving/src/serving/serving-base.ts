@@ -1,6 +1,7 @@
 import {
   type EmbeddingResult,
   type EmbedOptions,
+  type EndpointStats,
   type GenerateOptions,
   type GenerationSettings,
   LLMError,
@@ -14,6 +15,8 @@ import {
 import { throwIfCancelled } from "./abort.js";
 import { composeChat, composeEmbed, servingParts } from "./compose.js";
 import { checkTexts, distinctTexts, spreadVectors } from "./embed-texts.js";
+import type { EndpointPool } from "./endpoints/endpoint-pool.js";
+import { ServingHalt } from "./health/serving-halt.js";
 import type { Answered, ChatCall } from "./layers/chat-call.js";
 import type { EmbedAnswer, EmbedCall } from "./layers/embed-call.js";
 import { newCall, type Send } from "./layers/layer.js";
@@ -55,6 +58,7 @@ export abstract class ServingBase extends LLMServingABC {
   private readonly extraBody: Record<string, unknown> | undefined;
   private readonly configuredEmbeddingModel: string | undefined;
   private readonly meter: UsageMeter;
+  private readonly pool: EndpointPool | undefined;
   private readonly chat: Send<ChatCall, Answered>;
   private readonly embedding: Send<EmbedCall, EmbedAnswer> | undefined;
 
@@ -86,12 +90,20 @@ export abstract class ServingBase extends LLMServingABC {
       transportTimesOut: options.transportTimesOut ?? false,
     });
     this.meter = parts.meter;
+    this.pool = parts.pool;
     this.chat = composeChat(wire, parts);
     this.embedding = composeEmbed(wire, parts);
   }
 
-  /** Send one request and return the raw answer; throw anything (toLLMError maps it). */
-  protected abstract transport(request: TransportRequest, signal: AbortSignal): Promise<TransportResult>;
+  /**
+   * Send one request and return the raw answer; throw anything (toLLMError maps it). `endpoint`:
+   * which of `options.endpoints` (undefined with one endpoint or none).
+   */
+  protected abstract transport(
+    request: TransportRequest,
+    signal: AbortSignal,
+    endpoint?: number,
+  ): Promise<TransportResult>;
 
   /**
    * Embed one batch (at most `embeddingBatchSize` texts) with `model`; throw anything (toLLMError
@@ -101,6 +113,7 @@ export abstract class ServingBase extends LLMServingABC {
     model: string,
     texts: readonly string[],
     signal: AbortSignal,
+    endpoint?: number,
   ): Promise<EmbedTransportResult>;
 
   /** Map what `transport` or `embedTransport` threw to a typed LLMError. */
@@ -123,10 +136,26 @@ export abstract class ServingBase extends LLMServingABC {
     const { signal, tag, schema, schemaName } = options;
     throwIfCancelled(signal);
     const call = newCall(signal, tag);
-    const settings = { ...this.settings, ...definedSettings(request.settings ?? {}) };
-    const extraBody = this.extraBody;
+    const { extraBody: stepExtra, ...own } = request.settings ?? {};
+    const settings = { ...this.settings, ...definedSettings(own) };
+    const extraBody = this.requestExtraBody(stepExtra);
     return (await this.chat({ messages: request.messages, settings, schema, schemaName, extraBody }, call))
       .result;
+  }
+
+  /**
+   * Whether the transport sends `extraBody` (openai). Others refuse a request's extraBody with a
+   * fatal error rather than answer without it: the fields were asked for, and are in the cache key.
+   */
+  protected sendsExtraBody(): boolean {
+    return false;
+  }
+
+  /** The serving's extraBody with a request's own merged over it, top-level fields replaced. */
+  private requestExtraBody(own: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+    if (!own || Object.keys(own).length === 0) return this.extraBody;
+    if (!this.sendsExtraBody()) throw extraBodyRefused(this.name, this.constructor.name);
+    return { ...this.extraBody, ...own };
   }
 
   /**
@@ -177,21 +206,33 @@ export abstract class ServingBase extends LLMServingABC {
     return this.meter.snapshot();
   }
 
+  override endpointStats(): EndpointStats[] | undefined {
+    return this.pool?.stats();
+  }
+
   /** This serving's methods as the transport the layers wrap. */
   private ownTransport(): Transport {
     const embed = this.embedTransport;
     return {
-      chat: (request, signal) => this.transport(request, signal),
+      chat: (request, signal, endpoint) => this.transport(request, signal, endpoint),
       ...(embed
         ? {
-            embed: (model: string, texts: readonly string[], signal: AbortSignal) =>
-              embed.call(this, model, texts, signal),
+            embed: (model: string, texts: readonly string[], signal: AbortSignal, endpoint?: number) =>
+              embed.call(this, model, texts, signal, endpoint),
           }
         : {}),
       toLLMError: (err) => this.toLLMError(err),
       prepare: (signal, purpose) => this.prepare(signal, purpose),
     };
   }
+}
+
+function extraBodyRefused(name: string, kind: string): ServingHalt {
+  return new ServingHalt(
+    "not-supported",
+    `serving "${name}" (${kind}) cannot send a step's extraBody: server-specific fields are sent by type openai only; use type: openai for this serving, or drop params.extraBody`,
+    2,
+  );
 }
 
 /** Settings with undefined entries dropped, so `{...defaults, ...request}` never erases a default. */

@@ -1,5 +1,6 @@
 import type { GenerationSettings, Logger } from "@dataflow/core";
 import type { BatchQueue } from "../batch/batch-queue.js";
+import type { PoolEndpoint } from "./endpoints/pool-member.js";
 import type { BreakerOptions } from "./health/endpoint-health.js";
 import type { HedgeOptions } from "./health/latency-window.js";
 import type { RetryTuning } from "./retry-policy.js";
@@ -47,6 +48,11 @@ export interface ServingBaseOptions {
    * named in a 401's fix). In-process servings have none, and no breaker.
    */
   endpoint?: { baseURL: string; apiKeyEnv: string };
+  /**
+   * Several HTTP endpoints serving the same model (two or more; `endpoint` is then the first):
+   * each attempt goes to one of them (serving/endpoints/), the transport told which by index.
+   */
+  endpoints?: readonly PoolEndpoint[];
   breaker?: BreakerOptions;
   /** Server-specific fields added to every chat request's body as they are (openai); in the cache key and fingerprint. */
   extraBody?: Record<string, unknown>;

@@ -40,9 +40,15 @@ export type PreparePurpose = "generate" | "embed";
  * What it throws, `toLLMError` types.
  */
 export interface Transport {
-  chat(request: TransportRequest, signal: AbortSignal): Promise<TransportResult>;
+  /** `endpoint`: which of a serving's several endpoints (their order in the config); undefined with one. */
+  chat(request: TransportRequest, signal: AbortSignal, endpoint?: number): Promise<TransportResult>;
   /** One batch (at most `embeddingBatchSize` texts) with `model`; without it the serving cannot embed. */
-  embed?(model: string, texts: readonly string[], signal: AbortSignal): Promise<EmbedTransportResult>;
+  embed?(
+    model: string,
+    texts: readonly string[],
+    signal: AbortSignal,
+    endpoint?: number,
+  ): Promise<EmbedTransportResult>;
   /** Map what `chat` or `embed` threw to a typed LLMError. */
   toLLMError(err: unknown): LLMError;
   /**

@@ -1,7 +1,13 @@
 import { endpointLabel } from "../endpoint.js";
 
 /** Why a serving stopped the run. */
-export type HaltKind = "unauthorized" | "model-not-found" | "not-an-api" | "unreachable" | "circuit-open";
+export type HaltKind =
+  | "unauthorized"
+  | "model-not-found"
+  | "not-an-api"
+  | "unreachable"
+  | "circuit-open"
+  | "not-supported";
 
 /**
  * A failure no row can get past (a refused key, a model the endpoint does not have, an endpoint

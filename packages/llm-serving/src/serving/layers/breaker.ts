@@ -38,7 +38,7 @@ export function breaker<Q, R>(o: BreakerLayerOptions): Layer<Q, R> {
         throw o.health.halt(notFound(o.servingName, o.baseURL, o.model, err.message));
       if (outcome === "html") throw o.health.halt(htmlAnswer(o.servingName, o.baseURL));
       if (outcome === "alive") o.health.answeredOk();
-      else o.health.failed(outcome === "connection", detail(err), probe);
+      else o.health.failed(outcome === "connection", failureDetail(err), probe);
       throw err;
     }
     o.health.answeredOk();
@@ -46,7 +46,8 @@ export function breaker<Q, R>(o: BreakerLayerOptions): Layer<Q, R> {
   };
 }
 
-function detail(err: LLMError): string {
+/** A failure for a log line or a halt message: bounded, its status named. */
+export function failureDetail(err: LLMError): string {
   const text = err.message.length > 160 ? `${err.message.slice(0, 159)}…` : err.message;
   return err.status !== undefined && !text.includes(String(err.status))
     ? `HTTP ${err.status}: ${text}`

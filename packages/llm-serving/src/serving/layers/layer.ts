@@ -16,6 +16,8 @@ export interface Call {
    * so only its tokens are counted. Absent: the attempt is the only one.
    */
   readonly claim?: () => boolean;
+  /** Set by the route layer when the serving has several endpoints: which one this attempt goes to. */
+  readonly endpoint?: number;
 }
 
 /** What a call's attempts so far left behind, for the layers that pace and bound the next one. */
@@ -26,6 +28,8 @@ export interface Attempts {
   lastError: LLMError | undefined;
   /** performance.now() past which no attempt starts; set as the first one goes out (deadline.ts). */
   deadline: number;
+  /** Endpoints of a pool this call failed on: its next attempt goes to another when one has room. */
+  failedOn?: Set<number>;
 }
 
 export function newCall(signal: AbortSignal | undefined, tag: string | undefined): Call {
