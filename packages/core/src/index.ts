@@ -45,6 +45,8 @@ export {
   type OperatorSpec,
   type ParamProblem,
   type PortSpec,
+  type ShardingMode,
+  type ShardPlace,
   type StepReporter,
 } from "./contracts/operator.js";
 export {
@@ -153,7 +155,7 @@ export { OperatorRegistry, type Plugin } from "./registry/registry.js";
 export type { RetrieverContext, RetrieverKind, RetrieverServingUse } from "./registry/retriever-kind.js";
 export type { ServingContext, ServingKind } from "./registry/serving-kind.js";
 export type { DistributionSummary, Histogram } from "./runner/distribution.js";
-export type { SourceIdentity } from "./runner/fingerprint.js";
+export { type SourceIdentity, stepFingerprints } from "./runner/fingerprint.js";
 export {
   describeSelection,
   hashSelection,
@@ -167,6 +169,7 @@ export {
 // The runner
 export { PipelineRun, type RunOptions, runPipeline, startRun } from "./runner/run-pipeline.js";
 export type { RunSummary, StepSummary } from "./runner/run-stats.js";
+export { planShards, type ShardPlan } from "./runner/shard-plan.js";
 // In-memory storage and a one-operator runner, for tests and embedding
 export * from "./testing/index.js";
 // Helpers

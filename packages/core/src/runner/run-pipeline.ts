@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { defer, finalize, Observable, tap } from "rxjs";
+import { concatMap, defer, finalize, from, Observable, of, tap } from "rxjs";
 import { errorKind, errorMessage, fatalExitCode, isFatal } from "../contracts/errors.js";
 import type { LLMServingABC } from "../contracts/llm-serving.js";
 import { type Logger, silentLogger } from "../contracts/logger.js";
@@ -60,6 +60,14 @@ export interface RunOptions {
    * the source's start. Operators' readSource sees the whole source.
    */
   selection?: RowSelection;
+  /**
+   * Steps passed through instead of run, their decisions left to the merge of the parts (see
+   * planShards): each records the rows reaching it, with their source positions.
+   */
+  deferred?: {
+    steps: readonly string[];
+    open(stepId: string): Promise<{ rows: RowSink; positions: PositionSink }>;
+  };
 }
 
 /** A run in progress: live stats for progress display, cancellation, and the final summary. */
@@ -77,8 +85,10 @@ export class PipelineRun {
   private fatal: unknown;
   /** The run failed and an earlier output was left in place of this one. */
   private outputKept = false;
-  /** Source positions of the rows in flight, when the storage records output positions. */
-  private positions: SourcePositions | undefined;
+  /** Source positions of rows in flight, one queue per place that records them (output, deferred steps). */
+  private readonly positions: SourcePositions[] = [];
+  /** Recorders of the deferred steps' input rows, by step id; committed with the output. */
+  private deferred = new Map<string, RowSink>();
 
   constructor(private readonly options: RunOptions) {
     const { plan } = options;
@@ -123,6 +133,7 @@ export class PipelineRun {
     const store = this.options.runStore;
     const prepared = store ? await this.prepareStore(store) : undefined;
     const rejects = new RejectWriter(storage, store, prepared?.rejects);
+    await this.openDeferred();
     let stream$: Observable<RowRecord> = this.sourceStream((r) => rejects.write(r));
     for (const [i, step] of plan.steps.entries()) {
       stream$ = this.stepStream(stream$, step, i, rejects, prepared?.caches[i]);
@@ -172,13 +183,36 @@ export class PipelineRun {
     };
   }
 
-  /** The storage's sink; with positions recorded beside it when the storage keeps them. */
+  /** The storage's sink, with positions recorded beside it when the storage keeps them, and the deferred steps' recorders. */
   private async openSink(storage: Storage): Promise<RowSink> {
-    const rows = await storage.openSink();
-    if (!storage.openPositions) return rows;
-    const positions = await storage.openPositions();
-    this.positions = new SourcePositions();
-    return withPositions(rows, positions, this.positions);
+    let rows = await storage.openSink();
+    if (storage.openPositions) rows = this.withPositions(rows, await storage.openPositions());
+    return this.deferred.size ? commitTogether(rows, [...this.deferred.values()]) : rows;
+  }
+
+  private async openDeferred(): Promise<void> {
+    const deferred = this.options.deferred;
+    for (const id of deferred?.steps ?? []) {
+      const { rows, positions } = await (deferred as NonNullable<RunOptions["deferred"]>).open(id);
+      this.deferred.set(id, this.withPositions(rows, positions));
+    }
+  }
+
+  /** `rows` with each row's source position recorded beside it. */
+  private withPositions(rows: RowSink, positions: PositionSink): RowSink {
+    const tracker = new SourcePositions();
+    this.positions.push(tracker);
+    return withPositions(rows, positions, tracker);
+  }
+
+  /** A deferred step: every row passes, recorded for the merge to decide on. */
+  private passThrough(input$: Observable<RowRecord>, recorder: RowSink): Observable<RowRecord> {
+    return input$.pipe(
+      concatMap((record) => {
+        const pending = recorder.write(record);
+        return pending ? from(pending.then(() => record)) : of(record);
+      }),
+    );
   }
 
   /** `input$` through one step, counted in its stats. */
@@ -216,7 +250,11 @@ export class PipelineRun {
         if (s.in++ === 0) s.startedAt = Date.now();
       }),
     );
-    return defer(() => new step.op().run(input$, ctx)).pipe(
+    const recorder = this.deferred.get(step.id);
+    const output$ = recorder
+      ? this.passThrough(input$, recorder)
+      : defer(() => new step.op().run(input$, ctx));
+    return output$.pipe(
       tap(() => s.out++),
       finalize(() => {
         s.finishedAt = Date.now();
@@ -414,7 +452,7 @@ export class PipelineRun {
               continue;
             }
             stats.read++;
-            this.positions?.add(item.id, position);
+            for (const queue of this.positions) queue.add(item.id, position);
             subscriber.next({ id: item.id, row: item.row });
           }
           await iterator.return?.();
@@ -515,6 +553,21 @@ function withPositions(rows: RowSink, positions: PositionSink, tracker: SourcePo
     },
     abort: async () => {
       await Promise.all([positions.abort(), rows.abort()]);
+    },
+  };
+}
+
+/** `main`, and `others` committed (first) and aborted with it. */
+function commitTogether(main: RowSink, others: readonly RowSink[]): RowSink {
+  return {
+    description: main.description,
+    write: (record) => main.write(record),
+    commit: async () => {
+      for (const other of others) await other.commit();
+      await main.commit();
+    },
+    abort: async () => {
+      await Promise.all([main, ...others].map((s) => s.abort()));
     },
   };
 }
