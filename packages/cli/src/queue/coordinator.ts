@@ -118,7 +118,9 @@ async function coordinate(
       `${chunks.length} chunks of ${size} source rows (${total} in all) on ${address.shown}, queue ${name}: ` +
         `${counts.done} done before, ${counts.added} queued now, ${counts.retried} failed before and retried, ${counts.pending} already queued`,
     );
-    log.info(`start workers with: dataflow worker ${displayPath(setup.plan.file)} --queue ${address.shown}`);
+    log.info(
+      `start workers with: dataflow worker ${displayPath(setup.plan.file)} --queue ${address.shown} (and this run's --input and --set, if any)`,
+    );
     const summary = await collectAndSettle(
       setup,
       chunks,

@@ -7,12 +7,20 @@ import type { Resources } from "../build-resources.js";
  * step as step fingerprints see it (operator and version, params, bindings, the serving's model and
  * settings, the retriever). Computed the same way in every process that compiled the same pipeline
  * over the same input, so a worker started with another file or other `--set`s gets another queue.
- * Secrets never enter: servings and retrievers fingerprint without keys. Hex, for queue and file names.
+ * The run directory enters too: workers write chunk results where the coordinator reads them, so two
+ * runs of one pipeline with different cache directories never share a queue. Secrets never enter:
+ * servings and retrievers fingerprint without keys. Hex, for queue and file names.
  */
-export function pipelineDigest(plan: PipelinePlan, source: SourceIdentity, resources: Resources): string {
+export function pipelineDigest(
+  plan: PipelinePlan,
+  source: SourceIdentity,
+  resources: Resources,
+  runDir: string,
+): string {
   const material = canonicalJson({
     v: 1,
     name: plan.name,
+    runDir,
     source: { ...source },
     idColumn: plan.source.idColumn ?? null,
     format: plan.source.format ?? null,

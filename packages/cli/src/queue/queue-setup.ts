@@ -44,7 +44,8 @@ export async function prepareQueueRun(
     const input = inputStorage(plan);
     await input.checkInput();
     const sourceIdentity = await input.sourceIdentity();
-    const digest = pipelineDigest(plan, sourceIdentity, resources);
+    const runDir = runDirFor(plan);
+    const digest = pipelineDigest(plan, sourceIdentity, resources, runDir);
     return {
       plan,
       resources,
@@ -52,7 +53,7 @@ export async function prepareQueueRun(
       input,
       sourceIdentity,
       digest,
-      queueDir: queueDirFor(runDirFor(plan), digest),
+      queueDir: queueDirFor(runDir, digest),
     };
   } catch (err) {
     await closeResources(resources);
