@@ -19,6 +19,11 @@
  *   against the clean server with plenty outstanding (64 outstanding is how a step whose
  *   concurrency equals the serving's drives it). The bare SDK retrying inside its calls
  *   (maxRetries 5) is run beside, for reference. `--cases faults` runs only these.
+ * - Endpoint scaling: 1, 2 and 3 loopback servers behind one serving (`baseURL` as a list), each
+ *   server answering at most 8 requests at once in 100 ms (the rest queue at the server, as a
+ *   model server's batch slots do), so one endpoint is the bound: ideal = endpoints × 80 req/s.
+ *   Each serving keeps 2 × 8 requests per endpoint outstanding; the client is far from its own
+ *   bound. Req/s with 2 and 3 endpoints ÷ req/s with 1 is printed. `--cases endpoints` runs only these.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
@@ -26,7 +31,7 @@ import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { LLMError, type LLMRequest, type LLMServingABC } from "@dataflow/core";
-import { ServingBase, type TransportResult, createServing } from "@dataflow/llm-serving";
+import { createServing, ServingBase, type TransportResult } from "@dataflow/llm-serving";
 import { type ChatServerOptions, startChatServer } from "@dataflow/llm-serving/testing";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,12 +39,16 @@ const LATENCY_MS = 200;
 const SYSTEM = `You are a careful annotator of customer reviews. ${"Label each review by its overall sentiment, citing the decisive phrase. ".repeat(6)}`;
 const REPLY = `{"label": "positive", "evidence": "the decisive phrase of the review, quoted", "confidence": 0.93, "notes": "${"x".repeat(120)}"}`;
 
-type Mode = "clean" | "faults";
+type Mode = "clean" | "faults" | "bounded";
 
 // ---------------------------------------------------------------- server (child process)
 
 async function serve(mode: Mode): Promise<void> {
-  const options: ChatServerOptions = { latencyMs: LATENCY_MS, defaultReply: REPLY, seed: 2024 };
+  const options: ChatServerOptions = {
+    latencyMs: mode === "bounded" ? boundedLatency(SLOTS, SLOT_MS) : LATENCY_MS,
+    defaultReply: REPLY,
+    seed: 2024,
+  };
   if (mode === "faults") {
     options.randomFaults = [
       { probability: 0.1, fault: { status: 429, retryAfter: 1 } },
@@ -67,6 +76,26 @@ async function serve(mode: Mode): Promise<void> {
     }
   });
   process.send?.({ url: server.url });
+}
+
+/** Per bounded server: requests answered at once, and how long each takes. */
+const SLOTS = 8;
+const SLOT_MS = 100;
+
+/**
+ * A server with `slots` requests served at once, each for `ms`; the others wait for a slot in
+ * arrival order. The latency of a request is its wait plus its own `ms`.
+ */
+function boundedLatency(slots: number, ms: number): () => number {
+  const freeAt = new Array<number>(slots).fill(0);
+  return () => {
+    const now = performance.now();
+    let slot = 0;
+    for (let i = 1; i < slots; i++) if ((freeAt[i] ?? 0) < (freeAt[slot] ?? 0)) slot = i;
+    const start = Math.max(now, freeAt[slot] ?? 0);
+    freeAt[slot] = start + ms;
+    return start + ms - now;
+  };
 }
 
 interface ServerStats {
@@ -288,12 +317,19 @@ interface Run {
 }
 
 const table: string[] = [];
-function report(label: string, client: string, concurrency: number, n: number, runs: Run[]): number {
+function report(
+  label: string,
+  client: string,
+  concurrency: number,
+  n: number,
+  runs: Run[],
+  idealRps = concurrency / (LATENCY_MS / 1000),
+): number {
   // Best of the repeats: on a shared machine, slower runs measure the neighbours, not the client.
   const best = runs.reduce((a, b) => (b.rps > a.rps ? b : a));
   const { m, server, rps } = best;
   const sorted = [...m.latencies].sort((a, b) => a - b);
-  const ideal = concurrency / (LATENCY_MS / 1000);
+  const ideal = idealRps;
   const row = [
     label,
     client,
@@ -316,6 +352,95 @@ function report(label: string, client: string, concurrency: number, n: number, r
   return rps;
 }
 
+function printTable(notes: string[]): void {
+  console.log(
+    "\n| case | client | conc | ok/fail | wall s | req/s (best) | req/s (each run) | ideal | ratio of ideal | p50 ms | p95 ms | client CPU ms/req | server requests | server max in flight | server CPU ms/req |",
+  );
+  console.log(`|${"---|".repeat(15)}`);
+  for (const row of table) console.log(row);
+  console.log("");
+  for (const note of notes) console.log(`- ${note}`);
+}
+
+// ---------------------------------------------------------------- endpoints
+
+/** `run` timed against several servers: their requests and CPU summed, the most in flight of any. */
+async function timedOn(
+  servers: ServerProcess[],
+  run: () => Promise<Measured>,
+): Promise<Run & { split: number[] }> {
+  await Promise.all(servers.map((s) => s.stats()));
+  const m = await run();
+  const stats = await Promise.all(servers.map((s) => s.stats()));
+  const server = {
+    requests: stats.reduce((a, x) => a + x.requests, 0),
+    maxInFlight: Math.max(...stats.map((x) => x.maxInFlight)),
+    cpuMs: stats.reduce((a, x) => a + x.cpuMs, 0),
+  };
+  return { m, server, rps: m.ok / m.wallS, split: stats.map((x) => x.requests) };
+}
+
+/**
+ * Throughput through one serving over 1, 2 and 3 bounded servers (each the bound), interleaved
+ * per repeat after a warm-up pass and the best kept; the notes give each against one endpoint
+ * and against its ideal, and how the requests split between the servers.
+ */
+async function endpointScaling(rounds: number, repeat: number): Promise<string[]> {
+  const servers = await Promise.all([0, 1, 2].map(() => ServerProcess.start("bounded")));
+  const perEndpoint = SLOTS / (SLOT_MS / 1000);
+  const counts = [1, 2, 3];
+  const runs = new Map<number, (Run & { split: number[] })[]>(counts.map((n) => [n, []]));
+  let offset = 10_000_000;
+  for (let r = 0; r <= repeat; r++) {
+    for (const n of counts) {
+      // Twice the slots outstanding per endpoint: every server always has a queue.
+      const outstanding = 2 * SLOTS * n;
+      const used = servers.slice(0, n);
+      const serving = createServing(
+        "bench",
+        {
+          type: "openai",
+          model: "bench-model",
+          baseURL: used.map((s) => s.url),
+          apiKeyEnv: "OPENAI_API_KEY",
+          maxConcurrency: outstanding,
+          timeoutMs: 30_000,
+          maxRetries: 5,
+          hedge: false,
+        },
+        { env: {} },
+      );
+      const total = rounds * outstanding;
+      const base = offset;
+      offset += total;
+      const run = await timedOn(used, () =>
+        workers(total, outstanding, (i) => serving.generate(request(base + i))),
+      );
+      // The first pass warms connections and code paths; it is not kept.
+      if (r > 0) runs.get(n)?.push(run);
+    }
+  }
+  await Promise.all(servers.map((s) => s.stop()));
+  const rps = new Map<number, number>();
+  const notes: string[] = [];
+  for (const n of counts) {
+    const list = runs.get(n) ?? [];
+    const label = `${n} endpoint${n === 1 ? "" : "s"} × 8 slots × 100 ms`;
+    rps.set(n, report(label, "serving openai", 2 * SLOTS * n, rounds * 2 * SLOTS * n, list, n * perEndpoint));
+    const split = list.reduce((a, b) => (b.rps > a.rps ? b : a), list[0] as Run & { split: number[] }).split;
+    if (n > 1)
+      notes.push(`endpoints: requests per server with ${n} endpoints (best run): ${split.join(" / ")}`);
+  }
+  const one = rps.get(1) ?? Number.NaN;
+  for (const n of counts.slice(1)) {
+    const r = rps.get(n) ?? Number.NaN;
+    notes.push(
+      `endpoints: ${n} ÷ 1 = ${(r / one).toFixed(2)} (${r.toFixed(0)} ÷ ${one.toFixed(0)} req/s; linear would be ${n}.00; ${(r / (n * perEndpoint)).toFixed(2)} of the ideal ${n} × ${perEndpoint} req/s)`,
+    );
+  }
+  return notes;
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -327,7 +452,8 @@ async function main(): Promise<void> {
   const sustain = arg("sustain", 8);
   const repeat = arg("repeat", 3);
   const casesAt = process.argv.indexOf("--cases");
-  const cases = new Set((casesAt === -1 ? "clean,faults" : (process.argv[casesAt + 1] ?? "")).split(","));
+  const all = "clean,faults,endpoints";
+  const cases = new Set((casesAt === -1 ? all : (process.argv[casesAt + 1] ?? "")).split(","));
   const OpenAI = await loadOpenAI();
   const load = (await import("node:os")).loadavg()[0]?.toFixed(2);
   console.log(
@@ -404,6 +530,13 @@ async function main(): Promise<void> {
     }
   }
 
+  if (cases.has("endpoints")) notes.push(...(await endpointScaling(rounds, repeat)));
+  if (!cases.has("faults")) {
+    await Promise.all([clean.stop(), faulty.stop()]);
+    printTable(notes);
+    return;
+  }
+
   // Faults at concurrency 64: all requests handed over at once, so a slot given up during a
   // backoff has a queued request to serve.
   const concurrency = 64;
@@ -448,13 +581,7 @@ async function main(): Promise<void> {
   }
   await Promise.all([clean.stop(), faulty.stop()]);
 
-  console.log(
-    "\n| case | client | conc | ok/fail | wall s | req/s (best) | req/s (each run) | ideal | ratio of ideal | p50 ms | p95 ms | client CPU ms/req | server requests | server max in flight | server CPU ms/req |",
-  );
-  console.log(`|${"---|".repeat(15)}`);
-  for (const row of table) console.log(row);
-  console.log("");
-  for (const note of notes) console.log(`- ${note}`);
+  printTable(notes);
   console.log(
     `- faults at 64, batch of ${n}: serving ${faultBatch.toFixed(0)} req/s ÷ clean ${cleanBatch.toFixed(0)} = ${(faultBatch / cleanBatch).toFixed(2)}; bare SDK retrying inside its calls: ${(sdkFaults / cleanBatch).toFixed(2)}`,
   );
@@ -467,7 +594,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === "--server") {
-  await serve(process.argv[3] === "faults" ? "faults" : "clean");
+  const mode = process.argv[3];
+  await serve(mode === "faults" || mode === "bounded" ? mode : "clean");
 } else {
   await main();
 }
