@@ -185,6 +185,12 @@ function createLocal(
   logger: Logger,
   auto: boolean,
 ): LocalServing {
+  if (config.batch !== undefined && config.batch !== false) {
+    // Switching type to local keeps a batch pipeline valid; said, not silently dropped.
+    logger.warn(
+      `serving "${name}": batch is for Batch APIs of endpoints (openai, ai-sdk); the local model answers each request itself`,
+    );
+  }
   // The pipeline's settings win; the DATAFLOW_LOCAL_* variables fill what it leaves out.
   const fromEnv = localEnvSettings(env);
   const local = {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LLMError, type LLMServingABC } from "@dataflow/core";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { createServing } from "../create-serving.js";
 import type { ServingConfig } from "../serving-config.js";
 import { type ChatServer, type ChatServerOptions, startChatServer } from "../testing/chat-server.js";
@@ -163,6 +163,25 @@ describe("batch mode", () => {
     expect([...s.batches.requestsByCustomId.values()]).toEqual([1, 1, 1, 1]);
   });
 
+  it("a cancelled call is not submitted, and a batch no one waits for any more is not polled", async () => {
+    const s = await start({ batchStageMs: 10_000 });
+    const serving = batchServing(s, { batch: { ...FAST, idleMs: 50 } });
+    const early = new AbortController();
+    const dropped = ask(serving, "never sent", early.signal).catch((e: unknown) => e);
+    early.abort();
+    expect(await dropped).toMatchObject({ kind: "cancelled" });
+    const late = new AbortController();
+    const pending = ask(serving, "sent", late.signal).catch((e: unknown) => e);
+    await until(() => s.batches.batchesCreated === 1);
+    await until(() => polls(s) >= 2);
+    late.abort();
+    expect(await pending).toMatchObject({ kind: "cancelled" });
+    const after = polls(s);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(polls(s)).toBeLessThanOrEqual(after + 1);
+    expect([...s.batches.requestsByCustomId.values()]).toEqual([1]);
+  });
+
   it("finds a batch created from a journaled upload whose batch id the killed run never wrote", async () => {
     const s = await start();
     const runDir = freshDir();
@@ -203,6 +222,22 @@ describe("batch mode", () => {
     expect(s.batches.batchesCreated).toBe(1);
   });
 
+  it("a local serving ignores batch and says so; an endpoint serving reports maxInFlight as its concurrency", () => {
+    const warn = vi.fn();
+    const logger = { debug() {}, info() {}, warn, error() {} };
+    const base = { model: "/m/x.gguf", apiKeyEnv: "K", maxConcurrency: 4, timeoutMs: 1_000, maxRetries: 0 };
+    const local = createServing("t", { ...base, type: "local", batch: true }, { env: {}, logger });
+    expect(local.maxConcurrency).toBe(4);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('serving "t": batch is for Batch APIs'));
+    const remote = {
+      ...base,
+      type: "openai" as const,
+      baseURL: "http://127.0.0.1:9/v1",
+      batch: { maxInFlight: 123 },
+    };
+    expect(createServing("t", remote, { env: {} }).maxConcurrency).toBe(123);
+  });
+
   it("structured output: the schema goes as response_format and the answer is parsed", async () => {
     const s = await start({ defaultReply: '{"n": 3}' });
     const serving = batchServing(s);
@@ -211,6 +246,10 @@ describe("batch mode", () => {
     expect(result.object).toEqual({ n: 3 });
   });
 });
+
+/** Retrieves of a batch the server received. */
+const polls = (s: ChatServer) =>
+  s.requests.filter((r) => r.method === "GET" && r.path.startsWith("/v1/batches/")).length;
 
 /** Waits (bounded) until `cond` holds. */
 async function until(cond: () => boolean, ms = 5_000): Promise<void> {
