@@ -17,6 +17,8 @@ export interface BatchModeOptions {
   maxRetries: number;
   /** The run directory: the journal goes to `<runDir>/batches/<name>.jsonl`. None: kept in memory, not resumable. */
   runDir: string | undefined;
+  /** The variable holding the key, named when the key is refused. */
+  apiKeyEnv: string;
   logger: Logger;
   secrets: readonly string[];
 }
@@ -39,6 +41,7 @@ export function batchMode(batch: BatchOptions, o: BatchModeOptions): BatchQueue 
   });
   return new BatchQueue({
     name: o.name,
+    endpoint: { baseURL: o.baseURL, apiKeyEnv: o.apiKeyEnv },
     client,
     journal: new BatchJournal(path),
     options: batch,

@@ -7,6 +7,7 @@ import type { TransportRequest, TransportResult } from "../serving/transport.js"
 import type { UsageMeter } from "../serving/usage-meter.js";
 import type { BatchClient, BatchObject } from "./batch-client.js";
 import { BatchCollector } from "./batch-collector.js";
+import { batchHalt } from "./batch-halt.js";
 import { type BatchJournal, foldJournal, type JournaledBatch, TERMINAL } from "./batch-journal.js";
 import { type BatchLine, batchLine } from "./batch-line.js";
 import type { BatchOptions } from "./batch-options.js";
@@ -17,6 +18,8 @@ import { type LineOutcome, readResultFile } from "./batch-result.js";
 export interface BatchQueueOptions {
   /** The serving's name, for log lines and the batches' metadata. */
   name: string;
+  /** The endpoint and its key's variable, for the run-stopping errors (batch-halt.ts). */
+  endpoint: { baseURL: string; apiKeyEnv: string };
   client: BatchClient;
   journal: BatchJournal;
   options: BatchOptions;
@@ -219,19 +222,22 @@ export class BatchQueue {
     const customIds = lines.map((l) => l.customId);
     const n = ++this.files;
     let batch: BatchObject;
+    let uploading = true;
     try {
       const jsonl = `${lines.map((l) => l.text).join("\n")}\n`;
       const file = await this.persist(() =>
         this.o.client.upload(jsonl, `dataflow-${this.o.name}-${n}.jsonl`),
       );
+      uploading = false;
       await this.o.journal.append({ type: "upload", file, customIds, at: now() });
       const metadata = { dataflow_serving: this.o.name.slice(0, 512) };
       batch = await this.persist(() => this.o.client.create(file, metadata));
       await this.o.journal.append({ type: "batch", batch: batch.id, file, at: now() });
     } catch (err) {
+      const halt = this.halt(err, uploading);
       for (const id of customIds) {
         const live = this.live.get(id);
-        if (live && !live.batch) this.fail(live, err);
+        if (live && !live.batch) this.fail(live, halt);
       }
       return;
     }
@@ -274,7 +280,8 @@ export class BatchQueue {
       },
       (err: unknown) => {
         if (t.poll === poll) t.poll = undefined;
-        for (const live of this.boundLines(t)) this.fail(live, err);
+        const halt = this.halt(err, false);
+        for (const live of this.boundLines(t)) this.fail(live, halt);
       },
     );
   }
@@ -312,7 +319,8 @@ export class BatchQueue {
       outcomes = await this.outcomesOf(t);
     } catch (err) {
       t.outcomes = undefined; // the next request for one of its lines downloads again
-      for (const live of lines) this.fail(live, err);
+      const halt = this.halt(err, false);
+      for (const live of lines) this.fail(live, halt);
       return;
     }
     for (const live of lines) {
@@ -368,6 +376,10 @@ export class BatchQueue {
       live,
       new LLMError(kind, `the batch never ran this request (${outcome.reason}); submitted ${times} times`),
     );
+  }
+
+  private halt(err: unknown, uploading: boolean): unknown {
+    return batchHalt(err, { name: this.o.name, ...this.o.endpoint }, uploading);
   }
 
   /** Collected again for the next file. */

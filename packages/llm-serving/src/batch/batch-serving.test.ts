@@ -32,12 +32,13 @@ function batchServing(
     batch?: BatchConfig;
     prices?: ServingConfig["prices"];
     maxRetries?: number;
+    baseURL?: string;
   } = {},
 ): LLMServingABC {
   const config: ServingConfig = {
     type: "openai",
     model: "test-model",
-    baseURL: s.url,
+    baseURL: o.baseURL ?? s.url,
     apiKeyEnv: "OPENAI_API_KEY",
     maxConcurrency: 4,
     timeoutMs: 5_000,
@@ -236,6 +237,17 @@ describe("batch mode", () => {
       batch: { maxInFlight: 123 },
     };
     expect(createServing("t", remote, { env: {} }).maxConcurrency).toBe(123);
+  });
+
+  it("an endpoint without a Batch API stops the run at the first upload, saying so", async () => {
+    const s = await start();
+    const serving = batchServing(s, { baseURL: `http://127.0.0.1:${s.port}/no-batches/v1` });
+    const err = await ask(serving, "q").catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "ServingHalt", kind: "not-supported", fatal: true, exitCode: 2 });
+    expect((err as Error).message).toMatch(
+      /has no Batch API \(HTTP 404: POST \/files: the test server has no POST/,
+    );
+    expect((err as Error).message).not.toContain("sk-batch-secret");
   });
 
   it("structured output: the schema goes as response_format and the answer is parsed", async () => {

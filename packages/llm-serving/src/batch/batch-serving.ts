@@ -26,6 +26,7 @@ export function withBatchMode(
   if (!options) return base;
   const batch = batchMode(options, {
     ...at,
+    apiKeyEnv: base.endpoint?.apiKeyEnv ?? "OPENAI_API_KEY",
     timeoutMs: base.timeoutMs,
     maxRetries: base.maxRetries,
     secrets: base.secrets ?? [],
