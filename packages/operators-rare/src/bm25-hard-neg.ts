@@ -28,6 +28,7 @@ import {
   type SameDocumentWindow,
   sameDocumentRule,
 } from "./bm25-hard-neg-same-doc.js";
+import { miningThreads } from "./bm25-hard-neg-threads.js";
 
 export interface Bm25HardNegParams {
   numNeg: number;
@@ -44,6 +45,7 @@ export interface Bm25HardNegParams {
   corpusIdField: string;
   corpusFrom: CorpusFrom;
   sameDocument: SameDocumentWindow;
+  workers?: number;
 }
 
 /**
@@ -150,6 +152,13 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
             "chunks), `all` of the document, or `off`. Applies to rows and passages with a doc_id column (or ids " +
             "`<doc id>#<n>`); counted as excluded_same_document",
         },
+        workers: {
+          type: "integer",
+          minimum: 1,
+          description:
+            "Threads that rank the queries over one shared index (1 = none; the negatives are the same). Default: " +
+            "$DATAFLOW_BM25_WORKERS, else every core from 1000 rows on. Not for a step `retriever:`",
+        },
       },
     },
     inputs: {
@@ -198,6 +207,8 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     retriever: "optional",
     // A row's negatives depend on every other row: never replay them from a row cache.
     cacheRows: false,
+    // Rows in flight: enough queries waiting for the ranking threads to keep every one busy.
+    concurrency: 64,
     // Each shard builds the index from the whole corpus (source, file or retriever) and mines its own rows.
     sharding: (p, place) => {
       if (p.corpus !== undefined || place.retriever) return "row";
@@ -219,9 +230,13 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
   private retriever: RetrieverABC | undefined;
   private overlap: OverlapIndex | undefined;
   private sameDoc: SameDocumentRule | undefined;
+  // Rows left to mine; the step's own retriever (and its threads) closes after the last one.
+  private rowsLeft = 0;
+  private owned: Bm25Retriever | undefined;
 
   async prepare(records: readonly RowRecord[], ctx: OperatorContext<Bm25HardNegParams>): Promise<void> {
     const p = ctx.params;
+    this.owned = undefined;
     if (p.minNeg > p.numNeg) {
       throw new Error(`step "${ctx.stepId}": minNeg (${p.minNeg}) is greater than numNeg (${p.numNeg})`);
     }
@@ -239,6 +254,7 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
         k1: p.k1,
         b: p.b,
         logger: ctx.logger,
+        workers: miningThreads(p.workers, records.length),
       };
       if (p.corpus !== undefined) {
         const corpus = {
@@ -246,16 +262,19 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
           textField: p.corpusTextField,
           idField: p.corpusIdField,
         };
-        this.retriever = new Bm25Retriever({ name: `${ctx.stepId}.corpus`, corpus, ...bm25 });
+        this.owned = new Bm25Retriever({ name: `${ctx.stepId}.corpus`, corpus, ...bm25 });
       } else {
         const corpus = await rowCorpus(records, ctx);
-        this.retriever = new Bm25Retriever({
+        this.owned = new Bm25Retriever({
           name: `${ctx.stepId}.${corpus.from === "source" ? "source" : "rows"}`,
           corpus: { ids: corpus.ids, texts: corpus.texts },
           ...bm25,
         });
         this.sameDoc = sameDocumentRule(p.sameDocument, corpus.places);
       }
+      this.retriever = this.owned;
+      this.rowsLeft = records.length;
+      ctx.signal?.addEventListener("abort", () => void this.owned?.close(), { once: true });
     }
     const retriever = this.retriever;
     await retriever.open({ signal: ctx.signal, tag: ctx.stepId });
@@ -270,7 +289,15 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     this.overlap = new OverlapIndex(retriever.size, (d) => retriever.passage(d)?.text ?? "", p.overlap);
   }
 
-  override async process(_row: Row, ctx: RowContext<Bm25HardNegParams>): Promise<ProcessResult> {
+  override async process(row: Row, ctx: RowContext<Bm25HardNegParams>): Promise<ProcessResult> {
+    try {
+      return await this.negativesFor(row, ctx);
+    } finally {
+      if (--this.rowsLeft === 0) await this.owned?.close();
+    }
+  }
+
+  private async negativesFor(_row: Row, ctx: RowContext<Bm25HardNegParams>): Promise<ProcessResult> {
     const p = ctx.params;
     const retriever = this.retriever;
     const overlap = this.overlap;
@@ -389,7 +416,9 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     if (positiveScore === undefined && self !== undefined) {
       // The positive ranked below the candidates walked: score it alone.
       positiveScore =
-        (await retriever.search(query, 1, { ...options, exclude: (d) => d !== self }))[0]?.score ?? 0;
+        retriever instanceof Bm25Retriever
+          ? ((await retriever.scoreOf(query, self, options)) ?? 0)
+          : ((await retriever.search(query, 1, { ...options, exclude: (d) => d !== self }))[0]?.score ?? 0);
     }
     return { chosen, positiveScore };
   }

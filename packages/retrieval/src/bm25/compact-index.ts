@@ -8,14 +8,8 @@ import {
   normalizeK,
   resolveBm25Params,
 } from "./engine.js";
-import { maxScoreQuery } from "./max-score.js";
-import {
-  createRankScratch,
-  type PostingArrays,
-  type RankScratch,
-  type RankStats,
-  rankQuery,
-} from "./rank-query.js";
+import { createRankScratch, type PostingArrays, type RankScratch, type RankStats } from "./rank-query.js";
+import { rankTerms } from "./rank-terms.js";
 
 export interface CompactBm25Options extends Partial<Bm25Params> {
   /** Defaults to the shared `defaultAnalyzer()`. */
@@ -139,7 +133,7 @@ export class CompactBm25Builder {
     const avgLength = docCount > 0 ? this.totalLength / docCount : 0;
 
     // CSR offsets: term t's postings are docIds[offsets[t] .. offsets[t + 1]).
-    const offsets = new Uint32Array(termCount + 1);
+    const offsets = shared(Uint32Array, termCount + 1);
     const idf = new Float64Array(termCount);
     for (let t = 0; t < termCount; t++) {
       const df = this.docFreq[t] as number;
@@ -148,8 +142,8 @@ export class CompactBm25Builder {
       idf[t] = Math.log(1 + Math.abs((docCount - df + 0.5) / (df + 0.5)));
     }
 
-    const docIds = new Int32Array(postingCount);
-    const impacts = new Float32Array(postingCount);
+    const docIds = shared(Int32Array, postingCount);
+    const impacts = shared(Float32Array, postingCount);
     const cursor = offsets.slice(0, termCount);
     const docLengths = this.docLengths.toArray();
     const docUnique = this.docUniqueTerms.toArray();
@@ -221,6 +215,19 @@ export class CompactBm25Builder {
     this.docTerms = grow(this.docTerms, size);
     this.docTfs = grow(this.docTfs, size);
   }
+}
+
+/**
+ * A zeroed typed array on a SharedArrayBuffer: ranking threads read the index without a copy
+ * (rank-pool.ts); it costs the same memory as an ordinary one.
+ */
+function shared<T>(Type: SharedArrayType<T>, length: number): T {
+  return new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
+}
+
+interface SharedArrayType<T> {
+  new (buffer: SharedArrayBuffer): T;
+  readonly BYTES_PER_ELEMENT: number;
 }
 
 function grow(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
@@ -339,45 +346,46 @@ export class CompactBm25Index implements Bm25Engine {
   searchTerms(terms: readonly string[], k: number, options: Bm25SearchOptions = {}): Bm25Hit[] {
     const limit = Math.min(normalizeK(k), this.size);
     if (limit === 0) return [];
-    // Each occurrence counts once: a repeated term is weighted by its count (see engine.ts).
-    const queryCounts = new Map<number, number>();
-    for (const term of terms) {
-      const t = this.dictionary.get(term);
-      if (t !== undefined) queryCounts.set(t, (queryCounts.get(t) ?? 0) + 1);
-    }
+    const queryCounts = this.queryCounts(terms);
     if (queryCounts.size === 0) return [];
-
-    // Queries whose lists cover more than half the corpus go document-at-a-time MaxScore, which
-    // skips most of those postings; shorter ones are cheaper term-at-a-time (measured on 100k real
-    // passages: MaxScore alone was slower there at k 8-19). lunr scoring (zero weights) stays TAAT.
-    if (
-      this.params.scoring !== "lunr" &&
-      !this.postings.zeroImpactTerms &&
-      this.postingsOf(queryCounts) * 2 > this.size
-    ) {
-      return maxScoreQuery(this.postings, queryCounts, limit, options.exclude, this.rankStats);
-    }
-    const scratch = this.takeScratch();
+    let taken: RankScratch | undefined;
     try {
-      const hits = rankQuery(this.postings, queryCounts, limit, options.exclude, scratch, this.rankStats);
-      if (this.params.scoring === "lunr") {
-        // lunr divides the dot product by the query vector's norm; weights are in thousandths here.
-        let squares = 0;
-        for (const count of queryCounts.values()) squares += count * count;
-        const norm = Math.sqrt(squares);
-        for (const hit of hits) hit.score = hit.score / 1000 / norm;
-      }
-      return hits;
+      return rankTerms(
+        this.postings,
+        this.params.scoring === "lunr",
+        queryCounts,
+        limit,
+        options.exclude,
+        () => {
+          taken = this.takeScratch();
+          return taken;
+        },
+        this.rankStats,
+      );
     } finally {
-      if (scratch === this.scratch) this.busy = false;
+      if (taken !== undefined && taken === this.scratch) this.busy = false;
     }
   }
 
-  private postingsOf(queryCounts: ReadonlyMap<number, number>): number {
-    const { offsets } = this.postings;
-    let total = 0;
-    for (const t of queryCounts.keys()) total += (offsets[t + 1] as number) - (offsets[t] as number);
-    return total;
+  /**
+   * termId -> occurrences for analysed query terms that are in the index: each occurrence counts
+   * once, so a repeated term is weighted by its count (see engine.ts).
+   */
+  queryCounts(terms: readonly string[]): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const term of terms) {
+      const t = this.dictionary.get(term);
+      if (t !== undefined) counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /**
+   * The index arrays ranking reads, all on SharedArrayBuffers: another thread can rank over them
+   * (rankTerms) without a copy.
+   */
+  get postingArrays(): PostingArrays {
+    return this.postings;
   }
 
   private takeScratch(): RankScratch {
@@ -400,7 +408,7 @@ function impactStats(
   impacts: Float32Array,
 ): { maxImpacts: Float32Array; zeroImpactTerms: Uint8Array | undefined } {
   const terms = offsets.length - 1;
-  const maxImpacts = new Float32Array(Math.max(terms, 0));
+  const maxImpacts = shared(Float32Array, Math.max(terms, 0));
   let zeroImpactTerms: Uint8Array | undefined;
   for (let t = 0; t < terms; t++) {
     const end = offsets[t + 1] as number;
@@ -409,7 +417,7 @@ function impactStats(
       const w = impacts[p] as number;
       if (w > max) max = w;
       else if (w === 0) {
-        zeroImpactTerms ??= new Uint8Array(terms);
+        zeroImpactTerms ??= shared(Uint8Array, terms);
         zeroImpactTerms[t] = 1;
       }
     }

@@ -23,5 +23,6 @@ export {
 } from "./overlap.js";
 export { OverlapIndex, type OverlapProbe } from "./overlap-index.js";
 export { overlapRuleSchema } from "./overlap-schema.js";
+export { Bm25RankPool } from "./rank-pool.js";
 export type { RankStats } from "./rank-query.js";
 export { hasSharedRun, longestCommonSubstring } from "./shared-run.js";

@@ -1,6 +1,8 @@
 import { type Logger, type RetrievedPassage, type RetrieveOptions, silentLogger } from "@dataflow/core";
 import { buildBm25Engine } from "../bm25/build-engine.js";
+import { CompactBm25Index } from "../bm25/compact-index.js";
 import { type Bm25Engine, type Bm25EngineKind, resolveBm25Params } from "../bm25/engine.js";
+import { Bm25RankPool } from "../bm25/rank-pool.js";
 import { Corpus, type CorpusSource, corpusIdentity } from "../corpus/corpus.js";
 import type { CorpusLoader } from "../corpus/shared-corpus.js";
 import { CorpusRetriever } from "./corpus-retriever.js";
@@ -16,6 +18,11 @@ export interface Bm25RetrieverOptions {
   logger?: Logger;
   /** Loads `corpus` when it is shared with another retriever (a hybrid's); a load of its own by default. */
   loadCorpus?: CorpusLoader;
+  /**
+   * Worker threads that rank queries over the compact index (held once, in SharedArrayBuffers);
+   * 1 or unset ranks on the calling thread. Hits are the same either way.
+   */
+  workers?: number;
 }
 
 /** Sparse retrieval: lunr's English analysis and Lucene BM25 over the compact index (or lunr's own). */
@@ -25,6 +32,7 @@ export class Bm25Retriever extends CorpusRetriever {
   private readonly options: Bm25RetrieverOptions;
   private readonly lazy: LazyOpen;
   private engine: Bm25Engine | undefined;
+  private pool: Bm25RankPool | undefined;
 
   constructor(options: Bm25RetrieverOptions) {
     super();
@@ -45,8 +53,30 @@ export class Bm25Retriever extends CorpusRetriever {
   async search(query: string, k: number, options: RetrieveOptions = {}): Promise<RetrievedPassage[]> {
     await this.open(options);
     const engine = this.engine as Bm25Engine;
-    const hits = engine.search(query, k, options.exclude ? { exclude: options.exclude } : {});
+    // An exclude callback cannot cross threads: such searches rank here.
+    const hits =
+      this.pool && !options.exclude
+        ? await this.pool.search(query, k)
+        : engine.search(query, k, options.exclude ? { exclude: options.exclude } : {});
     return hits.map((h) => this.toPassage(h));
+  }
+
+  /**
+   * Passage `docId`'s score for `query` (what search returns for it with every other passage
+   * excluded), or undefined when it shares no term with the query.
+   */
+  async scoreOf(query: string, docId: number, options: RetrieveOptions = {}): Promise<number | undefined> {
+    await this.open(options);
+    const hits = this.pool
+      ? await this.pool.search(query, 1, docId)
+      : (this.engine as Bm25Engine).search(query, 1, { exclude: (d) => d !== docId });
+    return hits[0]?.score;
+  }
+
+  override async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
   }
 
   fingerprint(): Record<string, unknown> {
@@ -76,10 +106,14 @@ export class Bm25Retriever extends CorpusRetriever {
       ...(engine === "lunr" ? { scoring: "lunr" as const } : {}),
     });
     this.corpus = corpus;
+    const workers = o.workers ?? 1;
+    if (workers > 1 && this.engine instanceof CompactBm25Index)
+      this.pool = new Bm25RankPool(this.engine, workers);
     if (corpus.skipped)
       logger.warn(`retriever "${this.name}": ${corpus.skipped} corpus records had no text and were skipped`);
     logger.info(
-      `retriever "${this.name}": ${engine} BM25 index over ${corpus.size} passages in ${Math.round(performance.now() - started)} ms`,
+      `retriever "${this.name}": ${engine} BM25 index over ${corpus.size} passages in ${Math.round(performance.now() - started)} ms` +
+        (this.pool ? `, ranked on ${this.pool.size} threads` : ""),
     );
   }
 }
