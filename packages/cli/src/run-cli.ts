@@ -89,9 +89,32 @@ export async function runCli(argv: readonly string[], rawIO: CliIO = processIO):
       "coordinate a work-queue run on this Redis (redis://HOST:PORT): `dataflow worker` processes run the chunks",
     )
     .option("--chunk-size <n>", "with --queue: source rows per chunk (default 1000)", positiveInt)
+    .option(
+      "--shard <I/N>",
+      "run only shard I of N (0-based: the rows whose id hashes to I) into a part file; `dataflow merge` joins the parts",
+    )
     .action(async (file: string, flags) => {
       const { runCommand } = await import("./commands/run.js");
       exitCode = await runCommand(file, flags, io, await registry());
+    });
+
+  compileOptions(
+    program
+      .command("merge")
+      .description(
+        "merge the parts of a sharded run (dataflow run --shard I/N) into the output, in source order",
+      )
+      .argument("<pipeline>", "pipeline YAML file (with the same --input, --output, --set as the shards)"),
+  )
+    .requiredOption(
+      "--shards <n>",
+      "how many shards the run was split into (the N of --shard I/N)",
+      positiveInt,
+    )
+    .option("--json", "print the merged summary as JSON")
+    .action(async (file: string, flags) => {
+      const { mergeCommand } = await import("./commands/merge.js");
+      exitCode = await mergeCommand(file, flags, io, await registry());
     });
 
   compileOptions(

@@ -22,7 +22,7 @@ export { JsonSink } from "./json-sink.js";
 export { JsonSource, type JsonSourceOptions } from "./json-source.js";
 export { JsonlSink } from "./jsonl-sink.js";
 export { JsonlSource, type JsonlSourceOptions } from "./jsonl-source.js";
-export { type MergePartsOptions, type MergePartsResult, mergeParts } from "./merge-parts.js";
+export { type MergePartsOptions, type MergePartsResult, mergeParts, readMergedParts } from "./merge-parts.js";
 export {
   type FileSourceOptions,
   openFileSource,

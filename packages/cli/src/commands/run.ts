@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { OperatorRegistry, PipelinePlan } from "@dataflow/core";
-import { didYouMean, startRun } from "@dataflow/core";
+import { didYouMean, startRun, stepFingerprints } from "@dataflow/core";
 import {
   type DatasetCardInfo,
   type FileFormat,
@@ -16,6 +16,7 @@ import { createCliLogger, type LogFormat } from "../logging/cli-logger.js";
 import { showProgress } from "../progress.js";
 import { reportRun } from "../report/write-report.js";
 import { type RunLock, RunLockHeld, takeRunLock } from "../run-lock.js";
+import type { ShardRun } from "../shards/shard-run.js";
 
 export interface RunFlags extends CompileFlags {
   limit?: number;
@@ -29,6 +30,8 @@ export interface RunFlags extends CompileFlags {
   /** Coordinate a work-queue run on this Redis (see queue/coordinator.ts); workers run the chunks. */
   queue?: string;
   chunkSize?: number;
+  /** `I/N`: run only shard I of N (see shards/shard-run.ts). */
+  shard?: string;
 }
 
 /** The plan in a few lines; with the registry, retrievers say which files they read and why they use a serving. */
@@ -90,12 +93,17 @@ export async function runCommand(
     return EXIT_INVALID;
   }
 
+  const shard = await shardOf(plan, flags, io);
+  if (typeof shard === "number") return shard;
   if (flags.dryRun) {
+    const shardLines = shard ? `\n${describeShard(shard)}` : "";
     io.stdout.write(
-      `${describePlan(plan, process.cwd(), registry)}\n\nvalid; dry run, nothing was executed\n`,
+      `${describePlan(plan, process.cwd(), registry)}${shardLines}\n\nvalid; dry run, nothing was executed\n`,
     );
     return EXIT_OK;
   }
+
+  const runDir = shard?.layout.runDir ?? runDirFor(plan);
 
   if (flags.queue !== undefined) {
     // Loaded only here: BullMQ and ioredis stay out of every other command's start-up.
@@ -106,19 +114,17 @@ export async function runCommand(
   // Held from before --fresh clears anything until the run has ended (a Ctrl-C ends it too).
   let lock: RunLock;
   try {
-    lock = await takeRunLock(runDirFor(plan));
+    lock = await takeRunLock(runDir);
   } catch (err) {
     if (err instanceof RunLockHeld) {
       io.stderr.write(`error: pipeline "${plan.name}": ${err.message}\n`);
       return EXIT_INVALID;
     }
-    io.stderr.write(
-      `error: cannot take the run lock in ${displayPath(runDirFor(plan))}: ${(err as Error).message}\n`,
-    );
+    io.stderr.write(`error: cannot take the run lock in ${displayPath(runDir)}: ${(err as Error).message}\n`);
     return EXIT_RUN_FAILED;
   }
   try {
-    return await executePlan(plan, flags, io, registry);
+    return await executePlan(plan, flags, io, registry, shard);
   } finally {
     await lock.release();
   }
@@ -129,6 +135,7 @@ async function executePlan(
   flags: RunFlags,
   io: CliIO,
   registry: OperatorRegistry,
+  shard?: ShardRun,
 ): Promise<number> {
   const resources: Resources = { servings: {}, retrievers: {} };
   const logger = createCliLogger({
@@ -157,13 +164,27 @@ async function executePlan(
       ...plan.source.options, // the registered format's options (documents: include…, hf-dataset: split)
     },
     output: {
-      path: plan.output.path,
+      path: shard?.layout.part ?? plan.output.path,
+      ...(shard ? { positions: shard.layout.positions } : {}),
       ...(plan.output.format ? { format: plan.output.format as FileFormat } : {}),
       ...dataset,
     },
     rejects: { path: plan.output.rejects },
   });
-  const runStore = new FileRunStore({ dir: runDirFor(plan) });
+  const runStore = new FileRunStore({ dir: shard?.layout.runDir ?? runDirFor(plan) });
+  const sourceIdentity = await storage.sourceIdentity();
+  // A shard's marker holds these: a finished shard is skipped only for the same pipeline, input and settings.
+  const fingerprints = shard
+    ? [...stepFingerprints(plan, sourceIdentity, servings, retrievers), `limit:${flags.limit ?? "none"}`]
+    : [];
+  if (shard && !flags.fresh && flags.fromStep === undefined && (await shard.isComplete(fingerprints))) {
+    io.stdout.write(
+      `shard ${shard.layout.index}/${shard.layout.count} of "${plan.name}" is already complete (${displayPath(shard.layout.marker)}); nothing to do (--fresh runs it again)\n`,
+    );
+    await closeResources(resources);
+    return EXIT_OK;
+  }
+  await shard?.start();
   const run = startRun({
     plan,
     storage,
@@ -171,7 +192,8 @@ async function executePlan(
     servings,
     retrievers,
     logger: logger.scope("run"),
-    sourceIdentity: await storage.sourceIdentity(),
+    sourceIdentity,
+    ...shard?.runOptions,
     ...(flags.fresh ? { fresh: true } : {}),
     ...(flags.fromStep !== undefined ? { fromStep: flags.fromStep } : {}),
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
@@ -201,9 +223,11 @@ async function executePlan(
   try {
     const summary = await run.done;
     stopProgress();
+    await shard?.finish(summary, fingerprints);
     if (flags.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout.write(`${formatSummary(summary)}\n`);
-    await reportRun(plan, summary, runStore, flags.json ? io.stderr : io.stdout);
+    // Shards write no report of their own (they would overwrite one another's): `dataflow merge` does.
+    if (!shard) await reportRun(plan, summary, runStore, flags.json ? io.stderr : io.stdout);
     if (summary.status === "cancelled") {
       const cached = summary.steps.reduce((n, s) => n + s.out + s.filtered - s.replayed, 0);
       io.stderr.write(
@@ -221,6 +245,36 @@ async function executePlan(
     removeHandler();
     await closeResources(resources);
   }
+}
+
+/** The shard `--shard` names, checked with the pipeline; a number is the exit code, after saying why. */
+async function shardOf(
+  plan: PipelinePlan,
+  flags: RunFlags,
+  io: CliIO,
+): Promise<ShardRun | number | undefined> {
+  if (flags.shard === undefined) return undefined;
+  if (flags.queue !== undefined) {
+    io.stderr.write("error: --queue and --shard split a run in two different ways; give one of them\n");
+    return EXIT_INVALID;
+  }
+  const { prepareShardRun } = await import("../shards/shard-run.js");
+  const prepared = prepareShardRun(plan, flags.shard, runDirFor(plan));
+  if (typeof prepared !== "string") return prepared;
+  io.stderr.write(`error: ${prepared}\n`);
+  return EXIT_INVALID;
+}
+
+/** A shard's rows and files, for --dry-run. */
+function describeShard(shard: ShardRun): string {
+  const { index, count, part, runDir } = shard.layout;
+  const lines = [
+    `  shard ${index}/${count}: the source rows whose id hashes to ${index} (FNV-1a mod ${count})`,
+    `  part: ${displayPath(part)} (+ .positions); shard caches and marker: ${displayPath(runDir)}`,
+  ];
+  if (shard.deferred.length)
+    lines.push(`  decided at the merge (passed through here): ${shard.deferred.join(", ")}`);
+  return lines.join("\n");
 }
 
 /** Where a pipeline's step caches, manifest and rejects live between runs. */

@@ -1,0 +1,181 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type ChatServer, chatRequests } from "@dataflow/llm-serving/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureIO } from "./cli-test-io.js";
+import { runCli } from "./run-cli.js";
+import { startRareServer } from "./testdata/rare-replies.js";
+
+const repoRoot = resolve(import.meta.dirname, "../../..");
+const pipeline = join(repoRoot, "pipelines", "rare.yaml");
+const bin = join(import.meta.dirname, "bin.ts");
+const tmp = mkdtempSync(join(tmpdir(), "dataflow-shards-"));
+
+let server: ChatServer;
+beforeAll(async () => {
+  server = await startRareServer();
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const env = () => ({ OPENAI_BASE_URL: server.url, DATAFLOW_MODEL: "test-model" });
+
+/** `dataflow <args> PIPELINE --output <out> --set cache.dir=<cache> …` in this process. */
+async function cli(args: string[], name: string, extra: string[] = []) {
+  const c = captureIO(env());
+  const flags = ["--output", join(tmp, name, "rare.jsonl"), "--set", `cache.dir=${join(tmp, name, "cache")}`];
+  const code = await runCli([...args, pipeline, ...flags, ...extra], c.io);
+  return { code, stdout: c.stdout(), stderr: c.stderr() };
+}
+
+/** One whole run and 3 shards plus a merge of the same pipeline; resolves to both outputs. */
+async function wholeAndSharded(name: string, extra: string[] = []) {
+  const whole = await cli(["run"], `${name}-whole`, extra);
+  expect(whole.code, whole.stderr).toBe(0);
+  for (const i of [0, 1, 2]) {
+    const shard = await cli(["run"], name, [...extra, "--shard", `${i}/3`]);
+    expect(shard.code, shard.stderr).toBe(0);
+  }
+  const merged = await cli(["merge"], name, [...extra, "--shards", "3"]);
+  expect(merged.code, merged.stderr).toBe(0);
+  return {
+    whole: readFileSync(join(tmp, `${name}-whole`, "rare.jsonl")),
+    merged: readFileSync(join(tmp, name, "rare.jsonl")),
+    wholeRun: whole,
+    mergeRun: merged,
+  };
+}
+
+const count = (stdout: string, step: string) =>
+  new RegExp(`^\\s*${step}\\s+\\S+\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)`, "m")
+    .exec(stdout)
+    ?.slice(1)
+    .map(Number);
+
+describe("pipelines/rare.yaml in 3 shards and a merge", () => {
+  it("writes the bytes of a single-process run; summaries and rejects merge; a finished shard is skipped", {
+    timeout: 240_000,
+  }, async () => {
+    const { whole, merged, wholeRun, mergeRun } = await wholeAndSharded("plain");
+    expect(merged.length).toBeGreaterThan(1000);
+    expect(merged.equals(whole)).toBe(true);
+    for (const step of ["doc2query", "leakage", "judge", "dedup", "negatives", "distill"]) {
+      expect(count(wholeRun.stdout, step), step).toHaveLength(4);
+      expect(count(mergeRun.stdout, step), step).toEqual(count(wholeRun.stdout, step));
+    }
+    expect(mergeRun.stdout).toMatch(/wrote 29 rows to/);
+    expect(mergeRun.stdout).toMatch(/reconciled: yes/);
+    // The parts split the rows: none holds them all, each holds some.
+    const parts = [0, 1, 2].map((i) => join(tmp, "plain", `rare-0000${i}-of-00003.jsonl`));
+    const lines = parts.map((p) => readFileSync(p, "utf8").split("\n").filter(Boolean).length);
+    expect(lines.reduce((a, b) => a + b)).toBe(29);
+    for (const n of lines) expect(n).toBeGreaterThan(3);
+
+    const requests = chatRequests(server).length;
+    const again = await cli(["run"], "plain", ["--shard", "1/3"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/shard 1\/3 of "rare" is already complete .*nothing to do/);
+    expect(chatRequests(server)).toHaveLength(requests);
+  });
+
+  it("decides near-dedup at the merge over every shard's rows: duplicates across shards go as in one run", {
+    timeout: 240_000,
+  }, async () => {
+    const loose = ["--set", "steps.dedup.params.threshold=0.3"];
+    const { whole, merged, wholeRun, mergeRun } = await wholeAndSharded("dedup", loose);
+    const dropped = count(wholeRun.stdout, "dedup")?.[2] ?? 0;
+    expect(dropped).toBeGreaterThan(2); // duplicates exist, and so cross shards
+    expect(merged.equals(whole)).toBe(true);
+    expect(count(mergeRun.stdout, "dedup")).toEqual(count(wholeRun.stdout, "dedup"));
+    // The shards passed every row through dedup; the merge dropped the duplicates, across shards too.
+    expect(mergeRun.stdout).toMatch(
+      /decided at the merge over every shard's rows: dedup; [1-9]\d* output rows of the shards were dropped there/,
+    );
+  });
+
+  it("names a missing shard with the command that reruns it, and refuses bad shard numbers", async () => {
+    const missing = await cli(["merge"], "plain", ["--shards", "4"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(
+      /shard 0\/4 was never run; rerun it: dataflow run \S+rare\.yaml .*--shard 0\/4/,
+    );
+    expect(missing.stderr).toMatch(/shards of 3 exist under .*: was it --shards 3\?/);
+    for (const [bad, why] of [
+      ["3/3", /--shard 3\/3: shard index 3 is outside 0…2/],
+      ["0/0", /--shard 0\/0: shard count 0 must be a whole number ≥ 1/],
+      ["one/two", /"one\/two" is not a shard: write I\/N/],
+    ] as const) {
+      const r = await cli(["run"], "bad", ["--shard", bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toMatch(why);
+    }
+    const upstream = await cli(["run"], "bad", [
+      "--set",
+      "steps.negatives.params.corpusFrom=upstream",
+      "--shard",
+      "0/2",
+    ]);
+    expect(upstream.code).toBe(2);
+    expect(upstream.stderr).toMatch(
+      /step "negatives" \(rare\/bm25-hard-neg\) cannot run in shards: corpusFrom: upstream/,
+    );
+  });
+
+  it("a shard killed with SIGKILL and rerun leaves the merged output unchanged", {
+    timeout: 300_000,
+  }, async () => {
+    const name = "killed";
+    const reference = readFileSync(join(tmp, "plain-whole", "rare.jsonl"));
+    for (const i of [0, 2]) expect((await cli(["run"], name, ["--shard", `${i}/3`])).code).toBe(0);
+    const before = chatRequests(server).length;
+    const code = await spawnKilled(name, "1/3", () => chatRequests(server).length >= before + 6);
+    expect(code).toBe(null); // killed, not finished
+    const early = await cli(["merge"], name, ["--shards", "3"]);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(
+      /shard 1\/3 has no completion marker .*still running, or was killed; rerun it: dataflow run .*--shard 1\/3/,
+    );
+    expect(existsSync(join(tmp, name, "rare.jsonl"))).toBe(false);
+    const rerun = await cli(["run"], name, ["--shard", "1/3"]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const merged = await cli(["merge"], name, ["--shards", "3"]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(readFileSync(join(tmp, name, "rare.jsonl")).equals(reference)).toBe(true);
+  });
+});
+
+/** Spawns `dataflow run --shard` and SIGKILLs it once `when()` holds (polled, at most 120 s). */
+function spawnKilled(name: string, shard: string, when: () => boolean): Promise<number | null> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--conditions=@dataflow/source",
+      "--import",
+      "tsx",
+      bin,
+      "run",
+      pipeline,
+      "--output",
+      join(tmp, name, "rare.jsonl"),
+      "--set",
+      `cache.dir=${join(tmp, name, "cache")}`,
+      "--shard",
+      shard,
+    ],
+    { cwd: repoRoot, env: { ...process.env, ...env() }, stdio: "ignore" },
+  );
+  const done = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+  const started = Date.now();
+  const poll = setInterval(() => {
+    if (when() || Date.now() - started > 120_000) {
+      clearInterval(poll);
+      child.kill("SIGKILL");
+    }
+  }, 5);
+  done.finally(() => clearInterval(poll));
+  return done;
+}
