@@ -168,6 +168,19 @@ describe("several endpoints", () => {
     expect(list.map((x) => chatRequests(x).length).reduce((x, y) => x + y, 0)).toBe(12);
   });
 
+  it("spreads embeddings batches over the endpoints too", async () => {
+    const list = await servers(2, () => ({ embeddingLatencyMs: 10 }));
+    const s = serving({ baseURL: list.map((x) => x.url), embeddingBatchSize: 2 });
+    const texts = Array.from({ length: 16 }, (_, i) => `text ${i}`);
+    const result = await s.embed(texts);
+    expect(result.vectors).toHaveLength(16);
+    const [first = 0, second = 0] = list.map(
+      (x) => x.requests.filter((r) => r.path.endsWith("/embeddings")).length,
+    );
+    expect(first + second).toBe(8);
+    expect(Math.min(first, second)).toBeGreaterThan(0);
+  });
+
   it("refuses credentials in an endpoint URL and an endpoint listed twice", async () => {
     expect(() => serving({ baseURL: ["http://u:secret@127.0.0.1:1/v1", "http://127.0.0.1:2/v1"] })).toThrow(
       /credentials in its URL/,
