@@ -119,6 +119,28 @@ describe("pipelines/rare.yaml with the teacher in batch mode", () => {
     expect(chatRequests(s)).toHaveLength(0);
   });
 
+  it("a run killed after the provider created its batch but before it journaled the id finds that batch on restart", {
+    timeout: 180_000,
+  }, async () => {
+    // The create reply is held back: the child is killed with the batch created but its id unknown.
+    const s = await start({ batchCreateLatencyMs: 2_000 });
+    const cacheDir = join(tmp, "cache-orphan");
+    const output = join(tmp, "orphan.jsonl");
+    const args = ["run", pipeline, "--output", output, "--set", `cache.dir=${cacheDir}`, ...BATCH];
+    const killed = await spawnRun(s, args, () => s.batches.batchesCreated >= 1);
+    expect(killed.signal).toBe("SIGKILL");
+    const journal = readFileSync(join(cacheDir, "rare", "batches", "teacher.jsonl"), "utf8");
+    expect(journal).toContain('"type":"upload"');
+    expect(journal).not.toContain('"type":"batch"');
+
+    const resumed = await spawnRun(s, args);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.err).toMatch(/found batch batch-test-0, submitted before the last run stopped/);
+    expect(rowsOf(output)).toHaveLength(29);
+    expect(s.batches.batchesCreated).toBe(3);
+    expect(counts(s).every((n) => n === 1)).toBe(true);
+  });
+
   it("an expired batch's unrun requests are submitted once more; a 400 line is a reject with its reason, a 500 line is retried", {
     timeout: 120_000,
   }, async () => {

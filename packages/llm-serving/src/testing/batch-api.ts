@@ -25,6 +25,11 @@ export interface BatchApiOptions {
   batchStageMs?: number;
   /** Each batch's fate; every batch completes by default. */
   batchFate?: (batch: BatchInfo) => BatchFate;
+  /**
+   * Delay of the reply to a batch creation, the batch already created (and counted): a client
+   * killed meanwhile never learns its id. 0 by default.
+   */
+  batchCreateLatencyMs?: number;
 }
 
 /** The server's counts of the Files and Batch API, for tests to assert on. */
@@ -108,7 +113,12 @@ export class BatchApi {
     contentType: string,
   ): Promise<ApiReply | undefined> {
     if (path === "/v1/files" && method === "POST") return this.upload(text, contentType);
-    if (path === "/v1/batches" && method === "POST") return this.create(text);
+    if (path === "/v1/batches" && method === "POST") {
+      const reply = this.create(text);
+      const latency = this.options.batchCreateLatencyMs ?? 0;
+      if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+      return reply;
+    }
     if (path === "/v1/batches" && method === "GET") return this.list(query);
     const content = /^\/v1\/files\/([^/]+)\/content$/.exec(path);
     if (content && method === "GET") return this.content(decodeURIComponent(content[1] ?? ""));
