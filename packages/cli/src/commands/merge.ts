@@ -107,7 +107,6 @@ async function mergeShards(
       : [];
     const summary = mergeSummaries(plan, shardSummaries, {
       written: merged.rows,
-      left: merged.left,
       deferred: new Map(replayed.decisions.map((d) => [d.stepId, d])),
       voided,
       output: plan.output.path,

@@ -3,8 +3,6 @@ import type { PipelinePlan, RunSummary, StepSummary, UsageTotals } from "@datafl
 export interface MergedCounts {
   /** Rows in the merged output. */
   written: number;
-  /** Output rows of the shards that deferred steps dropped at the merge. */
-  left: number;
   /** Deferred steps' counts over every shard's rows (see replayDeferred), by step id. */
   deferred: ReadonlyMap<string, { summary: StepSummary; reconciled: boolean }>;
   /** Shard rejects dropped because a deferred step dropped their row first, by step id and type. */
@@ -18,7 +16,7 @@ export interface MergedCounts {
  * One summary for a sharded run: the shards' counts added step by step, a deferred step's counts
  * taken from its decisions at the merge, and the shard rejects of rows those decisions dropped
  * taken out. Steps after a deferred step also computed rows it dropped; their counts include them
- * (`left` says how many output rows went that way). Distributions are not merged (they are summaries).
+ * (the merge says how many output rows went that way). Distributions are not merged (they are summaries).
  */
 export function mergeSummaries(
   plan: PipelinePlan,
