@@ -17,7 +17,7 @@ import type { EmbedAnswer, EmbedBatch, EmbedCall } from "./layers/embed-call.js"
 import { embeddingBatches } from "./layers/embedding-batches.js";
 import { embeddingCache, embeddingCacheStore } from "./layers/embedding-cache.js";
 import { hedge } from "./layers/hedge.js";
-import { type Layer, type Metering, type Send, stack } from "./layers/layer.js";
+import { type Attempts, type Layer, type Metering, type Send, stack } from "./layers/layer.js";
 import { output } from "./layers/output.js";
 import { prepare } from "./layers/prepare.js";
 import { type RateLimits, rateLimit } from "./layers/rate-limit.js";
@@ -214,8 +214,9 @@ function pooledAttemptLayers<Q, R>(
   metering: Metering<Q, R>,
   limited: boolean,
 ): (Layer<Q, R> | undefined)[] {
+  const elsewhere = (attempts: Attempts) => pool.hasUntried(attempts.failedOn);
   return [
-    retry(p.retry),
+    retry({ ...p.retry, elsewhere }),
     slots(p.limiter),
     p.hedging && hedge(p.hedging),
     limited ? rateLimit(p.limits, metering) : undefined,

@@ -59,6 +59,14 @@ describe("EndpointPool", () => {
     expect((await p.acquire(new Set([0, 1, 2]), undefined)).index).toBeGreaterThanOrEqual(0);
   });
 
+  it("says whether an endpoint the call has not failed on has room", async () => {
+    const p = pool(at(2, [{}, { maxConcurrency: 1 }]));
+    expect(p.hasUntried(new Set([0]))).toBe(true);
+    await p.acquire(new Set([0]), undefined);
+    expect(p.hasUntried(new Set([0]))).toBe(false);
+    expect(p.hasUntried(undefined)).toBe(true);
+  });
+
   it("takes a failing endpoint out, probes it after its cool-down, and puts it back when it answers", async () => {
     const p = pool(at(2), { failures: 2, probeDelayMs: 30 });
     p.failed(1, true, "ECONNREFUSED", false);

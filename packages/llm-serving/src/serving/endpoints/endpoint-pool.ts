@@ -119,6 +119,12 @@ export class EndpointPool {
     this.members[index]?.circuit.abandoned(probe);
   }
 
+  /** Whether an endpoint in rotation that the call has not failed on has room now. */
+  hasUntried(failedOn: ReadonlySet<number> | undefined): boolean {
+    const now = performance.now();
+    return this.members.some((m, i) => !failedOn?.has(i) && m.hasRoom() && m.circuit.state(now) === "in");
+  }
+
   /** Fails every request from now on; the first halt wins. */
   halt(reason: ServingHalt): ServingHalt {
     this.halted ??= reason;

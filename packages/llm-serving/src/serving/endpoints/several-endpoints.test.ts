@@ -24,8 +24,18 @@ async function servers(n: number, options: (i: number) => ChatServerOptions = ()
   return list;
 }
 
-function serving(config: Partial<ServingConfig>, warnings: string[] = [], cacheDir?: string) {
-  const logger = { debug: () => {}, info: () => {}, warn: (m: string) => warnings.push(m), error: () => {} };
+function serving(
+  config: Partial<ServingConfig>,
+  warnings: string[] = [],
+  cacheDir?: string,
+  debug: string[] = [],
+) {
+  const logger = {
+    debug: (m: string) => debug.push(m),
+    info: () => {},
+    warn: (m: string) => warnings.push(m),
+    error: () => {},
+  };
   return createServing(
     "teacher",
     {
@@ -116,13 +126,19 @@ describe.each(["openai", "ai-sdk"] as ServingType[])("a %s serving over several 
 describe("several endpoints", () => {
   it("retries a failed request on another endpoint", async () => {
     const list = await servers(2, (i) => (i === 0 ? { rules: [{ fault: { status: 500 } }] } : {}));
-    const s = serving({ baseURL: list.map((x) => x.url), maxConcurrency: 1, breaker: { failures: 100 } });
+    const debug: string[] = [];
+    const config = { baseURL: list.map((x) => x.url), maxConcurrency: 1, breaker: { failures: 100 } };
+    const s = serving(config, [], undefined, debug);
     const results = await rows(s, 6);
     expect(results.every((r) => r.status === "fulfilled")).toBe(true);
     // Each request that hit the failing endpoint went to the other one next, not back to it.
     const prompts = chatRequests(list[0] as ChatServer).map((r) => JSON.stringify(r.body));
     expect(new Set(prompts).size).toBe(prompts.length);
     expect(replied(list[1] as ChatServer)).toBe(6);
+    // Without the backoff meant for the endpoint that failed: the other one was free.
+    const retries = debug.filter((m) => m.includes("retry 1 of 5"));
+    expect(retries.length).toBe(chatRequests(list[0] as ChatServer).length);
+    expect(retries.every((m) => m.endsWith("now, on another endpoint"))).toBe(true);
   });
 
   it("halts at a 401 from any endpoint, naming it and its key variable", async () => {

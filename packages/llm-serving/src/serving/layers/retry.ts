@@ -11,6 +11,11 @@ export interface RetryOptions {
   /** Names the serving in the log line of each retry. */
   name: string;
   logger: Logger;
+  /**
+   * Several endpoints: whether an endpoint this call has not failed on has room now. Then the
+   * retry goes at once (to it) instead of after the backoff, which is for the endpoint that failed.
+   */
+  elsewhere?: (attempts: Attempts) => boolean;
 }
 
 /**
@@ -26,8 +31,10 @@ export function retry<Q, R>(options: RetryOptions): Layer<Q, R> {
       try {
         return await next(request, call);
       } catch (err) {
-        const delay = backoffOrThrow(err, attempts, options);
-        options.logger.debug(retryLine(options, attempts, delay));
+        const backoff = backoffOrThrow(err, attempts, options);
+        const elsewhere = options.elsewhere?.(attempts) === true;
+        const delay = elsewhere ? 0 : backoff;
+        options.logger.debug(retryLine(options, attempts, elsewhere ? "now, on another endpoint" : delay));
         await sleep(delay, call.signal);
         attempts.retries++;
       }
@@ -48,10 +55,11 @@ function backoffOrThrow(err: unknown, attempts: Attempts, options: RetryOptions)
   return delay;
 }
 
-function retryLine(options: RetryOptions, attempts: Attempts, delay: number): string {
+function retryLine(options: RetryOptions, attempts: Attempts, delay: number | string): string {
   const err = attempts.lastError;
   const status = err?.status ? ` (HTTP ${err.status})` : "";
-  return `serving "${options.name}": ${err?.kind}${status}; retry ${attempts.retries + 1} of ${options.maxRetries} in ${Math.round(delay)} ms`;
+  const when = typeof delay === "string" ? delay : `in ${Math.round(delay)} ms`;
+  return `serving "${options.name}": ${err?.kind}${status}; retry ${attempts.retries + 1} of ${options.maxRetries} ${when}`;
 }
 
 /** `err`, its message saying how many attempts were made (and why they stopped) when that adds anything. */
