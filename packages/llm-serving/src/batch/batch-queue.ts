@@ -55,6 +55,8 @@ interface Tracked {
   poll?: AbortController;
   end?: BatchObject;
   outcomes?: Promise<Map<string, LineOutcome>>;
+  /** Why the provider no longer has it (a 404 for the batch or its files): its lines are sent again. */
+  gone?: string;
 }
 
 /**
@@ -280,6 +282,7 @@ export class BatchQueue {
       },
       (err: unknown) => {
         if (t.poll === poll) t.poll = undefined;
+        if (this.forget(t, err)) return void this.settleLines(t, this.boundLines(t));
         const halt = this.halt(err, false);
         for (const live of this.boundLines(t)) this.fail(live, halt);
       },
@@ -340,12 +343,32 @@ export class BatchQueue {
   private outcomesOf(t: Tracked): Promise<Map<string, LineOutcome>> {
     t.outcomes ??= (async () => {
       const map = new Map<string, LineOutcome>();
-      for (const file of [t.end?.output_file_id, t.end?.error_file_id]) {
-        if (file) readResultFile(await this.persist(() => this.o.client.content(file)), map);
+      try {
+        for (const file of [t.end?.output_file_id, t.end?.error_file_id]) {
+          if (file) readResultFile(await this.persist(() => this.o.client.content(file)), map);
+        }
+      } catch (err) {
+        if (!this.forget(t, err)) throw err;
+        map.clear();
       }
       return map;
     })();
     return t.outcomes;
+  }
+
+  /**
+   * A batch (or its files) the provider answers 404 for — deleted, or journaled by a run against
+   * another endpoint — is forgotten: its lines count as never run and are sent again. True when so.
+   */
+  private forget(t: Tracked, err: unknown): boolean {
+    if (!(err instanceof LLMError) || err.status !== 404) return false;
+    t.gone = err.message;
+    t.end ??= { id: t.id, status: "expired", input_file_id: "" };
+    t.outcomes = Promise.resolve(new Map());
+    this.o.logger.warn(
+      `serving "${this.o.name}": batch ${t.id} is gone (${err.message}); its requests are sent again`,
+    );
+    return true;
   }
 
   private apply(live: Live, outcome: LineOutcome): void {
@@ -401,6 +424,7 @@ export class BatchQueue {
 
 /** A line missing from an ended batch's files: never run, for the reason the batch ended. */
 function notRun(t: Tracked): LineOutcome {
+  if (t.gone) return { kind: "unfinished", reason: `batch_gone: batch ${t.id}: ${t.gone}` };
   const status = t.end?.status ?? t.status;
   const errors = t.end?.errors?.data?.map((e) => e.message ?? e.code).join("; ");
   const code = status === "completed" ? "batch_missing" : `batch_${status}`;

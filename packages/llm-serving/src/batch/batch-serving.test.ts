@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LLMError, type LLMServingABC } from "@dataflow/core";
+import { LLMError, type LLMServingABC, type Logger } from "@dataflow/core";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { createServing } from "../create-serving.js";
 import type { ServingConfig } from "../serving-config.js";
@@ -33,6 +33,7 @@ function batchServing(
     prices?: ServingConfig["prices"];
     maxRetries?: number;
     baseURL?: string;
+    logger?: Logger;
   } = {},
 ): LLMServingABC {
   const config: ServingConfig = {
@@ -51,6 +52,7 @@ function batchServing(
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
     ...(o.runDir ? { runDir: o.runDir } : {}),
     ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+    ...(o.logger ? { logger: o.logger } : {}),
   });
 }
 
@@ -182,6 +184,38 @@ describe("batch mode", () => {
     expect(polls(s)).toBeLessThanOrEqual(after + 1);
     expect([...s.batches.requestsByCustomId.values()]).toEqual([1]);
   });
+
+  it.each([
+    [
+      "pending",
+      { batchStageMs: 10_000 },
+      /batch batch-test-0 is gone \(HTTP 404: GET \/batches\/batch-test-0/,
+    ],
+    ["finished", {}, /batch batch-test-0 is gone \(HTTP 404: GET \/files\/file-test-batch-test-0-output/],
+  ] as const)(
+    "a %s batch the provider no longer has (404) is forgotten and its requests sent again",
+    async (_, options, said) => {
+      const runDir = freshDir();
+      const old = await startChatServer(options);
+      const stop = new AbortController();
+      const asked = ask(batchServing(old, { runDir }), "q", stop.signal).catch(() => undefined);
+      const journal = join(runDir, "batches", "teacher.jsonl");
+      await until(() => existsSync(journal) && journalOf(runDir).some((r) => r.type === "batch"));
+      // Pending: a killed run leaves it; finished: answered (and journaled as ended) first.
+      if (!("batchStageMs" in options)) await asked;
+      stop.abort();
+      await asked;
+      await old.close();
+
+      // Another provider (or the same after deleting them) knows neither the batch nor its files.
+      const s = await start();
+      const warn = vi.fn();
+      const serving = batchServing(s, { runDir, logger: { debug() {}, info() {}, warn, error() {} } });
+      expect((await ask(serving, "q")).text).toBe("q");
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(said));
+      expect(s.batches.batchesCreated).toBe(1);
+    },
+  );
 
   it("finds a batch created from a journaled upload whose batch id the killed run never wrote", async () => {
     const s = await start();
