@@ -2,7 +2,7 @@ import { LLMError } from "@dataflow/core";
 import { outcomeOf } from "../health/attempt-outcome.js";
 import { htmlAnswer, notFound, unauthorized } from "../health/serving-halt.js";
 import { failureDetail } from "../layers/breaker.js";
-import type { Layer } from "../layers/layer.js";
+import type { Attempts, Layer } from "../layers/layer.js";
 import type { EndpointPool } from "./endpoint-pool.js";
 
 export interface RouteOptions {
@@ -20,7 +20,10 @@ export interface RouteOptions {
  */
 export function route<Q, R>(o: RouteOptions): Layer<Q, R> {
   return (next) => async (request, call) => {
-    const { index, member, probe } = await o.pool.acquire(call.attempts.failedOn, call.signal);
+    const attempts = call.attempts;
+    const { index, member, probe } = await o.pool.acquire(avoided(attempts), call.signal);
+    attempts.activeOn ??= [];
+    attempts.activeOn.push(index);
     const started = performance.now();
     try {
       const result = await next(request, { ...call, endpoint: index });
@@ -31,8 +34,8 @@ export function route<Q, R>(o: RouteOptions): Layer<Q, R> {
         o.pool.abandoned(index, probe);
         throw err;
       }
-      call.attempts.failedOn ??= new Set();
-      call.attempts.failedOn.add(index);
+      attempts.failedOn ??= new Set();
+      attempts.failedOn.add(index);
       const outcome = outcomeOf(err);
       const url = member.baseURL;
       if (outcome === "auth")
@@ -45,7 +48,15 @@ export function route<Q, R>(o: RouteOptions): Layer<Q, R> {
       } else o.pool.failed(index, outcome === "connection", failureDetail(err), probe);
       throw err;
     } finally {
+      attempts.activeOn.splice(attempts.activeOn.indexOf(index), 1);
       o.pool.release(index);
     }
   };
+}
+
+/** The endpoints this call failed on or is on now (a hedge's sibling), to be used last. */
+function avoided(attempts: Attempts): ReadonlySet<number> | undefined {
+  const active = attempts.activeOn ?? [];
+  if (active.length === 0) return attempts.failedOn;
+  return new Set([...(attempts.failedOn ?? []), ...active]);
 }

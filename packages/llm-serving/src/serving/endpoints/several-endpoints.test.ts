@@ -141,6 +141,25 @@ describe("several endpoints", () => {
     expect(retries.every((m) => m.endsWith("now, on another endpoint"))).toBe(true);
   });
 
+  it("hedges a hung request onto another endpoint", async () => {
+    const list = await servers(2, (i) => ({
+      latencyMs: 5,
+      ...(i === 0 ? { rules: [{ match: "slow", fault: "hang" as const }] } : {}),
+    }));
+    const hedge = { minDelayMs: 50, minSamples: 10 } as NonNullable<ServingConfig["hedge"]>;
+    const s = serving({ baseURL: list.map((x) => x.url), maxConcurrency: 4, timeoutMs: 30_000, hedge });
+    // Enough answers for the hedge delay, then requests the first endpoint hangs on.
+    await rows(s, 30, "warm");
+    const slow = await rows(s, 4, "slow");
+    expect(slow.every((r) => r.status === "fulfilled")).toBe(true);
+    const slowAt = (x: ChatServer) => chatRequests(x).filter((r) => JSON.stringify(r.body).includes("slow"));
+    const hung = slowAt(list[0] as ChatServer);
+    // Some started on the hanging endpoint; each was hedged once, onto the other one.
+    expect(hung.length).toBeGreaterThan(0);
+    expect(new Set(hung.map((r) => JSON.stringify(r.body))).size).toBe(hung.length);
+    expect(slowAt(list[1] as ChatServer).filter((r) => r.outcome === "reply")).toHaveLength(4);
+  }, 20_000);
+
   it("halts at a 401 from any endpoint, naming it and its key variable", async () => {
     const list = await servers(2, (i) => (i === 1 ? { rules: [{ fault: { status: 401 } }] } : {}));
     const s = serving({

@@ -30,6 +30,8 @@ export interface Attempts {
   deadline: number;
   /** Endpoints of a pool this call failed on: its next attempt goes to another when one has room. */
   failedOn?: Set<number>;
+  /** Endpoints of a pool this call's attempts are on now (a hedge races its first attempt): a hedge goes elsewhere. */
+  activeOn?: number[];
 }
 
 export function newCall(signal: AbortSignal | undefined, tag: string | undefined): Call {
