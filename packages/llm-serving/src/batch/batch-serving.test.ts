@@ -284,6 +284,25 @@ describe("batch mode", () => {
     expect((err as Error).message).not.toContain("sk-batch-secret");
   });
 
+  it("works the same for type ai-sdk (the Batch API is plain HTTP, not the chat SDK)", async () => {
+    const s = await start();
+    const config: ServingConfig = {
+      type: "ai-sdk",
+      model: "test-model",
+      baseURL: s.url,
+      apiKeyEnv: "K",
+      maxConcurrency: 4,
+      timeoutMs: 5_000,
+      maxRetries: 0,
+      batch: FAST,
+    };
+    const serving = createServing("teacher", config, { env: {} });
+    const results = await Promise.all([ask(serving, "one"), ask(serving, "two")]);
+    expect(results.map((r) => r.text)).toEqual(["one", "two"]);
+    expect(s.batches.batchesCreated).toBe(1);
+    expect(chatRequests(s)).toHaveLength(0);
+  });
+
   it("structured output: the schema goes as response_format and the answer is parsed", async () => {
     const s = await start({ defaultReply: '{"n": 3}' });
     const serving = batchServing(s);
