@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { RunSummary } from "@dataflow/core";
 import { type ChatServer, chatRequests } from "@dataflow/llm-serving/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureIO } from "./cli-test-io.js";
@@ -145,6 +146,72 @@ describe("pipelines/rare.yaml in 3 shards and a merge", () => {
     const merged = await cli(["merge"], name, ["--shards", "3"]);
     expect(merged.code, merged.stderr).toBe(0);
     expect(readFileSync(join(tmp, name, "rare.jsonl")).equals(reference)).toBe(true);
+  });
+});
+
+describe("global filters decided at the merge", () => {
+  it("dedup, limit and sample of a size over 4 shards give a single run's output, rejects and counts", async () => {
+    const pipelineFile = join(import.meta.dirname, "testdata", "shard-globals.yaml");
+    const input = join(tmp, "globals.jsonl");
+    const lines = Array.from({ length: 400 }, (_, n) =>
+      n === 17
+        ? "{not json"
+        : JSON.stringify({
+            n,
+            key: n % 230,
+            text: n % 11 === 0 ? "short" : `note number ${n}`,
+            ...(n % 7 === 0 ? {} : { extra: "x" }),
+          }),
+    );
+    writeFileSync(input, `${lines.join("\n")}\n`);
+    const run = async (name: string, args: string[]) => {
+      const c = captureIO({});
+      const flags = [
+        "--input",
+        input,
+        "--output",
+        join(tmp, name, "out.jsonl"),
+        "--set",
+        `cache.dir=${join(tmp, name, "cache")}`,
+      ];
+      const code = await runCli([args[0] as string, pipelineFile, ...flags, ...args.slice(1)], c.io);
+      return { code, stdout: c.stdout(), stderr: c.stderr() };
+    };
+    const whole = await run("globals-whole", ["run"]);
+    expect(whole.code, whole.stderr).toBe(0);
+    for (const i of [0, 1, 2, 3]) expect((await run("globals", ["run", "--shard", `${i}/4`])).code).toBe(0);
+    const merged = await run("globals", ["merge", "--shards", "4"]);
+    expect(merged.code, merged.stderr).toBe(0);
+    const out = (name: string) => readFileSync(join(tmp, name, "out.jsonl"), "utf8");
+    expect(out("globals").split("\n").filter(Boolean)).toHaveLength(60);
+    expect(out("globals")).toBe(out("globals-whole"));
+    // Rows the merge's dedup dropped were rejected by "prompt" in their shards: those rejects are void.
+    expect(merged.stdout).toMatch(/prompt\s+core\/template\s+\d+\s+\d+\s+0\s+(\d+)/);
+    expect(count(merged.stdout, "prompt")?.[3]).toBe(count(whole.stdout, "prompt")?.[3]);
+    const shardRejects = [0, 1, 2, 3].map((i) => {
+      const file = join(
+        tmp,
+        "globals",
+        "cache",
+        "shard-globals",
+        "shards",
+        `0000${i}-of-00004`,
+        "summary.json",
+      );
+      return (JSON.parse(readFileSync(file, "utf8")) as RunSummary).steps[2]?.rejected ?? 0;
+    });
+    expect(shardRejects.reduce((a, b) => a + b)).toBeGreaterThan(count(whole.stdout, "prompt")?.[3] ?? 0);
+    for (const step of ["short", "dedup", "limit", "sample"])
+      expect(count(merged.stdout, step), step).toEqual(count(whole.stdout, step));
+    expect(merged.stdout).toMatch(/\(source\)\s+400\s+399\s+0\s+1/);
+    const rejects = (name: string) =>
+      readFileSync(join(tmp, name, "cache", "shard-globals", "rejects", "source.jsonl"), "utf8");
+    expect(rejects("globals")).toBe(rejects("globals-whole"));
+    const promptRejects = (name: string) =>
+      readFileSync(join(tmp, name, "cache", "shard-globals", "rejects", "prompt.jsonl"), "utf8")
+        .split("\n")
+        .sort();
+    expect(promptRejects("globals")).toEqual(promptRejects("globals-whole"));
   });
 });
 

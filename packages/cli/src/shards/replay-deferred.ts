@@ -43,28 +43,33 @@ export async function replayDeferred(
   workDir: string,
   watch: ReadonlySet<string>,
 ): Promise<Replayed> {
-  const lookups: KeptLookup[] = [];
-  const keepAll = async (position: number, id: string): Promise<boolean> => {
-    for (const lookup of lookups) if (!(await lookup.has(position, id))) return false;
-    return true;
-  };
+  const keptFiles: string[] = [];
   const dropped = new Set<string>();
   const decisions: DeferredDecision[] = [];
-  try {
-    for (const stepId of steps) {
-      const keptPath = join(workDir, `${stepFileName(stepId)}.kept`);
-      const parts = shards.map((s) => s.deferred(stepId));
-      decisions.push(await replayStep(plan, stepId, parts, keptPath, keepAll, { watch, dropped }));
-      lookups.push(new KeptLookup(keptPath));
+  for (const stepId of steps) {
+    const keptPath = join(workDir, `${stepFileName(stepId)}.kept`);
+    const parts = shards.map((s) => s.deferred(stepId));
+    // Each pass reads the kept files from their start: one set of cursors per pass.
+    const earlier = keptBy(keptFiles);
+    try {
+      decisions.push(await replayStep(plan, stepId, parts, keptPath, earlier.keep, { watch, dropped }));
+    } finally {
+      await earlier.close();
     }
-  } catch (err) {
-    await Promise.all(lookups.map((l) => l.close()));
-    throw err;
+    keptFiles.push(keptPath);
   }
+  const all = keptBy(keptFiles);
+  return { decisions, keep: all.keep, dropped, close: all.close };
+}
+
+/** Whether a row survives every step whose kept file is listed; ask in source order. */
+function keptBy(files: readonly string[]): Pick<Replayed, "keep" | "close"> {
+  const lookups = files.map((f) => new KeptLookup(f));
   return {
-    decisions,
-    keep: keepAll,
-    dropped,
+    keep: async (position, id) => {
+      for (const lookup of lookups) if (!(await lookup.has(position, id))) return false;
+      return true;
+    },
     close: async () => {
       await Promise.all(lookups.map((l) => l.close()));
     },
