@@ -335,7 +335,10 @@ export class BatchQueue {
         this.prior.set(id, t);
         continue;
       }
-      this.apply(live, outcomes.get(id) ?? notRun(t));
+      const outcome = outcomes.get(id) ?? notRun(t);
+      // Applied once per process (a request asked again goes to a new file): the answer need not stay in memory.
+      outcomes.delete(id);
+      this.apply(live, outcome);
     }
   }
 
