@@ -14,6 +14,7 @@ import { type LogFlags, prepareQueueRun, type QueueSetup } from "./queue-setup.j
 import type { QueueRunSummary } from "./queue-summary.js";
 import { parseQueueUrl, type QueueAddress } from "./queue-url.js";
 import { bullConnection, connectRedis } from "./redis-client.js";
+import { formatRunState, type RunState, redisNow } from "./run-state.js";
 import { collectAndSettle } from "./settle-queue-run.js";
 import { Waker } from "./waker.js";
 
@@ -112,7 +113,14 @@ async function coordinate(
     const size = flags.chunkSize ?? DEFAULT_CHUNK_SIZE;
     const total = await countPositions(setup.input.openSource(), stop.signal);
     const chunks = chunkRanges(total, size).map((c) => ({ digest: setup.digest, ...c }));
-    await redis.set(runStateKey(setup.digest), "running", "EX", 7 * 24 * 3600);
+    const state = async (phase: RunState["phase"]) =>
+      redis.set(
+        runStateKey(setup.digest),
+        formatRunState({ phase, at: await redisNow(redis) }),
+        "EX",
+        7 * 24 * 3600,
+      );
+    await state("running");
     const counts = await enqueueChunks(queue, chunks, setup.queueDir);
     log.info(
       `${chunks.length} chunks of ${size} source rows (${total} in all) on ${address.shown}, queue ${name}: ` +
@@ -136,7 +144,7 @@ async function coordinate(
       );
       return EXIT_RUN_FAILED;
     }
-    await redis.set(runStateKey(setup.digest), "finished", "EX", 7 * 24 * 3600);
+    await state("finished");
     // Done: nothing is left to resume from Redis (done.json markers on disk answer a rerun).
     if (summary.status === "ok") await queue.obliterate({ force: true });
     const used = process.cpuUsage(cpu);

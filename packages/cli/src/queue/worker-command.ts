@@ -9,6 +9,7 @@ import { type LogFlags, prepareQueueRun, type QueueSetup } from "./queue-setup.j
 import { parseQueueUrl } from "./queue-url.js";
 import { bullConnection, connectRedis } from "./redis-client.js";
 import { runChunk } from "./run-chunk.js";
+import { finishedSince, parseRunState, redisNow } from "./run-state.js";
 import { type StallSettings, stallSettings } from "./stall-settings.js";
 import { UsageLedger } from "./usage-ledger.js";
 
@@ -73,6 +74,7 @@ async function takeChunks(
   const abort = new AbortController();
   const name = queueName(setup.digest);
   const settings: StallSettings = stallSettings(flags.lockMs);
+  const startedAt = await redisNow(redis);
   const worker = new Worker<ChunkJob>(
     name,
     async (job: Job<ChunkJob>) => {
@@ -109,8 +111,8 @@ async function takeChunks(
     const removeHandler = io.onInterrupt(stop);
     const poll = flags.untilDone ? setInterval(() => void checkFinished(), 1000) : undefined;
     const checkFinished = async (): Promise<void> => {
-      const state = await redis.get(runStateKey(setup.digest)).catch(() => null);
-      if (state === "finished" && stops === 0) {
+      const state = parseRunState(await redis.get(runStateKey(setup.digest)).catch(() => null));
+      if (finishedSince(state, startedAt) && stops === 0) {
         log.info("the coordinator has finished the run: stopping");
         stop();
       }
