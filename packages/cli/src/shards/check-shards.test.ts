@@ -20,6 +20,11 @@ function shard(index: number, status: "ok" | "failed" | "none", fingerprints = [
     layout.summary,
     JSON.stringify({ status, reason: "reject rate 40.0% is above run.maxRejectRate 20.0%" }),
   );
+  if (status === "ok") {
+    mkdirSync(join(dir, "out"), { recursive: true });
+    writeFileSync(layout.part, "");
+    writeFileSync(layout.positions, "");
+  }
   if (status === "ok")
     writeFileSync(
       layout.marker,
@@ -57,5 +62,16 @@ describe("checkShards", () => {
     const check = await checkShards(plan, layouts, () => "");
     expect(check.problems).toEqual([]);
     expect(check.complete?.markers.map((m) => m.shard)).toEqual([0, 1, 2, 3]);
+  });
+
+  it("names a complete shard whose part is gone", async () => {
+    const layouts = [0, 1, 2, 3].map((i) => shard(i, "ok"));
+    rmSync((layouts[2] as { positions: string }).positions);
+    const check = await checkShards(plan, layouts, (i) => `rerun ${i}`);
+    expect(check.problems).toEqual([
+      expect.stringMatching(
+        /^shard 2\/4: .*rare-00002-of-00004\.jsonl\.positions is gone; rerun it: rerun 2 --fresh$/,
+      ),
+    ]);
   });
 });

@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { PipelinePlan, RunSummary } from "@dataflow/core";
+import { positionsFileName } from "@dataflow/storage";
 import { displayPath } from "../format-summary.js";
 import type { ShardLayout } from "./shard-layout.js";
 import { readShardMarker, readShardSummary, type ShardMarker } from "./shard-marker.js";
@@ -33,7 +35,10 @@ export async function checkShards(
       problems.push(`${name} ${await whyIncomplete(layout, summary)}; rerun it: ${rerun(layout.index)}`);
       continue;
     }
-    if (marker.of !== layout.count || marker.pipeline !== plan.name)
+    const lost = [marker.part, positionsFileName(marker.part)].find((f) => !existsSync(f));
+    if (lost)
+      problems.push(`${name}: ${displayPath(lost)} is gone; rerun it: ${rerun(layout.index)} --fresh`);
+    else if (marker.of !== layout.count || marker.pipeline !== plan.name)
       problems.push(
         `${name}: its marker is for ${marker.pipeline} shard ${marker.shard}/${marker.of}; rerun it: ${rerun(layout.index)}`,
       );
