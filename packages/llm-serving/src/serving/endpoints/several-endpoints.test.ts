@@ -216,6 +216,18 @@ describe("several endpoints", () => {
     expect(Math.min(first, second)).toBeGreaterThan(0);
   });
 
+  it("takes one endpoint of `endpoints:` as a single endpoint, its maxConcurrency bounding the serving", async () => {
+    const [only] = await servers(1, () => ({ latencyMs: 10 }));
+    const s = serving({
+      endpoints: [{ baseURL: only?.url as string, maxConcurrency: 2, apiKeyEnv: "OTHER_KEY" }],
+    });
+    const results = await rows(s, 8);
+    expect(results.every((r) => r.status === "fulfilled")).toBe(true);
+    expect(only?.maxInFlight).toBe(2);
+    // One endpoint: the single endpoint's breaker, no pool and no per-endpoint stats.
+    expect(s.endpointStats()).toBeUndefined();
+  });
+
   it("refuses credentials in an endpoint URL and an endpoint listed twice", async () => {
     expect(() => serving({ baseURL: ["http://u:secret@127.0.0.1:1/v1", "http://127.0.0.1:2/v1"] })).toThrow(
       /credentials in its URL/,
