@@ -1,5 +1,5 @@
 import { rm } from "node:fs/promises";
-import type { OperatorRegistry, PipelinePlan } from "@dataflow/core";
+import { type OperatorRegistry, type PipelinePlan, planShards } from "@dataflow/core";
 import { resolveOutputFormat } from "@dataflow/storage";
 import { Queue, QueueEvents } from "bullmq";
 import { closeResources } from "../build-resources.js";
@@ -77,6 +77,12 @@ function refuse(plan: PipelinePlan, flags: QueueRunFlags): string | undefined {
     return "--queue writes jsonl, json, csv or parquet outputs; an hf-dataset output needs a single-process run";
   if (Object.keys(plan.output.options ?? {}).length)
     return "output options (hf-dataset) do not combine with --queue";
+  // Chunks are parts of the source like shards: the same per-operator rules (OperatorSpec.sharding).
+  const parts = planShards(plan);
+  if (parts.refused.length)
+    return `this pipeline cannot run in chunks:\n${parts.refused.join("\n").replaceAll("cannot run in shards", "cannot run in chunks")}`;
+  if (parts.deferred.length)
+    return `${parts.deferred.map((id) => `step "${id}"`).join(", ")} decides over every row (a dedup, a limit, a sample of a size), which the work queue does not do yet: run the pipeline with --shard I/N and dataflow merge, or in one process`;
   return undefined;
 }
 
