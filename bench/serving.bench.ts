@@ -23,7 +23,9 @@
  *   server answering at most 8 requests at once in 100 ms (the rest queue at the server, as a
  *   model server's batch slots do), so one endpoint is the bound: ideal = endpoints × 80 req/s.
  *   Each serving keeps 2 × 8 requests per endpoint outstanding; the client is far from its own
- *   bound. Req/s with 2 and 3 endpoints ÷ req/s with 1 is printed. `--cases endpoints` runs only these.
+ *   bound. Req/s with 2 and 3 endpoints ÷ req/s with 1 is printed. Then once over 3 endpoints
+ *   with the third server stopped a third of the way in (ideal: 3 endpoints' rate until then, 2
+ *   after), with what failed and how the two left split the rest. `--cases endpoints` runs only these.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
@@ -396,20 +398,7 @@ async function endpointScaling(rounds: number, repeat: number): Promise<string[]
       // Twice the slots outstanding per endpoint: every server always has a queue.
       const outstanding = 2 * SLOTS * n;
       const used = servers.slice(0, n);
-      const serving = createServing(
-        "bench",
-        {
-          type: "openai",
-          model: "bench-model",
-          baseURL: used.map((s) => s.url),
-          apiKeyEnv: "OPENAI_API_KEY",
-          maxConcurrency: outstanding,
-          timeoutMs: 30_000,
-          maxRetries: 5,
-          hedge: false,
-        },
-        { env: {} },
-      );
+      const serving = servingOver(used, outstanding);
       const total = rounds * outstanding;
       const base = offset;
       offset += total;
@@ -420,7 +409,8 @@ async function endpointScaling(rounds: number, repeat: number): Promise<string[]
       if (r > 0) runs.get(n)?.push(run);
     }
   }
-  await Promise.all(servers.map((s) => s.stop()));
+  const stopped = await oneStops(servers, rounds, offset);
+  await Promise.all(servers.slice(0, 2).map((s) => s.stop()));
   const rps = new Map<number, number>();
   const notes: string[] = [];
   for (const n of counts) {
@@ -431,6 +421,14 @@ async function endpointScaling(rounds: number, repeat: number): Promise<string[]
     if (n > 1)
       notes.push(`endpoints: requests per server with ${n} endpoints (best run): ${split.join(" / ")}`);
   }
+  const label = `3 endpoints, the 3rd stops after ${(stopped.afterMs / 1000).toFixed(1)} s`;
+  // Ideal: three endpoints' rate until the stop, two endpoints' after it.
+  const before = (stopped.afterMs / 1000) * 3 * perEndpoint;
+  const idealS = stopped.afterMs / 1000 + (stopped.total - before) / (2 * perEndpoint);
+  const r3 = report(label, "serving openai", 6 * SLOTS, stopped.total, [stopped.run], stopped.total / idealS);
+  notes.push(
+    `endpoints: one of 3 stopping a third of the way in: ${stopped.run.m.ok} ok, ${stopped.run.m.failed} failed, ${r3.toFixed(0)} req/s (3 clean ${(rps.get(3) ?? 0).toFixed(0)}, 2 clean ${(rps.get(2) ?? 0).toFixed(0)}); the two left answered ${stopped.run.split.join(" / ")}`,
+  );
   const one = rps.get(1) ?? Number.NaN;
   for (const n of counts.slice(1)) {
     const r = rps.get(n) ?? Number.NaN;
@@ -439,6 +437,44 @@ async function endpointScaling(rounds: number, repeat: number): Promise<string[]
     );
   }
   return notes;
+}
+
+function servingOver(servers: ServerProcess[], outstanding: number): LLMServingABC {
+  return createServing(
+    "bench",
+    {
+      type: "openai",
+      model: "bench-model",
+      baseURL: servers.map((s) => s.url),
+      apiKeyEnv: "OPENAI_API_KEY",
+      maxConcurrency: outstanding,
+      timeoutMs: 30_000,
+      maxRetries: 5,
+      hedge: false,
+    },
+    { env: {} },
+  );
+}
+
+/**
+ * One serving over the three servers, the third stopped (its process exits, its port refuses)
+ * about a third of the way through the run; the other two are timed.
+ */
+async function oneStops(servers: ServerProcess[], rounds: number, offset: number) {
+  const outstanding = 6 * SLOTS;
+  const serving = servingOver(servers, outstanding);
+  const total = rounds * outstanding;
+  const afterMs = ((total / (3 * (SLOTS / (SLOT_MS / 1000)))) * 1000) / 3;
+  let stopping: Promise<void> | undefined;
+  const timer = setTimeout(() => {
+    stopping = servers[2]?.stop();
+  }, afterMs);
+  const run = await timedOn(servers.slice(0, 2), () =>
+    workers(total, outstanding, (i) => serving.generate(request(offset + i))),
+  );
+  clearTimeout(timer);
+  await (stopping ?? servers[2]?.stop());
+  return { run, total, afterMs };
 }
 
 // ---------------------------------------------------------------- main
