@@ -98,6 +98,7 @@ describe("pipelines/rare.yaml in 3 shards and a merge", () => {
     );
   });
 
+  // After the first test: its shards of 3 are on disk.
   it("names a missing shard with the command that reruns it, and refuses bad shard numbers", async () => {
     const missing = await cli(["merge"], "plain", ["--shards", "4"]);
     expect(missing.code).toBe(1);
@@ -123,6 +124,14 @@ describe("pipelines/rare.yaml in 3 shards and a merge", () => {
     expect(upstream.code).toBe(2);
     expect(upstream.stderr).toMatch(
       /step "negatives" \(rare\/bm25-hard-neg\) cannot run in shards: corpusFrom: upstream/,
+    );
+    // Chunks made by doc/chunk are the corpus of rare-from-docs.yaml: no shard could index them all.
+    const c = captureIO(env());
+    const docs = join(repoRoot, "pipelines", "rare-from-docs.yaml");
+    const set = ["--set", "steps.negatives.params.corpusFrom=source"];
+    expect(await runCli(["run", docs, ...set, "--shard", "0/2"], c.io)).toBe(2);
+    expect(c.stderr()).toMatch(
+      /rare-from-docs\.yaml:\d+:\d+: step "negatives" \(rare\/bm25-hard-neg\) cannot run in shards: its corpus column "text" is made by an earlier step/,
     );
   });
 

@@ -169,6 +169,7 @@ export {
 // The runner
 export { PipelineRun, type RunOptions, runPipeline, startRun } from "./runner/run-pipeline.js";
 export type { RunSummary, StepSummary } from "./runner/run-stats.js";
+export { derivesFrom, idLineage } from "./runner/row-lineage.js";
 export { planShards, type ShardPlan } from "./runner/shard-plan.js";
 // In-memory storage and a one-operator runner, for tests and embedding
 export * from "./testing/index.js";

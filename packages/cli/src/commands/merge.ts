@@ -99,7 +99,7 @@ async function mergeShards(
       ...(deferredSteps.length ? { keep: replayed.keep } : {}),
     });
     const decisions = new Map(replayed.decisions.map((d) => [d.stepId, d.rejects] as const));
-    const voided = await mergeRejects(plan, layouts, runDir, decisions, replayed.dropped);
+    const voided = await mergeRejects(plan, layouts, runDir, decisions, replayed.fates);
     const notes = deferredSteps.length
       ? [
           `decided at the merge over every shard's rows: ${deferredSteps.join(", ")}; ${merged.left} output rows of the shards were dropped there (the counts of the steps after it include them)`,

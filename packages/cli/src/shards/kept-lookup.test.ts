@@ -17,6 +17,7 @@ describe("KeptLookup", () => {
         [3, "4"],
         [3, "4b"],
         [7, "8.1"],
+        [8, "9#1"],
       ]
         .map((e) => JSON.stringify(e))
         .join("\n")}\n`,
@@ -30,6 +31,8 @@ describe("KeptLookup", () => {
     expect(await kept.has(3, "40")).toBe(false); // a prefix of the id, not a parent
     expect(await kept.has(7, "8")).toBe(false); // only its child 8.1 was kept
     expect(await kept.has(7, "8.1")).toBe(true);
+    expect(await kept.has(8, "9#10")).toBe(false); // a sibling of the kept chunk 9#1
+    expect(await kept.has(8, "9#1.0")).toBe(true);
     expect(await kept.has(9, "10")).toBe(false);
     await expect(kept.has(8, "9")).rejects.toThrow(/out of order: 8 after 9/);
     await kept.close();

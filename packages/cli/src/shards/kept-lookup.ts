@@ -1,9 +1,10 @@
+import { derivesFrom } from "@dataflow/core";
 import { readPositions } from "@dataflow/storage";
 
 /**
  * Membership in a positions file (the rows a step deferred to the merge kept), asked in source
  * order: `has` must be called with positions that never go back. A row counts as kept when its
- * id, or the id of a row it came from (`<id>.<k>`), is listed at its position. Memory: the entries
+ * id, or the id of a row it came from (see derivesFrom), is listed at its position. Memory: the entries
  * of one position.
  */
 export class KeptLookup {
@@ -20,7 +21,7 @@ export class KeptLookup {
   async has(position: number, id: string): Promise<boolean> {
     if (position < this.at) throw new Error(`kept rows asked out of order: ${position} after ${this.at}`);
     if (position !== this.at) await this.moveTo(position);
-    return this.here.some((kept) => id === kept || id.startsWith(`${kept}.`));
+    return this.here.some((kept) => derivesFrom(id, kept));
   }
 
   async close(): Promise<void> {

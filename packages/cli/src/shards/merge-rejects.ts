@@ -1,8 +1,8 @@
-import type { PipelinePlan, RejectRecord, RejectSink } from "@dataflow/core";
+import { idLineage, type PipelinePlan, type RejectRecord, type RejectSink } from "@dataflow/core";
 import { FileRunStore } from "@dataflow/storage";
 import type { ShardLayout } from "./shard-layout.js";
 
-/** Ids a deferred step's drop would void: rejects after the first deferred step, with the rows they came from. */
+/** Ids whose fate at a deferred step matters: rejects after the first deferred step, with the ids they may come from. */
 export async function rejectsToWatch(
   plan: PipelinePlan,
   deferred: readonly string[],
@@ -13,7 +13,7 @@ export async function rejectsToWatch(
   if (!after.size) return watch;
   for (const shard of shards)
     for await (const r of new FileRunStore({ dir: shard.runDir }).readRejects())
-      if (after.has(r.stepId)) for (const id of ancestors(r.rowId)) watch.add(id);
+      if (after.has(r.stepId)) for (const id of idLineage(r.rowId)) watch.add(id);
   return watch;
 }
 
@@ -28,10 +28,17 @@ export async function mergeRejects(
   shards: readonly ShardLayout[],
   runDir: string,
   deferred: ReadonlyMap<string, readonly RejectRecord[]>,
-  dropped: ReadonlySet<string>,
+  fates: ReadonlyMap<string, ReadonlyMap<string, boolean>>,
 ): Promise<Map<string, Record<string, number>>> {
   const store = new FileRunStore({ dir: runDir });
-  const after = stepsAfter(plan, [...deferred.keys()]);
+  const ids = plan.steps.map((s) => s.id);
+  /** Whether a deferred step before the reject's step dropped its row. */
+  const voids = (r: RejectRecord) =>
+    [...fates].some(([stepId, fate]) => {
+      if (ids.indexOf(stepId) >= ids.indexOf(r.stepId)) return false;
+      const at = idLineage(r.rowId).find((id) => fate.has(id)); // the row as it reached the step
+      return at !== undefined && fate.get(at) === false;
+    });
   const sinks = new Map<string, RejectSink>();
   const voided = new Map<string, Record<string, number>>();
   const sinkFor = async (stepId: string) => {
@@ -44,7 +51,7 @@ export async function mergeRejects(
   for (const stepId of ["source", ...plan.steps.map((s) => s.id)]) await sinkFor(stepId); // empties old files
   for (const shard of shards)
     for await (const r of new FileRunStore({ dir: shard.runDir }).readRejects()) {
-      if (after.has(r.stepId) && ancestors(r.rowId).some((id) => dropped.has(id))) {
+      if (voids(r)) {
         const byType = voided.get(r.stepId) ?? {};
         byType[r.type] = (byType[r.type] ?? 0) + 1;
         voided.set(r.stepId, byType);
@@ -62,11 +69,4 @@ function stepsAfter(plan: PipelinePlan, deferred: readonly string[]): Set<string
   const ids = plan.steps.map((s) => s.id);
   const first = Math.min(...deferred.map((d) => ids.indexOf(d)).filter((i) => i >= 0));
   return new Set(Number.isFinite(first) ? ids.slice(first + 1) : []);
-}
-
-/** The id and the ids of the rows it came from (`a.0.1` → a.0.1, a.0, a). */
-function ancestors(id: string): string[] {
-  const out = [id];
-  for (let i = id.lastIndexOf("."); i > 0; i = id.lastIndexOf(".", i - 1)) out.push(id.slice(0, i));
-  return out;
 }

@@ -25,8 +25,8 @@ export interface Replayed {
   decisions: DeferredDecision[];
   /** Whether a row of the output survives every deferred step; ask in source order. */
   keep(position: number, id: string): Promise<boolean>;
-  /** Ids of `watch` that a deferred step dropped. */
-  dropped: Set<string>;
+  /** Per deferred step, the fate (kept: true) of each row reaching it whose id is in `watch`. */
+  fates: Map<string, Map<string, boolean>>;
   close(): Promise<void>;
 }
 
@@ -34,7 +34,7 @@ export interface Replayed {
  * Takes the decisions of the steps the shards passed through (dedup, limit, sample of a size): each
  * runs, as in a whole run, over the rows that reached it in every shard, merged in source order,
  * less the rows an earlier deferred step dropped. The rows each keeps go to `<workDir>/<step>.kept`.
- * `watch`: row ids whose drop matters (rejected later in a shard: such a reject is no longer one).
+ * `watch`: row ids whose fate matters (those rejected later in a shard, and the ids they may come from).
  */
 export async function replayDeferred(
   plan: PipelinePlan,
@@ -44,7 +44,7 @@ export async function replayDeferred(
   watch: ReadonlySet<string>,
 ): Promise<Replayed> {
   const keptFiles: string[] = [];
-  const dropped = new Set<string>();
+  const fates = new Map<string, Map<string, boolean>>();
   const decisions: DeferredDecision[] = [];
   for (const stepId of steps) {
     const keptPath = join(workDir, `${stepFileName(stepId)}.kept`);
@@ -52,14 +52,16 @@ export async function replayDeferred(
     // Each pass reads the kept files from their start: one set of cursors per pass.
     const earlier = keptBy(keptFiles);
     try {
-      decisions.push(await replayStep(plan, stepId, parts, keptPath, earlier.keep, { watch, dropped }));
+      const fate = new Map<string, boolean>();
+      fates.set(stepId, fate);
+      decisions.push(await replayStep(plan, stepId, parts, keptPath, earlier.keep, { watch, fate }));
     } finally {
       await earlier.close();
     }
     keptFiles.push(keptPath);
   }
   const all = keptBy(keptFiles);
-  return { decisions, keep: all.keep, dropped, close: all.close };
+  return { decisions, keep: all.keep, fates, close: all.close };
 }
 
 /** Whether a row survives every step whose kept file is listed; ask in source order. */
@@ -82,7 +84,7 @@ async function replayStep(
   parts: readonly { path: string; positions: string }[],
   keptPath: string,
   keepSoFar: (position: number, id: string) => Promise<boolean>,
-  drops: { watch: ReadonlySet<string>; dropped: Set<string> },
+  fates: { watch: ReadonlySet<string>; fate: Map<string, boolean> },
 ): Promise<DeferredDecision> {
   const step = plan.steps.find((s) => s.id === stepId);
   if (!step) throw new Error(`step "${stepId}" is not in the pipeline`);
@@ -99,22 +101,25 @@ async function replayStep(
       }
     },
   };
-  const noteDropped = (id: string) => {
-    if (drops.watch.has(id)) drops.dropped.add(id);
+  const note = (id: string, kept: boolean) => {
+    if (fates.watch.has(id)) fates.fate.set(id, kept);
   };
   const sink: RowSink = {
     description: keptPath,
     write: (record) => {
       for (let head = inFlight.shift(); head; head = inFlight.shift()) {
-        if (head[1] === record.id) return kept.write(head[0], head[1]);
-        noteDropped(head[1]);
+        if (head[1] === record.id) {
+          note(head[1], true);
+          return kept.write(head[0], head[1]);
+        }
+        note(head[1], false);
       }
       throw new Error(
         `step "${stepId}" emitted row "${record.id}" that did not reach it: a deferred step must only drop rows`,
       );
     },
     commit: async () => {
-      for (const [, id] of inFlight.splice(0)) noteDropped(id);
+      for (const [, id] of inFlight.splice(0)) note(id, false);
       await kept.commit();
     },
     abort: () => kept.abort(),
@@ -136,6 +141,5 @@ async function replayStep(
     throw new Error(
       `deciding step "${stepId}" over every shard's rows failed: ${summary.reason ?? summary.status}`,
     );
-  for (const r of rejects) noteDropped(r.rowId);
   return { stepId, summary: summary.steps[0] as StepSummary, rejects, reconciled: summary.reconciled };
 }
