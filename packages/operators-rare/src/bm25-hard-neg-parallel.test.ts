@@ -63,7 +63,7 @@ describe("rare/bm25-hard-neg on ranking threads", () => {
 
   it("mines exactly what one thread mines: rows in input order with the same negatives, ids and scores; counters; margins", async () => {
     const one = await mine(rows, { numNeg: 3, skipTop: 1, workers: 1 });
-    const three = await mine(rows, { numNeg: 3, skipTop: 1, workers: 3 });
+    const three = await mine(rows, { numNeg: 3, skipTop: 1, workers: 2 });
     expect(three).toEqual(one);
     expect(rows.length).toBeGreaterThan(500);
     expect(one.rows.length + one.rejected.length).toBe(rows.length);

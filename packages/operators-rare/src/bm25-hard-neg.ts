@@ -19,6 +19,7 @@ import {
   type OverlapProbe,
   type OverlapRule,
   overlapRuleSchema,
+  precomputeOverlap,
 } from "@dataflow/retrieval";
 import { type CorpusFrom, rowCorpus } from "./bm25-hard-neg-corpus.js";
 import {
@@ -237,6 +238,7 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
   async prepare(records: readonly RowRecord[], ctx: OperatorContext<Bm25HardNegParams>): Promise<void> {
     const p = ctx.params;
     this.owned = undefined;
+    const threads = miningThreads(p.workers, records.length);
     if (p.minNeg > p.numNeg) {
       throw new Error(`step "${ctx.stepId}": minNeg (${p.minNeg}) is greater than numNeg (${p.numNeg})`);
     }
@@ -254,7 +256,7 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
         k1: p.k1,
         b: p.b,
         logger: ctx.logger,
-        workers: miningThreads(p.workers, records.length),
+        workers: threads,
       };
       if (p.corpus !== undefined) {
         const corpus = {
@@ -285,8 +287,12 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
         chunkPlace(undefined, undefined, retriever.passage(d)?.id),
       ),
     );
-    // The overlap rule's per-passage work (text hashes, winnowed fingerprints), once per corpus.
-    this.overlap = new OverlapIndex(retriever.size, (d) => retriever.passage(d)?.text ?? "", p.overlap);
+    // The overlap rule's per-passage work (text hashes, winnowed fingerprints), once per corpus:
+    // up front on every thread when the questions will touch most passages, else lazily.
+    const textOf = (d: number) => retriever.passage(d)?.text ?? "";
+    this.overlap = new OverlapIndex(retriever.size, textOf, p.overlap);
+    if (threads > 1 && records.length * 4 >= retriever.size)
+      await precomputeOverlap(this.overlap, textOf, threads);
   }
 
   override async process(row: Row, ctx: RowContext<Bm25HardNegParams>): Promise<ProcessResult> {

@@ -9,6 +9,11 @@ export const ENVIRONMENT_VARIABLES: readonly (readonly [string, string])[] = [
   ["DATAFLOW_LOCAL_GPU", "auto, false, metal, cuda or vulkan"],
   ["DATAFLOW_MODELS_DIR", "where models are downloaded (default $XDG_CACHE_HOME/dataflow/models)"],
   ["XDG_CACHE_HOME", "the user cache folder (default ~/.cache)"],
+  [
+    "DATAFLOW_VALIDATOR_CACHE",
+    "where compiled schema validators are kept (default $XDG_CACHE_HOME/dataflow/validators; off: none)",
+  ],
+  ["DATAFLOW_BM25_WORKERS", "threads of rare/bm25-hard-neg (default: every core from 1000 rows; 1: none)"],
   ["HF_ENDPOINT, MODEL_ENDPOINT", "another Hugging Face Hub or a mirror to download models from"],
   ["HF_TOKEN", "token for gated models"],
 ];

@@ -80,8 +80,24 @@ export class CompactBm25Builder {
     return docId;
   }
 
-  // An arrow property, so the analyzer can call it without a closure per document.
-  private readonly addTerm = (term: string): void => {
+  /**
+   * Adds documents analysed elsewhere (analyze-worker.ts): `terms` are their distinct terms in
+   * order of first appearance, `ids` every token as an index into `terms`, document after
+   * document, and `ends[i]` where document i's tokens end. Term ids come out as add() gives them.
+   */
+  addAnalysed(terms: readonly string[], ids: Int32Array, ends: Int32Array): void {
+    const global = new Int32Array(terms.length);
+    for (let t = 0; t < terms.length; t++) global[t] = this.termIdOf(terms[t] as string);
+    let at = 0;
+    for (let d = 0; d < ends.length; d++) {
+      this.startDocument();
+      const end = ends[d] as number;
+      for (; at < end; at++) this.countTerm(global[ids[at] as number] as number);
+      this.finishDocument();
+    }
+  }
+
+  private termIdOf(term: string): number {
     let termId = this.dictionary.get(term);
     if (termId === undefined) {
       termId = this.dictionary.size;
@@ -89,6 +105,15 @@ export class CompactBm25Builder {
       this.ensureTermCapacity(termId + 1);
       this.lastDoc[termId] = -1;
     }
+    return termId;
+  }
+
+  // An arrow property, so the analyzer can call it without a closure per document.
+  private readonly addTerm = (term: string): void => {
+    this.countTerm(this.termIdOf(term));
+  };
+
+  private countTerm(termId: number): void {
     this.length++;
     if (this.lastDoc[termId] !== this.current) {
       this.lastDoc[termId] = this.current;
@@ -101,7 +126,7 @@ export class CompactBm25Builder {
       const s = this.slot[termId] as number;
       this.docTfs[s] = (this.docTfs[s] as number) + 1;
     }
-  };
+  }
 
   private finishDocument(): void {
     for (let i = 0; i < this.unique; i++) {

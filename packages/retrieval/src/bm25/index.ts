@@ -1,5 +1,6 @@
 export { Analyzer, analyze, defaultAnalyzer } from "./analyzer.js";
 export { type BuildBm25EngineOptions, buildBm25Engine } from "./build-engine.js";
+export { buildOnThreads } from "./build-on-threads.js";
 export { CompactBm25Builder, CompactBm25Index, type CompactBm25Options } from "./compact-index.js";
 export {
   type Bm25Engine,
@@ -22,6 +23,7 @@ export {
   resolveOverlapRule,
 } from "./overlap.js";
 export { OverlapIndex, type OverlapProbe } from "./overlap-index.js";
+export { precomputeOverlap } from "./overlap-precompute.js";
 export { overlapRuleSchema } from "./overlap-schema.js";
 export { Bm25RankPool } from "./rank-pool.js";
 export type { RankStats } from "./rank-query.js";

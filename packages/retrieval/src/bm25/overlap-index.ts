@@ -1,7 +1,17 @@
 import { normalizeText, type OverlapReason, type OverlapRule, resolveOverlapRule } from "./overlap.js";
+import {
+  comparedText,
+  computePassage,
+  FILTER_MASK,
+  FILTER_WORDS,
+  fingerprintsOf,
+  type PassageArrays,
+  passageArrays,
+  textHash,
+} from "./overlap-passage.js";
 import { hasSharedRun } from "./shared-run.js";
 import { shingleKeys, sortedContainment, wordHashes } from "./shingles.js";
-import { commonValues, intersects, sharedRunThrough, winnowFingerprints } from "./winnow.js";
+import { commonValues, intersects, sharedRunThrough } from "./winnow.js";
 
 /** A positive prepared for checks against an OverlapIndex (costs O(|text|), once per row). */
 export class OverlapProbe {
@@ -41,10 +51,6 @@ export class OverlapProbe {
   }
 }
 
-// Bits of each passage's word filter: a word whose bit is clear cannot be in the passage.
-const FILTER_WORDS = 8; // x 32 bits
-const FILTER_MASK = FILTER_WORDS * 32 - 1;
-
 /**
  * The OverlapDetector rule with its per-passage work done once per passage, the first time the
  * passage is checked or is a positive (most passages of a large corpus never are), never per query:
@@ -61,6 +67,7 @@ const FILTER_MASK = FILTER_WORDS * 32 - 1;
  */
 export class OverlapIndex {
   readonly rule: OverlapRule;
+  private readonly data: PassageArrays;
   private readonly hashes: Float64Array;
   private readonly lengths: Int32Array;
   private readonly wordCounts: Int32Array;
@@ -76,11 +83,14 @@ export class OverlapIndex {
     rule: Partial<OverlapRule> = {},
   ) {
     this.rule = resolveOverlapRule(rule);
-    this.hashes = new Float64Array(size);
-    this.lengths = new Int32Array(size);
-    this.wordCounts = new Int32Array(size);
-    this.shingleCounts = new Int32Array(size);
-    this.filters = new Uint32Array(size * FILTER_WORDS);
+    this.data = passageArrays(size);
+    ({
+      hashes: this.hashes,
+      lengths: this.lengths,
+      wordCounts: this.wordCounts,
+      shingleCounts: this.shingleCounts,
+      filters: this.filters,
+    } = this.data);
     this.fps = new Array<Uint32Array | undefined>(size).fill(undefined);
     this.ready = new Uint8Array(size);
   }
@@ -88,12 +98,24 @@ export class OverlapIndex {
   /** Computes passage `d`'s data once, the first time it is needed. */
   private ensure(d: number): void {
     if (this.ready[d] === 1) return;
-    const text = this.compared(this.textOf(d));
-    this.hashes[d] = textHash(text);
-    this.lengths[d] = text.length;
-    if (this.rule.maxContainment > 0) this.indexWords(d, text);
-    this.fps[d] = this.fingerprintsOf(text);
+    this.fps[d] = computePassage(this.textOf(d), this.rule, this.data, d);
     this.ready[d] = 1;
+  }
+
+  /**
+   * Takes passages start .. start + n - 1's data computed elsewhere (overlap-precompute.ts):
+   * slots 0 .. n - 1 of `data`, fingerprints of slot i at fpsAt[i] .. fpsAt[i + 1] of `fps`.
+   */
+  fill(start: number, n: number, data: PassageArrays, fps: Uint32Array, fpsAt: Int32Array): void {
+    this.hashes.set(data.hashes.subarray(0, n), start);
+    this.lengths.set(data.lengths.subarray(0, n), start);
+    this.wordCounts.set(data.wordCounts.subarray(0, n), start);
+    this.shingleCounts.set(data.shingleCounts.subarray(0, n), start);
+    this.filters.set(data.filters.subarray(0, n * FILTER_WORDS), start * FILTER_WORDS);
+    for (let i = 0; i < n; i++) {
+      this.fps[start + i] = fps.subarray(fpsAt[i] as number, fpsAt[i + 1] as number);
+      this.ready[start + i] = 1;
+    }
   }
 
   get size(): number {
@@ -132,7 +154,7 @@ export class OverlapIndex {
       );
     }
     const text = this.compared(source);
-    return new OverlapProbe(source, normalize, textHash(text), text.length, this.fingerprintsOf(text));
+    return new OverlapProbe(source, normalize, textHash(text), text.length, fingerprintsOf(text, this.rule));
   }
 
   /** Whether passage `docId` overlaps the probe, and by the first rule that fired (OverlapDetector's order). */
@@ -205,44 +227,7 @@ export class OverlapIndex {
     return windows;
   }
 
-  private indexWords(docId: number, text: string): void {
-    const words = wordHashes(text);
-    this.wordCounts[docId] = words.length;
-    const base = docId * FILTER_WORDS;
-    for (let i = 0; i < words.length; i++) {
-      const bit = (words[i] as number) & FILTER_MASK;
-      this.filters[base + (bit >>> 5)] = (this.filters[base + (bit >>> 5)] as number) | (1 << (bit & 31));
-    }
-    const n = this.rule.shingleSize;
-    if (words.length >= n) this.shingleCounts[docId] = shingleKeys(words, n).length;
-  }
-
   private compared(raw: string): string {
-    return this.rule.normalize ? normalizeText(raw) : raw;
+    return comparedText(raw, this.rule);
   }
-
-  private fingerprintsOf(text: string): Uint32Array {
-    return this.rule.minSharedChars > 0 ? winnowFingerprints(text, this.rule.minSharedChars) : EMPTY;
-  }
-}
-
-const EMPTY = new Uint32Array(0);
-
-/** A 53-bit hash of a string from two independent 32-bit ones. */
-function textHash(text: string): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x5bd1e995) ^ c;
-  }
-  return (fmix(h1) >>> 0) * 0x200000 + (fmix(h2 ^ text.length) >>> 11);
-}
-
-function fmix(h: number): number {
-  let x = h;
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return x ^ (x >>> 16);
 }

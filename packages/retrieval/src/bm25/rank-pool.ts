@@ -1,9 +1,8 @@
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { CompactBm25Index } from "./compact-index.js";
 import { type Bm25Hit, normalizeK } from "./engine.js";
 import type { RankBatch, RankReply, RankWorkerData } from "./rank-protocol.js";
+import { startWorker } from "./start-worker.js";
 
 // The most queries one thread gets at once: enough to pay for a message, few enough to share work.
 const MAX_BATCH = 32;
@@ -120,7 +119,7 @@ export class Bm25RankPool {
   }
 
   private spawn(data: RankWorkerData): Ranker {
-    const worker = startRankWorker(data);
+    const worker = startWorker("rank-worker", data);
     const ranker: Ranker = { worker, batch: undefined };
     worker.unref();
     worker.on("message", (reply: RankReply) => this.receive(ranker, reply));
@@ -141,19 +140,4 @@ export class Bm25RankPool {
     }
     for (const job of waiting) job.reject(this.failure);
   }
-}
-
-/**
- * The ranking thread, from the built JavaScript, or from the TypeScript sources (tests, benches,
- * `--conditions=@dataflow/source`): a thread inherits `--import tsx` when the process has it,
- * and otherwise registers tsx's loader itself before loading the .ts entry.
- */
-function startRankWorker(workerData: RankWorkerData): Worker {
-  const fromSources = import.meta.url.endsWith(".ts");
-  const entry = new URL(`./rank-worker.${fromSources ? "ts" : "js"}`, import.meta.url);
-  if (!fromSources || process.execArgv.some((a) => /\btsx\b/.test(a)))
-    return new Worker(entry, { workerData });
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
 }

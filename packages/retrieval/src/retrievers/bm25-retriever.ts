@@ -1,5 +1,6 @@
 import { type Logger, type RetrievedPassage, type RetrieveOptions, silentLogger } from "@dataflow/core";
 import { buildBm25Engine } from "../bm25/build-engine.js";
+import { buildOnThreads } from "../bm25/build-on-threads.js";
 import { CompactBm25Index } from "../bm25/compact-index.js";
 import { type Bm25Engine, type Bm25EngineKind, resolveBm25Params } from "../bm25/engine.js";
 import { Bm25RankPool } from "../bm25/rank-pool.js";
@@ -98,15 +99,22 @@ export class Bm25Retriever extends CorpusRetriever {
     const corpus = await (o.loadCorpus ?? ((s) => Corpus.load(o.corpus, s)))(signal);
     const started = performance.now();
     const engine = o.engine ?? "compact";
-    this.engine = buildBm25Engine(corpus.texts, {
-      engine,
+    const params = {
       ...(o.k1 !== undefined ? { k1: o.k1 } : {}),
       ...(o.b !== undefined ? { b: o.b } : {}),
-      // lunr scores only the lunr way.
-      ...(engine === "lunr" ? { scoring: "lunr" as const } : {}),
-    });
-    this.corpus = corpus;
+    };
     const workers = o.workers ?? 1;
+    // With threads, they analyse the texts too: the same index, built sooner.
+    this.engine =
+      engine === "compact" && workers > 1
+        ? await buildOnThreads(corpus.texts, params, workers)
+        : // lunr scores only the lunr way.
+          buildBm25Engine(corpus.texts, {
+            engine,
+            ...params,
+            ...(engine === "lunr" ? { scoring: "lunr" as const } : {}),
+          });
+    this.corpus = corpus;
     if (workers > 1 && this.engine instanceof CompactBm25Index)
       this.pool = new Bm25RankPool(this.engine, workers);
     if (corpus.skipped)
