@@ -5,7 +5,7 @@ import { renderReport } from "./render-report.js";
 const summary: RunSummary = {
   pipeline: "p",
   status: "ok",
-  source: { read: 2, bad: 0 },
+  source: { read: 2, bad: 0, bytesRead: 0, done: true },
   steps: [],
   written: 2,
   rejected: 0,
