@@ -125,6 +125,12 @@ describe("pipelines/rare.yaml in 3 shards and a merge", () => {
     expect(upstream.stderr).toMatch(
       /step "negatives" \(rare\/bm25-hard-neg\) cannot run in shards: corpusFrom: upstream/,
     );
+    const queued = await cli(["run"], "bad", ["--queue", "redis://127.0.0.1:9", "--shard", "0/2"]);
+    expect(queued.code).toBe(2);
+    expect(queued.stderr).toMatch(/--queue and --shard split a run in two different ways; give one of them/);
+    const dataset = await cli(["run"], "bad", ["--set", "output.format=hf-dataset", "--shard", "0/2"]);
+    expect(dataset.code).toBe(2);
+    expect(dataset.stderr).toMatch(/--shard: the output .* is an hf-dataset folder/);
     // Chunks made by doc/chunk are the corpus of rare-from-docs.yaml: no shard could index them all.
     const c = captureIO(env());
     const docs = join(repoRoot, "pipelines", "rare-from-docs.yaml");
