@@ -22,7 +22,7 @@ import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findRedisServer, startTestRedis } from "../packages/cli/src/queue/redis-test-server.ts";
+import { findRedisServer, startTestRedis } from "../packages/cli/src/testdata/redis-server.ts";
 import { questionFor } from "./bm25-mining.ts";
 import { passage } from "./bm25-synthetic.ts";
 import { fmt } from "./child-result.ts";

@@ -18,7 +18,7 @@ import {
   startChatServer,
 } from "@dataflow/llm-serving/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { redisTestPlan, startTestRedis, type TestRedis } from "./redis-test-server.js";
+import { redisTestPlan, startTestRedis, type TestRedis } from "../testdata/redis-server.js";
 
 // In CI (CI set) a missing redis-server throws here: the file fails, it never skips.
 const redisPlan = redisTestPlan();
