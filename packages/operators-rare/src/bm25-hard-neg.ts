@@ -157,8 +157,9 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
           type: "integer",
           minimum: 1,
           description:
-            "Threads that rank the queries over one shared index (1 = none; the negatives are the same). Default: " +
-            "$DATAFLOW_BM25_WORKERS, else every core from 1000 rows on. Not for a step `retriever:`",
+            "Threads that build the index and rank the queries over it, held once in shared memory (1 = none; " +
+            "the negatives are the same). Default: $DATAFLOW_BM25_WORKERS, else every core from 1000 rows on. " +
+            "Not used with a step `retriever:`",
         },
       },
     },

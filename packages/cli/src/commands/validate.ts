@@ -1,7 +1,7 @@
 import type { OperatorRegistry } from "@dataflow/core";
 import { type CompileFlags, compileFile } from "../compile-file.js";
 import { type CliIO, EXIT_OK } from "../io.js";
-import { describePlan } from "./run.js";
+import { describePlan } from "./describe-plan.js";
 
 export async function validateCommand(
   file: string,
