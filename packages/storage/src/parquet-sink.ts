@@ -1,9 +1,8 @@
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Row, RowRecord, RowSink } from "@dataflow/core";
-import { type ColumnSource, ParquetWriter } from "hyparquet-writer";
+import type { ColumnSource, ParquetWriter } from "hyparquet-writer";
 import { describeValue, PARQUET_COLUMN_TYPES, type ParquetColumnType } from "./parquet-columns.js";
-import { ParquetFileWriter } from "./parquet-file-writer.js";
 import {
   type ColumnShape,
   describeShape,
@@ -75,6 +74,7 @@ export class ParquetSink implements RowSink {
     readonly tempPath: string,
     private readonly fh: FileHandle,
     options: ParquetSinkOptions,
+    private readonly lib: WriterLib,
   ) {
     this.description = path;
     this.rowGroupSize = checkRowGroupSize(options.rowGroupSize);
@@ -100,7 +100,8 @@ export class ParquetSink implements RowSink {
     try {
       await mkdir(dirname(path), { recursive: true });
       await removeStaleTemps(path);
-      return new ParquetSink(path, tempPath, await open(tempPath, "wx"), options);
+      const lib = await writerLib();
+      return new ParquetSink(path, tempPath, await open(tempPath, "wx"), options, lib);
     } catch (err) {
       throw outputError(path, err);
     }
@@ -202,8 +203,8 @@ export class ParquetSink implements RowSink {
         });
     this.columnNames = names;
     for (const record of records) this.check(record);
-    this.writer = new ParquetWriter({
-      writer: new ParquetFileWriter(this.fh),
+    this.writer = new this.lib.ParquetWriter({
+      writer: new this.lib.ParquetFileWriter(this.fh),
       schema: [
         { name: "root", num_children: this.columns.length },
         ...this.columns.flatMap((c) => shapeSchema(c.name, c.shape)),
@@ -276,4 +277,18 @@ function checkColumnTypes(
 function outputError(path: string, err: unknown): Error {
   const reason = err instanceof Error ? err.message : String(err);
   return new Error(`cannot write output file ${path}: ${reason}`, { cause: err });
+}
+
+type WriterLib = {
+  ParquetWriter: typeof import("hyparquet-writer").ParquetWriter;
+  ParquetFileWriter: typeof import("./parquet-file-writer.js").ParquetFileWriter;
+};
+
+/** hyparquet-writer, loaded when a Parquet output is opened: it costs every other start-up otherwise. */
+async function writerLib(): Promise<WriterLib> {
+  const [{ ParquetWriter }, { ParquetFileWriter }] = await Promise.all([
+    import("hyparquet-writer"),
+    import("./parquet-file-writer.js"),
+  ]);
+  return { ParquetWriter, ParquetFileWriter };
 }

@@ -1,7 +1,6 @@
 import { open } from "node:fs/promises";
-import type { Row, SourceItem, } from "@dataflow/core";
-import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
+import type { Row, SourceItem } from "@dataflow/core";
+import type { AsyncBuffer, FileMetaData } from "hyparquet";
 import { FileSourceBase } from "./file-source-base.js";
 import { checkInputFile, InputFileError } from "./input-file.js";
 import { RowIds } from "./row-ids.js";
@@ -65,6 +64,11 @@ export class ParquetSource extends FileSourceBase {
     }
     try {
       const file = fileBuffer(fh, size);
+      // Loaded when a Parquet file is read: they cost every other start-up otherwise.
+      const [{ parquetMetadataAsync, parquetReadObjects }, { compressors }] = await Promise.all([
+        import("hyparquet"),
+        import("hyparquet-compressors"),
+      ]);
       let metadata: FileMetaData;
       try {
         metadata = await parquetMetadataAsync(file);

@@ -1,4 +1,9 @@
-import { compile, type FormatCallback, type SelectorDefinition } from "html-to-text";
+import { createRequire } from "node:module";
+import type { FormatCallback, SelectorDefinition } from "html-to-text";
+
+// Loaded on the first HTML page (its CommonJS build, synchronously): the parser and its selector
+// engine cost ~20 ms of every start-up otherwise, `dataflow validate` included.
+const require = createRequire(import.meta.url);
 
 /** Headings become Markdown headings ("## Tools"), so chunkers can split on them as in Markdown. */
 const heading: FormatCallback = (elem, walk, builder, options) => {
@@ -32,11 +37,17 @@ const selectors: SelectorDefinition[] = [
   { selector: "title", format: "skip" },
 ];
 
-const toText = compile({ wordwrap: false, formatters: { mdHeading: heading }, selectors });
-const toTitle = compile({
-  wordwrap: false,
-  baseElements: { selectors: ["title"], returnDomByDefault: false },
-});
+let converters: { toText: (html: string) => string; toTitle: (html: string) => string } | undefined;
+
+function htmlConverters(): NonNullable<typeof converters> {
+  if (converters) return converters;
+  const { compile } = require("html-to-text") as typeof import("html-to-text");
+  converters = {
+    toText: compile({ wordwrap: false, formatters: { mdHeading: heading }, selectors }),
+    toTitle: compile({ wordwrap: false, baseElements: { selectors: ["title"], returnDomByDefault: false } }),
+  };
+  return converters;
+}
 
 /**
  * An HTML page as text (html-to-text, a real HTML parser): headings as Markdown headings, lists as
@@ -44,6 +55,7 @@ const toTitle = compile({
  * images dropped; link targets left out. The title is the page's `<title>`, else its first heading.
  */
 export function htmlToDocument(html: string): { text: string; title: string | undefined } {
+  const { toText, toTitle } = htmlConverters();
   const text = toText(html).trim();
   const title = oneLine(toTitle(html)) || oneLine(/^#{1,6} (.+)$/m.exec(text)?.[1] ?? "");
   return { text, title: title || undefined };
