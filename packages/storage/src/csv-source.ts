@@ -1,7 +1,7 @@
 import { open } from "node:fs/promises";
 import type { Row, SourceItem, SourceLocation } from "@dataflow/core";
 import { formatLocation } from "@dataflow/core";
-import { type CsvError, Parser } from "csv-parse";
+import type { CsvError } from "csv-parse";
 import { FileSourceBase } from "./file-source-base.js";
 import { checkInputFile, InputFileError } from "./input-file.js";
 import { checkMaxRecordBytes, describeBytes } from "./record-size.js";
@@ -93,6 +93,8 @@ export class CsvSource extends FileSourceBase {
     // The parser calls back synchronously as it parses a chunk; records are
     // queued (never pushed into its stream buffer) and handed out in order.
     const queue: Parsed[] = [];
+    // Loaded when a CSV file is read: it costs every other start-up otherwise.
+    const { Parser } = await import("csv-parse");
     const parser = new Parser({
       delimiter: this.delimiter,
       relax_column_count: true, // a short or long record is a bad item, not the end of the file
