@@ -71,7 +71,6 @@ async function takeChunks(
   const { Worker } = await import("bullmq");
   const log = setup.logger.scope("worker");
   const runner = { ...setup, logger: setup.logger.scope("run"), usage: new UsageLedger() };
-  const abort = new AbortController();
   const name = queueName(setup.digest);
   const settings: StallSettings = stallSettings(flags.lockMs);
   const startedAt = await redisNow(redis);
@@ -81,7 +80,7 @@ async function takeChunks(
       if (job.data.digest !== setup.digest)
         throw new Error(`chunk of another pipeline (digest ${job.data.digest})`);
       const started = Date.now();
-      const done = await runChunk(runner, job.data, abort.signal);
+      const done = await runChunk(runner, job.data);
       log.info(
         `chunk ${job.data.index} (rows ${job.data.start}…${job.data.end - 1}): ${done.counts.written} rows out in ${Date.now() - started} ms`,
       );
@@ -104,8 +103,11 @@ async function takeChunks(
         );
         worker.close().then(resolve, resolve);
       } else {
-        abort.abort();
-        worker.close(true).then(resolve, resolve);
+        // As a kill would: the chunk's lock lapses and another worker redoes it from the rows recorded.
+        log.info(
+          `aborting: the chunk in hand goes back to the queue after about ${settings.lockDuration} ms`,
+        );
+        process.exit(130);
       }
     };
     const removeHandler = io.onInterrupt(stop);
