@@ -154,11 +154,11 @@ async function main(): Promise<void> {
     console.log(
       `BM25 mining, ${fmt(ROWS)} rows, chunks of ${fmt(CHUNK)} (${chunks}), ${availableParallelism()} cores`,
     );
-    console.log("| run | seconds | rows/s | vs single | coordinator CPU ms/chunk |");
-    console.log("|---|---|---|---|---|");
+    console.log("| run | seconds | rows/s | vs single | coordinator CPU ms/chunk | coordinator CPU µs/row |");
+    console.log("|---|---|---|---|---|---|");
     for (const r of results)
       console.log(
-        `| ${r.label} | ${fmt(r.seconds, 1)} | ${fmt(ROWS / r.seconds)} | ${fmt(single.seconds / r.seconds, 2)}x | ${r.coordinatorCpuMsPerChunk === undefined ? "" : fmt(r.coordinatorCpuMsPerChunk, 1)} |`,
+        `| ${r.label} | ${fmt(r.seconds, 1)} | ${fmt(ROWS / r.seconds)} | ${fmt(single.seconds / r.seconds, 2)}x | ${r.coordinatorCpuMsPerChunk === undefined ? "" : fmt(r.coordinatorCpuMsPerChunk, 1)} | ${r.coordinatorCpuMsPerChunk === undefined ? "" : fmt((r.coordinatorCpuMsPerChunk * chunks * 1000) / ROWS, 0)} |`,
       );
     const one = results.find((r) => r.label === "queue, 1 worker");
     if (one)
