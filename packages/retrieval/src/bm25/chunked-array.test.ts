@@ -26,4 +26,17 @@ describe("ChunkedArray", () => {
     expect(a.chunk(0).length).toBe(0);
     expect([...a.chunk(1)]).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
   });
+
+  it("returns a dropped or released chunk's memory at once, without waiting for a collection", () => {
+    const a = new ChunkedArray((n) => new Int32Array(n), 3);
+    for (let i = 0; i < 20; i++) a.push(i);
+    const first = a.chunk(0);
+    const second = a.chunk(1);
+    a.dropChunk(0);
+    // The buffer is detached: its contents are gone, not merely unreachable.
+    expect([first.length, first.buffer.byteLength]).toEqual([0, 0]);
+    expect(second.length).toBe(8);
+    a.release();
+    expect([second.length, second.buffer.byteLength]).toEqual([0, 0]);
+  });
 });

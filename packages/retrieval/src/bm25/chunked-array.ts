@@ -65,11 +65,15 @@ export class ChunkedArray<T extends NumericArray> {
    * afterwards), so a one-pass conversion does not hold both copies at its peak.
    */
   dropChunk(c: number): void {
-    if (c >= 0 && c < this.chunks.length) this.chunks[c] = this.create(0);
+    const chunk = this.chunks[c];
+    if (chunk === undefined) return;
+    free(chunk);
+    this.chunks[c] = this.create(0);
   }
 
   /** Drops the storage; the array is empty afterwards. */
   release(): void {
+    for (const chunk of this.chunks) free(chunk);
     this.chunks = [];
     this.count = 0;
   }
@@ -80,4 +84,15 @@ export class ChunkedArray<T extends NumericArray> {
     for (const chunk of this.chunks) bytes += chunk.byteLength;
     return bytes;
   }
+}
+
+/**
+ * Returns a chunk's memory now rather than at the next garbage collection, which a long synchronous
+ * build never triggers: at 1M passages the dropped chunks (~500 MiB) would otherwise stay resident
+ * beside the finished postings. transfer(0) detaches the buffer and frees its contents.
+ */
+function free(chunk: NumericArray): void {
+  // ES2024's ArrayBuffer.prototype.transfer (Node >= 21), not yet in this project's TypeScript lib.
+  const buffer = chunk.buffer as { detached?: boolean; transfer?: (length: number) => ArrayBuffer };
+  if (buffer.detached === false) buffer.transfer?.(0);
 }
