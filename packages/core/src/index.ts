@@ -156,6 +156,7 @@ export type { RetrieverContext, RetrieverKind, RetrieverServingUse } from "./reg
 export type { ServingContext, ServingKind } from "./registry/serving-kind.js";
 export type { DistributionSummary, Histogram } from "./runner/distribution.js";
 export { type SourceIdentity, stepFingerprints } from "./runner/fingerprint.js";
+export { derivesFrom, idLineage } from "./runner/row-lineage.js";
 export {
   describeSelection,
   hashSelection,
@@ -169,7 +170,7 @@ export {
 // The runner
 export { PipelineRun, type RunOptions, runPipeline, startRun } from "./runner/run-pipeline.js";
 export type { RunSummary, StepSummary } from "./runner/run-stats.js";
-export { derivesFrom, idLineage } from "./runner/row-lineage.js";
+export { sumUsage } from "./runner/run-summary.js";
 export { planShards, type ShardPlan } from "./runner/shard-plan.js";
 // In-memory storage and a one-operator runner, for tests and embedding
 export * from "./testing/index.js";

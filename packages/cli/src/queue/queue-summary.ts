@@ -1,4 +1,4 @@
-import type { RunSummary, StepSummary, UsageTotals } from "@dataflow/core";
+import { type RunSummary, type StepSummary, sumUsage } from "@dataflow/core";
 import type { ChunkDone } from "./chunk-done.js";
 
 /** What the coordinator adds to a run summary in queue mode. */
@@ -76,18 +76,4 @@ function addCounts(a: Record<string, number>, b: Record<string, number>): Record
   const out = { ...a };
   for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
   return out;
-}
-
-function sumUsage(list: (UsageTotals | undefined)[]): UsageTotals | undefined {
-  const present = list.filter((u): u is UsageTotals => u !== undefined);
-  if (!present.length) return undefined;
-  const total: UsageTotals = { requests: 0, cached: 0, promptTokens: 0, completionTokens: 0 };
-  for (const u of present) {
-    total.requests += u.requests;
-    total.cached += u.cached;
-    total.promptTokens += u.promptTokens;
-    total.completionTokens += u.completionTokens;
-    if (u.cost !== undefined) total.cost = (total.cost ?? 0) + u.cost;
-  }
-  return total;
 }

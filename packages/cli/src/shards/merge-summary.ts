@@ -1,4 +1,4 @@
-import type { PipelinePlan, RunSummary, StepSummary, UsageTotals } from "@dataflow/core";
+import { type PipelinePlan, type RunSummary, type StepSummary, sumUsage } from "@dataflow/core";
 
 export interface MergedCounts {
   /** Rows in the merged output. */
@@ -39,7 +39,7 @@ export function mergeSummaries(
   const rejectRate = inputs ? rejected / inputs : 0;
   const over = rejectRate > plan.run.maxRejectRate;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const usage = addUsage(steps.map((s) => s.usage));
+  const usage = sumUsage(steps.map((s) => s.usage));
   const reconciled = shards.every((s) => s.reconciled) && [...m.deferred.values()].every((d) => d.reconciled);
   return {
     pipeline: plan.name,
@@ -79,7 +79,7 @@ function addSteps(list: readonly StepSummary[]): StepSummary {
     addInto(total.rejectedBy, s.rejectedBy);
     addInto(total.counters, s.counters);
   }
-  const usage = addUsage(list.map((s) => s.usage));
+  const usage = sumUsage(list.map((s) => s.usage));
   if (usage) total.usage = usage;
   else delete total.usage;
   return total;
@@ -95,20 +95,6 @@ function withoutVoided(step: StepSummary, voided: Record<string, number> | undef
     if (rejectedBy[type] === 0) delete rejectedBy[type];
   }
   return { ...step, in: step.in - n, rejected: step.rejected - n, rejectedBy };
-}
-
-function addUsage(list: readonly (UsageTotals | undefined)[]): UsageTotals | undefined {
-  const present = list.filter((u): u is UsageTotals => u !== undefined);
-  if (!present.length) return undefined;
-  const total: UsageTotals = { requests: 0, cached: 0, promptTokens: 0, completionTokens: 0 };
-  for (const u of present) {
-    total.requests += u.requests;
-    total.cached += u.cached;
-    total.promptTokens += u.promptTokens;
-    total.completionTokens += u.completionTokens;
-    if (u.cost !== undefined) total.cost = (total.cost ?? 0) + u.cost;
-  }
-  return total;
 }
 
 function addInto(into: Record<string, number>, from: Readonly<Record<string, number>>): void {

@@ -60,7 +60,8 @@ export function finalManifest(
   };
 }
 
-export function sumUsage(list: (UsageTotals | undefined)[]): UsageTotals | undefined {
+/** The usage of several steps, parts or chunks added up; undefined when none had any. */
+export function sumUsage(list: readonly (UsageTotals | undefined)[]): UsageTotals | undefined {
   const present = list.filter((u): u is UsageTotals => u !== undefined);
   if (!present.length) return undefined;
   const total: UsageTotals = { requests: 0, cached: 0, promptTokens: 0, completionTokens: 0 };
