@@ -19,9 +19,9 @@ import {
   type OverlapProbe,
   type OverlapRule,
   overlapRuleSchema,
-  precomputeOverlap,
 } from "@dataflow/retrieval";
 import { type CorpusFrom, rowCorpus } from "./bm25-hard-neg-corpus.js";
+import { precomputeOnce, retrieverOverlap } from "./bm25-hard-neg-overlap-cache.js";
 import {
   type ChunkPlace,
   chunkPlace,
@@ -291,9 +291,11 @@ export class Bm25HardNegOperator extends DatasetOperator<Bm25HardNegParams> {
     // The overlap rule's per-passage work (text hashes, winnowed fingerprints), once per corpus:
     // up front on every thread when the questions will touch most passages, else lazily.
     const textOf = (d: number) => retriever.passage(d)?.text ?? "";
-    this.overlap = new OverlapIndex(retriever.size, textOf, p.overlap);
+    this.overlap = this.owned
+      ? new OverlapIndex(retriever.size, textOf, p.overlap)
+      : retrieverOverlap(retriever, textOf, p.overlap);
     if (threads > 1 && records.length * 4 >= retriever.size)
-      await precomputeOverlap(this.overlap, textOf, threads);
+      await precomputeOnce(this.overlap, textOf, threads);
   }
 
   override async process(row: Row, ctx: RowContext<Bm25HardNegParams>): Promise<ProcessResult> {

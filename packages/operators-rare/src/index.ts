@@ -6,7 +6,7 @@ export {
   type ReasonDistillPromptInput,
   reasonDistillMessages,
 } from "./prompts/reason-distill.js";
-export { ReasonDistillOperator, type ReasonDistillParams } from "./reason-distill.js";
 export * from "./qa-distill/index.js";
+export { ReasonDistillOperator, type ReasonDistillParams } from "./reason-distill.js";
 export { register } from "./register.js";
 export { type SplitAnswer, splitAnswer } from "./split-answer.js";
