@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { type RunCounts, stepDone, stepTotals } from "./progress.js";
+import { PassThrough } from "node:stream";
+import { LLMServingABC, type PipelineRun } from "@dataflow/core";
+import { describe, expect, it, vi } from "vitest";
+import { type RunCounts, servingNotes, showProgress, stepDone, stepTotals } from "./progress.js";
 
 type RunStats = RunCounts["stats"];
 type StepStats = RunStats["steps"][number];
@@ -67,5 +69,48 @@ describe("stepTotals", () => {
   it("says nothing of a total it cannot know (no size to extrapolate from)", () => {
     const run = counts({ read: 3, bad: 0, bytesRead: 0, done: false }, [step("a", { in: 3, out: 3 })]);
     expect(stepTotals(run)).toEqual([undefined]);
+  });
+});
+
+/** A serving that only reports a progress note (a batch serving reports its batches by status). */
+class NotingServing extends LLMServingABC {
+  readonly name = "teacher";
+  readonly model = "m";
+  readonly maxConcurrency = 1;
+  note: string | undefined = "batches: 1 validating";
+  async generate(): Promise<never> {
+    throw new Error("not called");
+  }
+  fingerprint(): Record<string, unknown> {
+    return {};
+  }
+  override progressNote(): string | undefined {
+    return this.note;
+  }
+}
+
+describe("the progress line", () => {
+  it("shows beside each LLM step what its serving says of work in flight", async () => {
+    const serving = new NotingServing();
+    const plan = { steps: [{ id: "distill", serving: "teacher" }, { id: "filter" }] };
+    const notes = servingNotes(plan as never, { teacher: serving });
+    expect(Object.keys(notes)).toEqual(["distill"]);
+    const run = counts({ read: 3, bad: 0, bytesRead: 10, done: true }, [
+      step("distill", { in: 3, out: 1 }),
+      step("filter", { in: 1, out: 1 }),
+    ]);
+    const stream = new PassThrough();
+    let text = "";
+    stream.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const stop = showProgress(run as unknown as PipelineRun, { stream, intervalSec: 0.01, notes });
+    try {
+      await vi.waitFor(() => expect(text).toMatch(/distill 1\/3 \([\d.]+\/s[^)]*; batches: 1 validating\)/));
+      serving.note = "batches: 1 completed";
+      await vi.waitFor(() => expect(text).toMatch(/; batches: 1 completed\) \| filter 1\/3 \([\d.]+\/s\)\n/));
+    } finally {
+      stop();
+    }
   });
 });

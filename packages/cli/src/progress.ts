@@ -1,4 +1,4 @@
-import type { PipelineRun } from "@dataflow/core";
+import type { LLMServingABC, PipelinePlan, PipelineRun } from "@dataflow/core";
 import cliProgress from "cli-progress";
 import { formatDuration } from "./format-summary.js";
 import type { LogSink } from "./logging/log-sink.js";
@@ -11,6 +11,21 @@ export interface ProgressOptions {
   logs?: LogSink;
   /** --limit, which caps the estimated total. */
   limit?: number;
+  /** Per step id: a few words on its serving's work in flight (batches by status), shown beside its bar. */
+  notes?: Readonly<Record<string, () => string | undefined>>;
+}
+
+/** Each LLM step's note: what its serving says of its work in flight (a batch serving's batches). */
+export function servingNotes(
+  plan: Pick<PipelinePlan, "steps">,
+  servings: Readonly<Record<string, LLMServingABC>>,
+): Record<string, () => string | undefined> {
+  const notes: Record<string, () => string | undefined> = {};
+  for (const step of plan.steps) {
+    const serving = step.serving === undefined ? undefined : servings[step.serving];
+    if (serving) notes[step.id] = () => serving.progressNote();
+  }
+  return notes;
 }
 
 /** What the progress display reads of a run. */
@@ -65,10 +80,15 @@ export function showProgress(pipelineRun: PipelineRun, options: ProgressOptions)
     sourceProgress: () => pipelineRun.sourceProgress(),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
   };
-  return options.stream.isTTY ? barProgress(run, options.stream, options.logs) : lineProgress(run, options);
+  const notes = options.notes ?? {};
+  return options.stream.isTTY
+    ? barProgress(run, options.stream, options.logs, notes)
+    : lineProgress(run, options, notes);
 }
 
-function lineProgress(run: RunCounts, { stream, intervalSec }: ProgressOptions): () => void {
+type Notes = NonNullable<ProgressOptions["notes"]>;
+
+function lineProgress(run: RunCounts, { stream, intervalSec }: ProgressOptions, notes: Notes): () => void {
   const print = (): void => {
     const total = estimateTotal(run);
     const parts = [`source ${run.stats.source.read}${total ? `/${total}` : ""}`];
@@ -79,7 +99,10 @@ function lineProgress(run: RunCounts, { stream, intervalSec }: ProgressOptions):
       const r = rate(done, s.startedAt);
       const eta =
         total && r > 0 ? ` ETA ${formatDuration(Math.max(0, Math.round(((total - done) / r) * 1000)))}` : "";
-      parts.push(`${s.id} ${done}${total !== undefined ? `/${total}` : ""} (${r.toFixed(1)}/s${eta})`);
+      const note = notes[s.id]?.();
+      parts.push(
+        `${s.id} ${done}${total !== undefined ? `/${total}` : ""} (${r.toFixed(1)}/s${eta}${note ? `; ${note}` : ""})`,
+      );
     });
     stream.write(`[progress ${formatDuration(Date.now() - run.stats.startedAt)}] ${parts.join(" | ")}\n`);
   };
@@ -88,7 +111,12 @@ function lineProgress(run: RunCounts, { stream, intervalSec }: ProgressOptions):
   return () => clearInterval(timer);
 }
 
-function barProgress(run: RunCounts, stream: NodeJS.WritableStream, logs: LogSink | undefined): () => void {
+function barProgress(
+  run: RunCounts,
+  stream: NodeJS.WritableStream,
+  logs: LogSink | undefined,
+  notes: Notes,
+): () => void {
   const multibar = new cliProgress.MultiBar(
     {
       stream: stream as NodeJS.WritableStream as never,
@@ -118,7 +146,12 @@ function barProgress(run: RunCounts, stream: NodeJS.WritableStream, logs: LogSin
       const bar = bars[i];
       if (!bar) return;
       bar.setTotal(Math.max(total, done));
-      const issues = [s.filtered ? `${s.filtered} filtered` : "", s.rejected ? `${s.rejected} rejected` : ""]
+      const note = notes[s.id]?.() ?? "";
+      const issues = [
+        s.filtered ? `${s.filtered} filtered` : "",
+        s.rejected ? `${s.rejected} rejected` : "",
+        note,
+      ]
         .filter(Boolean)
         .join(", ");
       bar.update(done, {

@@ -12,7 +12,7 @@ import { type CompileFlags, compileFile } from "../compile-file.js";
 import { displayPath, formatDuration, formatSummary } from "../format-summary.js";
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_RUN_FAILED } from "../io.js";
 import { createCliLogger, type LogFormat } from "../logging/cli-logger.js";
-import { showProgress } from "../progress.js";
+import { servingNotes, showProgress } from "../progress.js";
 import { reportRun } from "../report/write-report.js";
 import { type RunLock, RunLockHeld, takeRunLock } from "../run-lock.js";
 import type { ShardRun } from "../shards/shard-run.js";
@@ -183,6 +183,7 @@ async function executePlan(
           stream: io.stderr,
           intervalSec: flags.progressInterval ?? 10,
           logs: logger.sink,
+          notes: servingNotes(plan, servings),
           ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
         });
   try {

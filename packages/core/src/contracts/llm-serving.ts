@@ -166,5 +166,10 @@ export abstract class LLMServingABC {
     return undefined;
   }
 
+  /** A few words on work in flight that row counts do not show (a batch serving's batches by status), for the progress display. */
+  progressNote(): string | undefined {
+    return undefined;
+  }
+
   async close(): Promise<void> {}
 }

@@ -289,9 +289,14 @@ export class BatchQueue {
     );
   }
 
+  /** This run's batches by status (`batches: 1 validating, 2 in_progress`); undefined before the first. */
+  progressNote(): string | undefined {
+    return this.tracked.size > 0 ? batchCounts([...this.tracked.values()].map((x) => x.status)) : undefined;
+  }
+
   private async onStatus(t: Tracked, b: BatchObject): Promise<void> {
     t.status = b.status;
-    const log = `serving "${this.o.name}": ${batchStatusLine(b)}; ${batchCounts([...this.tracked.values()].map((x) => x.status))}`;
+    const log = `serving "${this.o.name}": ${batchStatusLine(b)}; ${this.progressNote()}`;
     this.o.logger.info(log);
     if (!TERMINAL.has(b.status)) return;
     t.end = b;

@@ -76,6 +76,7 @@ describe("batch mode", () => {
     const runDir = freshDir();
     const serving = batchServing(s, { runDir, prices: { input: 0.15, output: 0.6 } });
     expect(serving.maxConcurrency).toBe(10_000);
+    expect(serving.progressNote()).toBeUndefined();
     const prompts = Array.from({ length: 25 }, (_, i) => `question ${i}`);
     const results = await Promise.all(prompts.map((p) => ask(serving, p)));
     expect(results.map((r) => r.text)).toEqual(prompts.map((p) => `answer to ${p}`));
@@ -111,6 +112,8 @@ describe("batch mode", () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => ask(serving, `q${i}`)));
     expect(results.map((r) => r.text)).toEqual(Array.from({ length: 10 }, (_, i) => `q${i}`));
     expect(s.batches.batchesCreated).toBe(3);
+    // The progress display's note beside the step's bar.
+    expect(serving.progressNote()).toBe("batches: 3 completed");
   });
 
   it("submits again, once, only the requests an expired batch never ran", async () => {

@@ -12,6 +12,7 @@ import {
   silentLogger,
   type UsageTotals,
 } from "@dataflow/core";
+import type { BatchQueue } from "../batch/batch-queue.js";
 import { throwIfCancelled } from "./abort.js";
 import { composeChat, composeEmbed, servingParts } from "./compose.js";
 import { checkTexts, distinctTexts, spreadVectors } from "./embed-texts.js";
@@ -59,6 +60,7 @@ export abstract class ServingBase extends LLMServingABC {
   private readonly configuredEmbeddingModel: string | undefined;
   private readonly meter: UsageMeter;
   private readonly pool: EndpointPool | undefined;
+  private readonly batch: BatchQueue | undefined;
   private readonly chat: Send<ChatCall, Answered>;
   private readonly embedding: Send<EmbedCall, EmbedAnswer> | undefined;
 
@@ -91,6 +93,7 @@ export abstract class ServingBase extends LLMServingABC {
     });
     this.meter = parts.meter;
     this.pool = parts.pool;
+    this.batch = parts.batch;
     this.chat = composeChat(wire, parts);
     this.embedding = composeEmbed(wire, parts);
   }
@@ -208,6 +211,10 @@ export abstract class ServingBase extends LLMServingABC {
 
   override endpointStats(): EndpointStats[] | undefined {
     return this.pool?.stats();
+  }
+
+  override progressNote(): string | undefined {
+    return this.batch?.progressNote();
   }
 
   /** This serving's methods as the transport the layers wrap. */
