@@ -5,11 +5,13 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { RunLockHeld, takeRunLock } from "./run-lock.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "dataflow-lock-"));
@@ -89,11 +91,11 @@ describe("run lock", () => {
     }
   });
 
-  it("never breaks a lock from another host, even when that pid is not alive here", async () => {
+  it("never breaks a lock from another host while it is renewed, even when that pid is not alive here", async () => {
     const dir = freshDir();
     await takeRunLock(dir, { pid: 999, host: "other-host", isAlive, startOf });
     await expect(takeRunLock(dir, { pid: 100, host: "h1", isAlive, startOf })).rejects.toThrow(
-      /\(pid 999 on host other-host, started .*\).*remove .*\.lock$/,
+      /\(pid 999 on host other-host, started .*\).*remove .*\.lock \(a lock from another host is taken over once it has not been renewed for 2 minutes\)$/,
     );
     expect(JSON.parse(readFileSync(join(dir, ".lock", "owner.json"), "utf8")).host).toBe("other-host");
   });
@@ -136,5 +138,30 @@ describe("run lock", () => {
     const dir = freshDir();
     await takeRunLock(dir);
     await expect(takeRunLock(dir)).rejects.toBeInstanceOf(RunLockHeld);
+  });
+
+  it("takes over a lock from another host that has not been renewed (a node that died), and renews its own", async () => {
+    const dir = freshDir();
+    const gone = await takeRunLock(dir, {
+      pid: 999,
+      host: "dead-node",
+      isAlive,
+      startOf,
+      heartbeatMs: 60_000,
+    });
+    const ownerFile = join(dir, ".lock", "owner.json");
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(ownerFile, old, old);
+    const lock = await takeRunLock(dir, { pid: 100, host: "h1", isAlive, startOf, heartbeatMs: 20 });
+    expect(JSON.parse(readFileSync(ownerFile, "utf8"))).toMatchObject({ pid: 100, host: "h1" });
+    // Its own heartbeat keeps it from looking stale to other hosts.
+    utimesSync(ownerFile, old, old);
+    await vi.waitFor(() => expect(Date.now() - statSync(ownerFile).mtimeMs).toBeLessThan(60_000));
+    await expect(
+      takeRunLock(dir, { pid: 300, host: "h2", isAlive, startOf, staleAfterMs: 60_000 }),
+    ).rejects.toThrow(/pid 100 on host h1/);
+    await lock.release();
+    await gone.release(); // not its lock any more: nothing removed
+    expect(existsSync(join(dir, ".lock"))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -32,7 +32,14 @@ export interface LockOptions {
   isAlive?: (pid: number) => boolean;
   /** A pid's start time, when the system tells it; from /proc/<pid>/stat by default. */
   startOf?: (pid: number) => string | undefined;
+  /** How often the holder touches its owner.json, so runs on other hosts can tell it is alive (10 s). */
+  heartbeatMs?: number;
+  /** A lock from another host whose owner.json is older than this is taken over (2 min). */
+  staleAfterMs?: number;
 }
+
+const HEARTBEAT_MS = 10_000;
+const STALE_AFTER_MS = 120_000;
 
 /** Another run holds the lock; the message names it and says how to proceed. */
 export class RunLockHeld extends Error {
@@ -44,7 +51,7 @@ export class RunLockHeld extends Error {
       ? `pid ${owner.pid} on host ${owner.host}, started ${owner.started}`
       : "a process that left no owner.json";
     super(
-      `another run holds the lock on this pipeline's cache (${who}): wait for it to finish, or stop it; if that process is gone from another host, remove ${path}`,
+      `another run holds the lock on this pipeline's cache (${who}): wait for it to finish, or stop it; if that process is gone from another host, remove ${path} (a lock from another host is taken over once it has not been renewed for ${STALE_AFTER_MS / 60_000} minutes)`,
     );
     this.name = "RunLockHeld";
   }
@@ -54,8 +61,9 @@ const ATTEMPTS = 3;
 
 /**
  * Takes the lock on a run directory, or throws RunLockHeld at once. A lock left by a dead
- * process on this host (a kill -9) is broken; one from another host never is, since its pid
- * cannot be checked from here.
+ * process on this host (a kill -9) is broken. A pid on another host (a shard rerun on another
+ * node) cannot be checked from here: the holder renews its owner.json's time every `heartbeatMs`,
+ * and a lock from another host not renewed for `staleAfterMs` is broken.
  */
 export async function takeRunLock(runDir: string, options: LockOptions = {}): Promise<RunLock> {
   const me: LockOwner = {
@@ -75,18 +83,48 @@ export async function takeRunLock(runDir: string, options: LockOptions = {}): Pr
     return now === undefined || now === start;
   };
   const path = join(runDir, ".lock");
+  const staleAfterMs = options.staleAfterMs ?? STALE_AFTER_MS;
+  const isStale = async (dir: string, holder: LockOwner) =>
+    holder.host === me.host
+      ? !isAlive(holder.pid, holder.pidStart)
+      : Date.now() - (await renewedAt(dir)) > staleAfterMs;
   await mkdir(runDir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
     if (await createLockDir(path, me)) {
       await removeLeftovers(runDir, me.host, isAlive);
-      return { path, owner: me, release: () => removeIfOwned(path, me) };
+      const stop = heartbeat(path, options.heartbeatMs ?? HEARTBEAT_MS);
+      const release = () => {
+        stop();
+        return removeIfOwned(path, me);
+      };
+      return { path, owner: me, release };
     }
     const holder = await readOwner(path);
     if (holder === "gone") continue; // released between our try and the read
-    const stale = holder !== undefined && holder.host === me.host && !isAlive(holder.pid, holder.pidStart);
+    const stale = holder !== undefined && (await isStale(path, holder));
     if (!stale || attempt >= ATTEMPTS) throw new RunLockHeld(path, holder);
-    await breakStale(path, holder, me, isAlive);
+    await breakStale(path, holder, me, isStale);
   }
+}
+
+/** Renews the lock's owner.json time every `ms` until stopped; the timer never keeps the process alive. */
+function heartbeat(path: string, ms: number): () => void {
+  const owner = join(path, "owner.json");
+  const timer = setInterval(() => {
+    const now = new Date();
+    // A lock removed by hand or taken over stops being renewed; the run's own release stops it too.
+    utimes(owner, now, now).catch(() => clearInterval(timer));
+  }, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** When the lock's owner last renewed it (owner.json's modification time); 0 when unreadable. */
+async function renewedAt(dir: string): Promise<number> {
+  return stat(join(dir, "owner.json")).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
 }
 
 /**
@@ -129,13 +167,13 @@ async function breakStale(
   path: string,
   dead: LockOwner,
   me: LockOwner,
-  isAlive: (pid: number, start?: string) => boolean,
+  isStale: (dir: string, holder: LockOwner) => Promise<boolean>,
 ): Promise<void> {
   const breakPath = `${path}.break`;
   if (!(await createLockDir(breakPath, me))) {
     // A breaker killed mid-break leaves its own lock; it is broken the same way.
     const breaker = await readOwner(breakPath);
-    if (typeof breaker === "object" && breaker.host === me.host && !isAlive(breaker.pid, breaker.pidStart))
+    if (typeof breaker === "object" && (await isStale(breakPath, breaker)))
       await removeIfOwned(breakPath, breaker);
     else await delay(50); // another run is breaking it: give it time to finish
     return;
