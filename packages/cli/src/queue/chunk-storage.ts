@@ -1,6 +1,12 @@
 import { join } from "node:path";
-import type { PipelinePlan, RejectSink, RowSink, RowSource, Storage } from "@dataflow/core";
-import { type FileFormat, FileStorage, RejectsSink } from "@dataflow/storage";
+import type { PipelinePlan, PositionSink, RejectSink, RowSink, RowSource, Storage } from "@dataflow/core";
+import {
+  type FileFormat,
+  FileStorage,
+  PositionsFile,
+  positionsFileName,
+  RejectsSink,
+} from "@dataflow/storage";
 import { ChunkRowsSink } from "./chunk-rows.js";
 
 /** The pipeline's input as `dataflow run` reads it (format, id column and the format's options). */
@@ -27,10 +33,16 @@ export function inputStorage(plan: PipelinePlan): FileStorage {
  * it), and the attempt folder's rows.jsonl as output.
  */
 export class ChunkStorage implements Storage {
+  /** With steps decided over every row: each output row's source position, for the coordinator's decision. */
+  readonly openPositions?: () => Promise<PositionSink>;
+
   constructor(
     private readonly input: FileStorage,
     private readonly attemptDir: string,
-  ) {}
+    withPositions = false,
+  ) {
+    if (withPositions) this.openPositions = () => PositionsFile.open(positionsFileName(this.rowsPath));
+  }
 
   get rowsPath(): string {
     return join(this.attemptDir, "rows.jsonl");

@@ -20,6 +20,8 @@ export interface CollectOptions {
   logger: Logger;
   /** Seconds between progress lines. */
   progressSec: number;
+  /** Wait for every chunk without writing rows or rejects: steps decided over every row come first. */
+  rowsLater?: boolean;
 }
 
 /** A chunk that failed for good (its job failed): the run stops with this reason and exit code. */
@@ -47,10 +49,12 @@ export async function collectChunks(options: CollectOptions): Promise<Collected>
     const outcome = await awaitChunk(options, chunk);
     if (outcome === undefined) return { dones, interrupted: true };
     if ("reason" in outcome) return { dones, failure: outcome };
-    const attemptDir = join(chunkDirFor(options.queueDir, chunk), "attempts", outcome.attempt);
-    for await (const record of readChunkRows(join(attemptDir, "rows.jsonl")))
-      await options.sink.write(record);
-    await options.rejects.add(attemptDir);
+    if (!options.rowsLater) {
+      const attemptDir = join(chunkDirFor(options.queueDir, chunk), "attempts", outcome.attempt);
+      for await (const record of readChunkRows(join(attemptDir, "rows.jsonl")))
+        await options.sink.write(record);
+      await options.rejects.add(attemptDir);
+    }
     dones.push(outcome);
     if (Date.now() - lastLine >= options.progressSec * 1000) {
       lastLine = Date.now();

@@ -81,8 +81,6 @@ function refuse(plan: PipelinePlan, flags: QueueRunFlags): string | undefined {
   const parts = planShards(plan);
   if (parts.refused.length)
     return `this pipeline cannot run in chunks:\n${parts.refused.join("\n").replaceAll("cannot run in shards", "cannot run in chunks")}`;
-  if (parts.deferred.length)
-    return `${parts.deferred.map((id) => `step "${id}"`).join(", ")} decides over every row (a dedup, a limit, a sample of a size), which the work queue does not do yet: run the pipeline with --shard I/N and dataflow merge, or in one process`;
   return undefined;
 }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
@@ -144,6 +145,12 @@ function referenceOutput(): Promise<string> {
   return reference;
 }
 
+/** The --json summary in a log that has other lines after it (the report's path). */
+function jsonSummary(log: string) {
+  const start = log.indexOf("{\n");
+  return JSON.parse(log.slice(start, log.indexOf("\n}\n", start) + 2));
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!redisPlan.run)("work queue: a coordinator and 3 workers on a real redis-server", () => {
@@ -283,5 +290,79 @@ describe.skipIf(!redisPlan.run)("work queue: a coordinator and 3 workers on a re
     } finally {
       await own.close();
     }
+  });
+
+  it("steps decided over every row (core/dedup) are decided once all chunks are in: output, counts and rejects as one process has them", {
+    timeout: 180_000,
+  }, async () => {
+    const dir = join(tmp, "dedup");
+    mkdirSync(dir);
+    const dedupPipeline = join(dir, "topics.yaml");
+    writeFileSync(
+      dedupPipeline,
+      `name: queue-topics
+source: { path: topics.jsonl, idColumn: id }
+steps:
+  - id: key
+    op: core/template
+    outputs: { output: key }
+    params: { template: "{{topic}}" }
+  - id: dedup
+    op: core/dedup
+    params: { column: key }
+  - id: line
+    op: core/template
+    outputs: { output: line }
+    params: { template: "{{id}} is about {{topic}}" }
+`,
+    );
+    // 45 rows over 13 topics: duplicates across chunks of 10, a row's first topic in a later chunk.
+    const rows = Array.from({ length: 45 }, (_, n) =>
+      JSON.stringify({ id: `r${n}`, topic: `t${(n * 7) % 13}` }),
+    );
+    rows.splice(20, 0, "{ broken");
+    writeFileSync(join(dir, "topics.jsonl"), `${rows.join("\n")}\n`);
+
+    const refOut = join(dir, "ref.jsonl");
+    const ref = cli(
+      ["run", dedupPipeline, "--output", refOut, "--set", `cache.dir=${join(dir, "ref-cache")}`, "--json"],
+      join(dir, "ref.log"),
+      {},
+    );
+    expect(await ref.done, readFileSync(join(dir, "ref.log"), "utf8")).toBe(0);
+    const refLog = readFileSync(join(dir, "ref.log"), "utf8");
+    const refSummary = jsonSummary(refLog);
+
+    const cacheDir = join(dir, "cache");
+    const common = ["--set", `cache.dir=${cacheDir}`, "--queue", (redis as TestRedis).url];
+    const workers = [0, 1].map((i) =>
+      cli(["worker", dedupPipeline, ...common, "--until-done"], join(dir, `worker-${i}.log`), {}),
+    );
+    const out = join(dir, "out.jsonl");
+    const coordinator = cli(
+      ["run", dedupPipeline, ...common, "--output", out, "--chunk-size", "10", "--json"],
+      join(dir, "coordinator.log"),
+      {},
+    );
+    const code = await Promise.race([coordinator.done, sleep(150_000).then(() => "timeout")]);
+    const log = readFileSync(join(dir, "coordinator.log"), "utf8");
+    expect(code, log).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(readFileSync(refOut, "utf8"));
+    expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(13);
+    const summary = jsonSummary(log);
+    expect(summary.written).toBe(refSummary.written);
+    expect(summary.steps[1]).toMatchObject({ id: "dedup", in: 45, out: 13, filtered: 32 });
+    expect(summary.steps[1].filteredBy).toEqual(refSummary.steps[1].filteredBy);
+    expect(summary.source).toMatchObject({ read: 45, bad: 1 });
+    expect(log).toMatch(
+      /decided over every chunk's rows: dedup; 32 output rows of the chunks were dropped there/,
+    );
+    const rejects = readFileSync(join(cacheDir, "queue-topics", "rejects", "source.jsonl"), "utf8");
+    expect(rejects.trim().split("\n")).toHaveLength(1);
+    const exits = await Promise.race([
+      Promise.all(workers.map((w) => w.done)),
+      sleep(30_000).then(() => "timeout"),
+    ]);
+    expect(exits).toEqual([0, 0]);
   });
 });

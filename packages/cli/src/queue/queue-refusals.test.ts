@@ -12,12 +12,6 @@ async function cli(args: string[]) {
 }
 
 describe("run --queue refuses what chunks cannot do, before touching Redis", () => {
-  it("a step decided over every row (core/dedup) is named, with the way to run it", async () => {
-    const r = await cli(["run", resolve(testdata, "generate.yaml"), "--queue", "redis://127.0.0.1:9"]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/step "dedup" decides over every row .* --shard I\/N and dataflow merge/);
-  });
-
   it("--limit and --from-step do not combine with --queue", async () => {
     const pipeline = resolve(testdata, "slow-cached.yaml");
     const limit = await cli(["run", pipeline, "--queue", "redis://127.0.0.1:9", "--limit", "3"]);

@@ -4,14 +4,17 @@ import { join } from "node:path";
 import {
   type Logger,
   type PipelinePlan,
+  planShards,
+  type RunOptions,
   type RunSummary,
   rangeSelection,
   type SourceIdentity,
   startRun,
 } from "@dataflow/core";
-import { FileRunStore } from "@dataflow/storage";
+import { FileRunStore, JsonlSink, PositionsFile } from "@dataflow/storage";
 import type { Resources } from "../build-resources.js";
 import { seedAttempt } from "./attempt-seed.js";
+import { attemptFiles } from "./chunk-attempt.js";
 import {
   type ChunkCounts,
   type ChunkDone,
@@ -65,16 +68,18 @@ export async function runChunk(runner: ChunkRunner, job: ChunkJob, signal?: Abor
     runner.logger.info(`chunk ${job.index}: ${seeded} rows recorded by an earlier attempt are reused`);
   const attemptDir = join(attemptsDir, attempt);
   const { plan, resources } = runner;
+  const deferred = deferredRecording(plan, attemptDir);
   const run = startRun({
     // Rejects are judged over the whole run, by the coordinator.
     plan: { ...plan, run: { ...plan.run, maxRejectRate: 1 } },
-    storage: new ChunkStorage(inputStorage(plan), attemptDir),
+    storage: new ChunkStorage(inputStorage(plan), attemptDir, deferred !== undefined),
     runStore: new FileRunStore({ dir: attemptDir }),
     servings: resources.servings,
     retrievers: resources.retrievers,
     logger: runner.logger,
     sourceIdentity: runner.sourceIdentity,
     selection: rangeSelection(job.start, job.end),
+    ...(deferred ? { deferred } : {}),
     ...(signal ? { signal } : {}),
   });
   const summary = await run.done;
@@ -96,6 +101,23 @@ export async function runChunk(runner: ChunkRunner, job: ChunkJob, signal?: Abor
   };
   await writeJsonAtomically(join(chunkDir, DONE_FILE), done);
   return done;
+}
+
+/**
+ * Steps decided over every row pass the chunk's rows through; what reaches each is recorded, with
+ * source positions, for the coordinator to decide once every chunk is in (as `merge` does for shards).
+ */
+function deferredRecording(plan: PipelinePlan, attemptDir: string): RunOptions["deferred"] {
+  const steps = planShards(plan).deferred;
+  if (!steps.length) return undefined;
+  const files = attemptFiles(attemptDir);
+  return {
+    steps,
+    open: async (stepId: string) => {
+      const at = files.deferred(stepId);
+      return { rows: await JsonlSink.open(at.path), positions: await PositionsFile.open(at.positions) };
+    },
+  };
 }
 
 function countsOf(summary: RunSummary, usage: UsageLedger): ChunkCounts {

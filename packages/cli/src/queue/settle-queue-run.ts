@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type RunManifest, type RunSummary, redactSecrets } from "@dataflow/core";
+import { planShards, type RunManifest, type RunSummary, redactSecrets } from "@dataflow/core";
 import { type FileFormat, FileRunStore, FileStorage } from "@dataflow/storage";
 import type { Queue } from "bullmq";
 import { runDirFor } from "../commands/run.js";
@@ -7,6 +7,7 @@ import type { ChunkDone } from "./chunk-done.js";
 import { type ChunkJob, chunkDirFor } from "./chunk-layout.js";
 import { ChunkRejects } from "./chunk-rejects.js";
 import { type Collected, collectChunks } from "./collect-chunks.js";
+import { decideDeferred } from "./decide-deferred.js";
 import type { QueueSetup } from "./queue-setup.js";
 import { sumChunkCounts } from "./queue-summary.js";
 import type { Waker } from "./waker.js";
@@ -42,6 +43,8 @@ export async function collectAndSettle(
     plan.steps.map((s) => s.id),
   );
   const sink = await storage.openSink();
+  // Steps decided over every row (dedup, limit, sample of a size) wait for every chunk.
+  const deferredSteps = planShards(plan).deferred;
   let collected: Collected;
   try {
     collected = await collectChunks({
@@ -55,6 +58,7 @@ export async function collectAndSettle(
       signal,
       logger: setup.logger.scope("queue"),
       progressSec,
+      rowsLater: deferredSteps.length > 0,
     });
   } catch (err) {
     await sink.abort();
@@ -66,7 +70,34 @@ export async function collectAndSettle(
     await sink.abort();
     return undefined;
   }
-  const sums = sumChunkCounts(plan.name, collected.dones);
+  let sums = sumChunkCounts(plan.name, collected.dones);
+  if (deferredSteps.length && !collected.failure) {
+    let decided: Awaited<ReturnType<typeof decideDeferred>>;
+    try {
+      decided = await decideDeferred(
+        plan,
+        deferredSteps,
+        setup.queueDir,
+        collected.dones,
+        sink,
+        runStore.dir,
+      );
+    } catch (err) {
+      await sink.abort();
+      throw err;
+    }
+    sums = {
+      ...sums,
+      steps: decided.steps(sums.steps),
+      written: decided.written,
+      reconciled: sums.reconciled && decided.reconciled,
+    };
+    setup.logger
+      .scope("queue")
+      .info(
+        `decided over every chunk's rows: ${deferredSteps.join(", ")}; ${decided.dropped} output rows of the chunks were dropped there (the counts of the steps after it include them)`,
+      );
+  }
   const rejected = sums.source.bad + sums.steps.reduce((n, s) => n + s.rejected, 0);
   const filtered = sums.steps.reduce((n, s) => n + s.filtered, 0);
   const inputs = sums.source.read + sums.source.bad;

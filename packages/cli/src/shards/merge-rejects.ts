@@ -6,7 +6,7 @@ import type { ShardLayout } from "./shard-layout.js";
 export async function rejectsToWatch(
   plan: PipelinePlan,
   deferred: readonly string[],
-  shards: readonly ShardLayout[],
+  shards: readonly Pick<ShardLayout, "runDir">[],
 ): Promise<Set<string>> {
   const watch = new Set<string>();
   const after = stepsAfter(plan, deferred);
@@ -25,7 +25,7 @@ export async function rejectsToWatch(
  */
 export async function mergeRejects(
   plan: PipelinePlan,
-  shards: readonly ShardLayout[],
+  shards: readonly Pick<ShardLayout, "runDir">[],
   runDir: string,
   deferred: ReadonlyMap<string, readonly RejectRecord[]>,
   fates: ReadonlyMap<string, ReadonlyMap<string, boolean>>,

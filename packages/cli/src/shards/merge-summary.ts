@@ -86,7 +86,7 @@ function addSteps(list: readonly StepSummary[]): StepSummary {
 }
 
 /** A reject voided at the merge: its row never reached the step in a whole run. */
-function withoutVoided(step: StepSummary, voided: Record<string, number> | undefined): StepSummary {
+export function withoutVoided(step: StepSummary, voided: Record<string, number> | undefined): StepSummary {
   if (!voided) return step;
   const n = sum(Object.values(voided));
   const rejectedBy = { ...step.rejectedBy };

@@ -39,7 +39,7 @@ export interface Replayed {
 export async function replayDeferred(
   plan: PipelinePlan,
   steps: readonly string[],
-  shards: readonly ShardLayout[],
+  shards: readonly Pick<ShardLayout, "deferred">[],
   workDir: string,
   watch: ReadonlySet<string>,
 ): Promise<Replayed> {
