@@ -71,33 +71,8 @@ export async function collectAndSettle(
     return undefined;
   }
   let sums = sumChunkCounts(plan.name, collected.dones);
-  if (deferredSteps.length && !collected.failure) {
-    let decided: Awaited<ReturnType<typeof decideDeferred>>;
-    try {
-      decided = await decideDeferred(
-        plan,
-        deferredSteps,
-        setup.queueDir,
-        collected.dones,
-        sink,
-        runStore.dir,
-      );
-    } catch (err) {
-      await sink.abort();
-      throw err;
-    }
-    sums = {
-      ...sums,
-      steps: decided.steps(sums.steps),
-      written: decided.written,
-      reconciled: sums.reconciled && decided.reconciled,
-    };
-    setup.logger
-      .scope("queue")
-      .info(
-        `decided over every chunk's rows: ${deferredSteps.join(", ")}; ${decided.dropped} output rows of the chunks were dropped there (the counts of the steps after it include them)`,
-      );
-  }
+  if (deferredSteps.length && !collected.failure)
+    sums = await withDeferred(setup, deferredSteps, collected.dones, sink, runStore.dir, sums);
   const rejected = sums.source.bad + sums.steps.reduce((n, s) => n + s.rejected, 0);
   const filtered = sums.steps.reduce((n, s) => n + s.filtered, 0);
   const inputs = sums.source.read + sums.source.bad;
@@ -117,6 +92,37 @@ export async function collectAndSettle(
   };
   await writeRunManifest(setup, runStore, collected.dones, summary);
   return summary;
+}
+
+type ChunkSums = ReturnType<typeof sumChunkCounts>;
+
+/** The rows and counts once the steps decided over every row are decided (decideDeferred); the sink aborted on failure. */
+async function withDeferred(
+  setup: QueueSetup,
+  deferredSteps: readonly string[],
+  dones: readonly ChunkDone[],
+  sink: Awaited<ReturnType<FileStorage["openSink"]>>,
+  runDir: string,
+  sums: ChunkSums,
+): Promise<ChunkSums> {
+  let decided: Awaited<ReturnType<typeof decideDeferred>>;
+  try {
+    decided = await decideDeferred(setup.plan, deferredSteps, setup.queueDir, dones, sink, runDir);
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+  setup.logger
+    .scope("queue")
+    .info(
+      `decided over every chunk's rows: ${deferredSteps.join(", ")}; ${decided.dropped} output rows of the chunks were dropped there (the counts of the steps after it include them)`,
+    );
+  return {
+    ...sums,
+    steps: decided.steps(sums.steps),
+    written: decided.written,
+    reconciled: sums.reconciled && decided.reconciled,
+  };
 }
 
 async function settle(
