@@ -134,8 +134,9 @@ function barProgress(
   const bars = run.stats.steps.map((s) =>
     multibar.create(1, 0, { step: s.id.padEnd(width), rate: "0.0", etaText: "?", extra: "" }),
   );
-  // cli-progress prints logged lines above the bars at its next redraw.
-  logs?.routeTo((line) => multibar.log(line));
+  // cli-progress prints logged lines above the bars at its next redraw, over the rows the bars held:
+  // it clears only the first, so each line erases to its end (ESC[K), or a longer bar's tail stays.
+  logs?.routeTo((line) => multibar.log(line.replaceAll("\n", "\x1b[K\n")));
   const update = (): void => {
     const totals = stepTotals(run);
     run.stats.steps.forEach((s, i) => {
