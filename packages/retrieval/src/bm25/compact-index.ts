@@ -9,7 +9,10 @@ import {
   resolveBm25Params,
 } from "./engine.js";
 import { createRankScratch, type PostingArrays, type RankScratch, type RankStats } from "./rank-query.js";
+import { postingStats } from "./posting-stats.js";
 import { rankTerms } from "./rank-terms.js";
+import { scoreDoc } from "./score-doc.js";
+import { shared } from "./shared-array.js";
 
 export interface CompactBm25Options extends Partial<Bm25Params> {
   /** Defaults to the shared `defaultAnalyzer()`. */
@@ -242,19 +245,6 @@ export class CompactBm25Builder {
   }
 }
 
-/**
- * A zeroed typed array on a SharedArrayBuffer: ranking threads read the index without a copy
- * (rank-pool.ts); it costs the same memory as an ordinary one.
- */
-function shared<T>(Type: SharedArrayType<T>, length: number): T {
-  return new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
-}
-
-interface SharedArrayType<T> {
-  new (buffer: SharedArrayBuffer): T;
-  readonly BYTES_PER_ELEMENT: number;
-}
-
 function grow(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
   const out = new Int32Array(size);
   out.set(array);
@@ -307,13 +297,11 @@ export class CompactBm25Index implements Bm25Engine {
     this.docLengths = parts.docLengths;
     this.avgLength = parts.avgLength;
     this.size = parts.docLengths.length;
-    const { maxImpacts, zeroImpactTerms } = impactStats(parts.offsets, parts.impacts);
     this.postings = {
       offsets: parts.offsets,
       docIds: parts.docIds,
       impacts: parts.impacts,
-      maxImpacts,
-      zeroImpactTerms,
+      ...postingStats(parts.offsets, parts.impacts),
       size: this.size,
     };
   }
@@ -393,6 +381,20 @@ export class CompactBm25Index implements Bm25Engine {
   }
 
   /**
+   * Document `docId`'s score for `query`: what search gives it with every other document excluded,
+   * found by a few probes per term instead of a ranking; undefined when it shares no query term.
+   */
+  scoreOf(query: string, docId: number): number | undefined {
+    return this.scoreCounts(this.queryCounts(this.analyzer.analyze(query)), docId);
+  }
+
+  /** scoreOf for a query already turned into term counts (queryCounts). */
+  scoreCounts(queryCounts: ReadonlyMap<number, number>, docId: number): number | undefined {
+    if (!Number.isInteger(docId) || docId < 0 || docId >= this.size || queryCounts.size === 0) return undefined;
+    return scoreDoc(this.postings, this.params.scoring === "lunr", queryCounts, docId);
+  }
+
+  /**
    * termId -> occurrences for analysed query terms that are in the index: each occurrence counts
    * once, so a repeated term is weighted by its count (see engine.ts).
    */
@@ -425,28 +427,4 @@ export class CompactBm25Index implements Bm25Engine {
     }
     return this.scratch;
   }
-}
-
-/** Per term: the largest impact (for pruning bounds) and whether any impact is 0 (lunr rounding). */
-function impactStats(
-  offsets: Uint32Array,
-  impacts: Float32Array,
-): { maxImpacts: Float32Array; zeroImpactTerms: Uint8Array | undefined } {
-  const terms = offsets.length - 1;
-  const maxImpacts = shared(Float32Array, Math.max(terms, 0));
-  let zeroImpactTerms: Uint8Array | undefined;
-  for (let t = 0; t < terms; t++) {
-    const end = offsets[t + 1] as number;
-    let max = 0;
-    for (let p = offsets[t] as number; p < end; p++) {
-      const w = impacts[p] as number;
-      if (w > max) max = w;
-      else if (w === 0) {
-        zeroImpactTerms ??= shared(Uint8Array, terms);
-        zeroImpactTerms[t] = 1;
-      }
-    }
-    maxImpacts[t] = max;
-  }
-  return { maxImpacts, zeroImpactTerms };
 }

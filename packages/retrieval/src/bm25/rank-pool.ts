@@ -10,7 +10,6 @@ const MAX_BATCH = 32;
 interface Job {
   readonly counts: ReadonlyMap<number, number>;
   readonly limit: number;
-  readonly only: number | undefined;
   readonly resolve: (hits: Bm25Hit[]) => void;
   readonly reject: (error: Error) => void;
 }
@@ -46,15 +45,22 @@ export class Bm25RankPool {
     return this.rankers.length;
   }
 
-  /** The index's search(query, k) on a worker thread; with `only`, every other document is excluded. */
+  /**
+   * The index's search(query, k) on a worker thread. With `only`, every other document is excluded:
+   * that one score is a few probes, taken here (CompactBm25Index.scoreCounts).
+   */
   search(query: string, k: number, only?: number): Promise<Bm25Hit[]> {
     const limit = Math.min(normalizeK(k), this.index.size);
     if (limit === 0) return Promise.resolve([]);
     const counts = this.index.queryCounts(this.index.analyzer.analyze(query));
     if (counts.size === 0) return Promise.resolve([]);
     if (this.failure) return Promise.reject(this.failure);
+    if (only !== undefined) {
+      const score = this.index.scoreCounts(counts, only);
+      return Promise.resolve(score === undefined ? [] : [{ docId: only, score }]);
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ counts, limit, only, resolve, reject });
+      this.queue.push({ counts, limit, resolve, reject });
       // Queries asked for in the same tick go out together.
       if (!this.scheduled) {
         this.scheduled = true;
@@ -91,11 +97,7 @@ export class Bm25RankPool {
         terms[at++] = count;
       }
     }
-    const queries = jobs.map((j) => ({
-      terms: j.counts.size,
-      limit: j.limit,
-      ...(j.only !== undefined ? { only: j.only } : {}),
-    }));
+    const queries = jobs.map((j) => ({ terms: j.counts.size, limit: j.limit }));
     const batch: RankBatch = { id: this.nextId++, queries, terms };
     ranker.batch = { id: batch.id, jobs };
     ranker.worker.ref();

@@ -6,11 +6,10 @@ export interface RankWorkerData {
   readonly lunr: boolean;
 }
 
-/** One query of a batch: its distinct terms' count, its k, and the only document it may return. */
+/** One query of a batch: its distinct terms' count and its k. */
 export interface RankQuery {
   readonly terms: number;
   readonly limit: number;
-  readonly only?: number;
 }
 
 /** Queries sent to a ranking thread at once; `terms` holds (termId, count) pairs, query after query. */

@@ -31,9 +31,7 @@ function rankBatch(ix: PostingArrays, batch: RankBatch): RankReply {
       queryCounts.set(batch.terms[i] as number, batch.terms[i + 1] as number);
     }
     at += query.terms * 2;
-    const only = query.only;
-    const exclude = only === undefined ? undefined : (d: number) => d !== only;
-    const hits = rankTerms(ix, lunr, queryCounts, query.limit, exclude, takeScratch);
+    const hits = rankTerms(ix, lunr, queryCounts, query.limit, undefined, takeScratch);
     counts.push(hits.length);
     for (const hit of hits) pairs.push(hit.docId, hit.score);
   }

@@ -68,10 +68,9 @@ export class Bm25Retriever extends CorpusRetriever {
    */
   async scoreOf(query: string, docId: number, options: RetrieveOptions = {}): Promise<number | undefined> {
     await this.open(options);
-    const hits = this.pool
-      ? await this.pool.search(query, 1, docId)
-      : (this.engine as Bm25Engine).search(query, 1, { exclude: (d) => d !== docId });
-    return hits[0]?.score;
+    const engine = this.engine as Bm25Engine;
+    if (engine instanceof CompactBm25Index) return engine.scoreOf(query, docId);
+    return engine.search(query, 1, { exclude: (d) => d !== docId })[0]?.score;
   }
 
   override async close(): Promise<void> {
