@@ -390,7 +390,8 @@ export class CompactBm25Index implements Bm25Engine {
 
   /** scoreOf for a query already turned into term counts (queryCounts). */
   scoreCounts(queryCounts: ReadonlyMap<number, number>, docId: number): number | undefined {
-    if (!Number.isInteger(docId) || docId < 0 || docId >= this.size || queryCounts.size === 0) return undefined;
+    if (!Number.isInteger(docId) || docId < 0 || docId >= this.size || queryCounts.size === 0)
+      return undefined;
     return scoreDoc(this.postings, this.params.scoring === "lunr", queryCounts, docId);
   }
 
