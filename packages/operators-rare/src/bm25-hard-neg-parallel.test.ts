@@ -84,6 +84,21 @@ describe("rare/bm25-hard-neg on ranking threads", () => {
     expect(one.rows.length).toBeGreaterThan(0);
   });
 
+  it("mines the same from a corpus file whose texts stay on disk (DATAFLOW_CORPUS_MEMORY_MIB=0)", async () => {
+    const file = path.join(tmp, "corpus-on-disk.jsonl");
+    writeFileSync(file, rows.map((r) => JSON.stringify({ id: r.id, text: r.row.text })).join("\n"));
+    const params = { numNeg: 3, skipTop: 1, corpus: file };
+    const held = await mine(rows, { ...params, workers: 2 });
+    process.env.DATAFLOW_CORPUS_MEMORY_MIB = "0";
+    try {
+      expect(await mine(rows, { ...params, workers: 2 })).toEqual(held);
+      expect(await mine(rows, { ...params, workers: 1 })).toEqual(held);
+    } finally {
+      delete process.env.DATAFLOW_CORPUS_MEMORY_MIB;
+    }
+    expect(held.counters.excluded_overlap).toBeGreaterThan(0);
+  });
+
   it.skipIf(!haveSample)("agrees with one thread on the real sample's 10 chunks", async () => {
     const texts = (JSON.parse(readFileSync(SAMPLE, "utf8")) as { text: string }[]).map((r) => r.text);
     const sample = texts.map((text, i) => ({

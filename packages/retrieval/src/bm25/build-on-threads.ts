@@ -9,10 +9,11 @@ const AHEAD = 2;
 /**
  * CompactBm25Index.fromTexts with the analysis (tokenising, stemming) on `threads` worker threads:
  * each chunk's documents come back as term indexes and are added in document order, so the index
- * (term ids included) is the one fromTexts builds. Only for the default analyzer.
+ * (term ids included) is the one fromTexts builds. Only for the default analyzer. `texts` is an array
+ * or anything that slices like one (a corpus whose texts stay in their file).
  */
 export async function buildOnThreads(
-  texts: readonly string[],
+  texts: { readonly length: number; slice(start: number, end: number): readonly string[] },
   options: Omit<CompactBm25Options, "analyzer"> = {},
   threads = 2,
 ): Promise<CompactBm25Index> {

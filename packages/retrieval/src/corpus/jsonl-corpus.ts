@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
+import { type CorpusFields, parseCorpusLine } from "./corpus-line.js";
 
 export interface CorpusFile {
   /** Each document's id: its `idField` value as a string, else its 1-based line number. */
@@ -11,9 +12,7 @@ export interface CorpusFile {
   skipped: number;
 }
 
-export interface ReadCorpusOptions {
-  textField: string;
-  idField: string;
+export interface ReadCorpusOptions extends CorpusFields {
   signal?: AbortSignal;
 }
 
@@ -34,22 +33,12 @@ export async function readJsonlCorpus(path: string, options: ReadCorpusOptions):
     for await (const line of lines) {
       lineNo++;
       if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-      if (line.trim() === "") continue;
-      let record: unknown;
-      try {
-        record = JSON.parse(line);
-      } catch (err) {
-        throw new Error(`corpus ${file}:${lineNo}: not valid JSON (${(err as Error).message})`);
+      const passage = parseCorpusLine(line, lineNo, file, options);
+      if (passage === "skipped") out.skipped++;
+      else if (passage !== "blank") {
+        out.ids.push(passage.id);
+        out.texts.push(passage.text);
       }
-      const fields = typeof record === "object" && record !== null ? (record as Record<string, unknown>) : {};
-      const text = fields[options.textField];
-      if (typeof text !== "string") {
-        out.skipped++;
-        continue;
-      }
-      const id = fields[options.idField];
-      out.ids.push(typeof id === "string" || typeof id === "number" ? String(id) : String(lineNo));
-      out.texts.push(text);
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`corpus file not found: ${file}`);

@@ -76,7 +76,7 @@ export class Bm25Retriever extends CorpusRetriever {
   override async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
-    await pool?.close();
+    await Promise.all([pool?.close(), super.close()]);
   }
 
   fingerprint(): Record<string, unknown> {

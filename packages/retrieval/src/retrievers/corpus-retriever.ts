@@ -18,11 +18,16 @@ export abstract class CorpusRetriever extends RetrieverABC {
     return this.corpus.docIdOf(id);
   }
 
+  /** Releases the corpus file (passages read afterwards open it again). */
+  override async close(): Promise<void> {
+    this.corpus.close();
+  }
+
   protected toPassage<H extends { docId: number; score: number }>(hit: H): RetrievedPassage {
     return {
       docId: hit.docId,
       id: this.corpus.ids[hit.docId] as string,
-      text: this.corpus.texts[hit.docId] as string,
+      text: this.corpus.texts.at(hit.docId) as string,
       score: hit.score,
     };
   }
