@@ -1,5 +1,6 @@
 import type { PostingArrays, RankStats } from "./rank-query.js";
 import { seek } from "./seek.js";
+import { termsInSumOrder } from "./term-order.js";
 import { TopKHeap } from "./top-k-heap.js";
 
 /** One query term's cursor over its posting list. */
@@ -103,23 +104,8 @@ export function maxScoreQuery(
 
 /** Cursors sorted by bound ascending, each knowing its slot in the exhaustive summation order. */
 function makeCursors(ix: PostingArrays, queryCounts: ReadonlyMap<number, number>): Cursor[] {
-  const { offsets, maxImpacts } = ix;
-  const terms = [...queryCounts].map(([term, count]) => ({
-    term,
-    count,
-    start: offsets[term] as number,
-    end: offsets[term + 1] as number,
-  }));
-  // rankQuery's order: shortest list first, termId on ties.
-  terms.sort((a, b) => a.end - a.start - (b.end - b.start) || a.term - b.term);
-  const cursors = terms.map(
-    (t, slot): Cursor => ({
-      count: t.count,
-      end: t.end,
-      bound: t.count * (maxImpacts[t.term] as number),
-      slot,
-      p: t.start,
-    }),
+  const cursors = termsInSumOrder(ix, queryCounts).map(
+    (t, slot): Cursor => ({ count: t.count, end: t.end, bound: t.bound, slot, p: t.start }),
   );
   return cursors.sort((a, b) => a.bound - b.bound || a.slot - b.slot);
 }

@@ -1,4 +1,5 @@
 import { seek } from "./seek.js";
+import { termsInSumOrder } from "./term-order.js";
 import { TopKHeap } from "./top-k-heap.js";
 
 /** The index arrays a query is ranked against (CSR postings of a CompactBm25Index). */
@@ -68,19 +69,11 @@ export function rankQuery(
   scratch: RankScratch,
   stats?: RankStats,
 ): { docId: number; score: number }[] {
-  const { offsets, docIds, impacts, maxImpacts, zeroImpactTerms, size } = ix;
+  const { docIds, impacts, zeroImpactTerms, size } = ix;
   if (stats) stats.queries++;
   const { acc, touched } = scratch;
 
-  // Terms by posting-list length, shortest first (termId breaks ties, for determinism).
-  const terms = [...queryCounts].map(([term, count]) => ({
-    term,
-    count,
-    start: offsets[term] as number,
-    end: offsets[term + 1] as number,
-    bound: count * (maxImpacts[term] as number),
-  }));
-  terms.sort((a, b) => a.end - a.start - (b.end - b.start) || a.term - b.term);
+  const terms = termsInSumOrder(ix, queryCounts);
   let remaining = 0; // the most the unprocessed terms can add to one document
   for (const t of terms) remaining += t.bound;
 

@@ -1,11 +1,12 @@
 import type { PostingArrays } from "./rank-query.js";
 import { seek } from "./seek.js";
+import { termsInSumOrder } from "./term-order.js";
 
 /**
  * One document's score for a query (termId -> occurrences), or undefined when it holds none of the
  * query's terms: what the rankers give it with every other document excluded, to the last bit. The
- * terms are summed in the rankers' order (shortest posting list first, then termId), each found by a
- * galloping search, so it costs a few probes per term instead of a whole ranking.
+ * terms are summed in the rankers' order (termsInSumOrder), each found by a galloping search, so it
+ * costs a few probes per term instead of a whole ranking.
  */
 export function scoreDoc(
   ix: PostingArrays,
@@ -13,17 +14,10 @@ export function scoreDoc(
   queryCounts: ReadonlyMap<number, number>,
   docId: number,
 ): number | undefined {
-  const { offsets, docIds, impacts } = ix;
-  const terms = [...queryCounts].map(([term, count]) => ({
-    term,
-    count,
-    start: offsets[term] as number,
-    end: offsets[term + 1] as number,
-  }));
-  terms.sort((a, b) => a.end - a.start - (b.end - b.start) || a.term - b.term);
+  const { docIds, impacts } = ix;
   let found = false;
   let score = 0;
-  for (const t of terms) {
+  for (const t of termsInSumOrder(ix, queryCounts)) {
     const p = seek(docIds, t.start, t.end, docId);
     if (p < t.end && docIds[p] === docId) {
       found = true;
