@@ -14,6 +14,10 @@ export const ENVIRONMENT_VARIABLES: readonly (readonly [string, string])[] = [
     "where compiled schema validators are kept (default $XDG_CACHE_HOME/dataflow/validators; off: none)",
   ],
   ["DATAFLOW_BM25_WORKERS", "threads of rare/bm25-hard-neg (default: every core from 1000 rows; 1: none)"],
+  [
+    "DATAFLOW_CORPUS_MEMORY_MIB",
+    "corpus files larger than this keep their texts on disk, read when needed (default 256)",
+  ],
   ["HF_ENDPOINT, MODEL_ENDPOINT", "another Hugging Face Hub or a mirror to download models from"],
   ["HF_TOKEN", "token for gated models"],
 ];
