@@ -1,7 +1,14 @@
+import { availableParallelism } from "node:os";
 import { normalizeK } from "../bm25/engine.js";
 import { TopKHeap } from "../bm25/top-k-heap.js";
 import { rowStride } from "./dot-product.js";
-import { BLOCK_ROWS, createVectorSegment, type VectorSegment } from "./vector-segment.js";
+import {
+  BLOCK_ROWS,
+  createVectorSegment,
+  type SharedSegment,
+  segmentView,
+  type VectorSegment,
+} from "./vector-segment.js";
 import { MAX_QUERY_GROUP, queryGroupFor, WasmDotKernel } from "./wasm-dot-kernel.js";
 
 /** One nearest neighbour: cosine similarity in [-1, 1] (float32 precision). */
@@ -36,6 +43,19 @@ export interface DenseSearchManyOptions {
   readonly exclude?: (docId: number, query: number) => boolean;
 }
 
+/** An index handed to other threads (FlatCosineIndex.fromShared): its vectors are shared, not copied. */
+export interface SharedFlatIndex {
+  readonly dims: number;
+  readonly kernel: "wasm" | "js";
+  readonly segmentRows: number;
+  readonly count: number;
+  readonly segments: readonly SharedSegment[];
+}
+
+// Threads that may score an index besides its owner (search-pool.ts): each WebAssembly segment
+// keeps a query area for each, ~44 KB at 384 dimensions.
+const THREAD_SLOTS = availableParallelism();
+
 /** The largest dimension accepted; embedding models have a few thousand at most. */
 export const MAX_DIMS = 65_536;
 const DEFAULT_SEGMENT_BYTES = 512 * 1024 * 1024;
@@ -59,6 +79,7 @@ export class FlatCosineIndex {
   private readonly wasm: WasmDotKernel | undefined;
   private readonly segments: VectorSegment[] = [];
   private count = 0;
+  private shared = false;
 
   constructor(dims: number, options: FlatCosineIndexOptions = {}) {
     if (!Number.isInteger(dims) || dims < 1 || dims > MAX_DIMS) {
@@ -85,12 +106,45 @@ export class FlatCosineIndex {
     return this.count;
   }
 
+  /** The most threads besides this one that can search the index at once (search-pool.ts). */
+  static get threadSlots(): number {
+    return THREAD_SLOTS;
+  }
+
+  /** The vectors as of now, for other threads: shared memory, so they cost no copy. */
+  share(): SharedFlatIndex {
+    return {
+      dims: this.dims,
+      kernel: this.kernel,
+      segmentRows: this.segmentRows,
+      count: this.count,
+      segments: this.segments.map((s) => s.share()),
+    };
+  }
+
+  /**
+   * A read-only index over another thread's shared vectors, scoring through query area `slot`
+   * (1 .. threadSlots; each thread its own): it answers exactly as the original.
+   */
+  static fromShared(shared: SharedFlatIndex, slot: number): FlatCosineIndex {
+    const stride = rowStride(shared.dims);
+    const index = new FlatCosineIndex(shared.dims, {
+      kernel: shared.kernel,
+      segmentBytes: shared.segmentRows * stride * 4,
+    });
+    index.segments.push(...shared.segments.map((s) => segmentView(s, slot, index.wasm)));
+    index.count = shared.count;
+    index.shared = true;
+    return index;
+  }
+
   /** Adds a vector (normalised on the way in) and returns its docId, the count of vectors before it. */
   add(vector: ArrayLike<number>): number {
+    if (this.shared) throw new Error("FlatCosineIndex: an index opened from another thread is read-only");
     const row = this.normalised(vector, "add");
     let segment = this.segments[this.segments.length - 1];
     if (!segment || segment.count === segment.capacity) {
-      segment = createVectorSegment(this.wasm, this.stride, this.segmentRows);
+      segment = createVectorSegment(this.wasm, this.stride, this.segmentRows, 1 + THREAD_SLOTS);
       this.segments.push(segment);
     }
     segment.append(row);

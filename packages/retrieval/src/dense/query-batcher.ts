@@ -1,4 +1,5 @@
 import type { DenseHit, FlatCosineIndex } from "./flat-index.js";
+import type { DenseSearchPool } from "./search-pool.js";
 
 interface PendingSearch {
   vector: Float32Array;
@@ -12,12 +13,17 @@ interface PendingSearch {
  * Runs the searches that arrive in one turn of the event loop (concurrent rows whose query
  * embeddings came back together) as one `searchMany`, which reads the vectors once for up to 8
  * queries. Answers are exactly those of `index.search`: the scores do not depend on the grouping.
+ * With a pool, the groups are scored on its threads; searches with an `exclude` callback (which
+ * cannot cross threads) are scored here.
  */
 export class QueryBatcher {
   private pending: PendingSearch[] = [];
   private scheduled = false;
 
-  constructor(private readonly index: FlatCosineIndex) {}
+  constructor(
+    private readonly index: FlatCosineIndex,
+    private readonly pool?: DenseSearchPool,
+  ) {}
 
   search(vector: Float32Array, k: number, exclude?: (docId: number) => boolean): Promise<DenseHit[]> {
     return new Promise((resolve, reject) => {
@@ -32,6 +38,13 @@ export class QueryBatcher {
   private flush(): void {
     this.scheduled = false;
     const batch = this.pending.splice(0);
+    if (!this.pool) return this.runHere(batch);
+    const threaded = batch.filter((s) => s.exclude === undefined);
+    if (threaded.length > 0) void this.onThreads(this.pool, threaded);
+    if (threaded.length < batch.length) this.runHere(batch.filter((s) => s.exclude !== undefined));
+  }
+
+  private runHere(batch: PendingSearch[]): void {
     if (batch.length === 1) {
       this.runOne(batch[0] as PendingSearch);
       return;
@@ -47,6 +60,21 @@ export class QueryBatcher {
       );
     } catch {
       // A bad vector or a throwing exclude fails only its own search.
+      for (const s of batch) this.runOne(s);
+      return;
+    }
+    for (const [i, s] of batch.entries()) s.resolve((results[i] as DenseHit[]).slice(0, s.k));
+  }
+
+  private async onThreads(pool: DenseSearchPool, batch: PendingSearch[]): Promise<void> {
+    let results: DenseHit[][];
+    try {
+      results = await pool.searchMany(
+        batch.map((s) => s.vector),
+        Math.max(...batch.map((s) => s.k)),
+      );
+    } catch {
+      // A bad vector fails only its own search; a closed pool leaves the searches to this thread.
       for (const s of batch) this.runOne(s);
       return;
     }

@@ -28,14 +28,14 @@ export function queryGroupFor(count: number): QueryGroup {
 
 /** The part of the WebAssembly API used here (the Node typings in use do not declare it). */
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
 
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
 
 export type DotFunction = (
@@ -69,8 +69,9 @@ export class WasmDotKernel {
     return WasmDotKernel.compiled ?? undefined;
   }
 
+  /** A shared memory: other threads score the same rows (search-pool.ts) without a copy. */
   memory(initialPages: number, maximumPages: number): WasmMemory {
-    return new this.api.Memory({ initial: initialPages, maximum: maximumPages });
+    return new this.api.Memory({ initial: initialPages, maximum: maximumPages, shared: true });
   }
 
   /** The dot functions bound to `memory`, by query-group size. */
@@ -197,8 +198,8 @@ function dotBody(q: number): number[] {
 function kernelModuleBytes(): Uint8Array {
   const fnType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])];
   const types = section(1, vec([fnType]));
-  // Imports env.memory (flags 0: a minimum, no maximum, of 0 pages).
-  const imports = section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 0x00]]));
+  // Imports env.memory (flags 3: shared, with a maximum; 0 to 65,536 pages, i.e. up to 4 GiB).
+  const imports = section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x03, 0x00, ...uleb(65_536)]]));
   const functions = section(3, vec(QUERY_GROUPS.map(() => [0])));
   const exports = section(7, vec(QUERY_GROUPS.map((q, i) => [...name(`dot${q}`), 0x00, ...uleb(i)])));
   const code = section(10, vec(QUERY_GROUPS.map((q) => dotBody(q))));

@@ -10,6 +10,7 @@ import { Corpus, type CorpusSource, corpusIdentity } from "../corpus/corpus.js";
 import type { CorpusLoader } from "../corpus/shared-corpus.js";
 import { FlatCosineIndex } from "../dense/flat-index.js";
 import { QueryBatcher } from "../dense/query-batcher.js";
+import { DenseSearchPool } from "../dense/search-pool.js";
 import { CorpusRetriever } from "./corpus-retriever.js";
 import { LazyOpen } from "./lazy-open.js";
 
@@ -23,6 +24,11 @@ export interface DenseRetrieverOptions {
   logger?: Logger;
   /** Loads `corpus` when it is shared with another retriever (a hybrid's); a load of its own by default. */
   loadCorpus?: CorpusLoader;
+  /**
+   * Threads that score query groups over the vectors (held once, in shared memory); 1 or unset
+   * scores on the calling thread. Hits are the same either way.
+   */
+  workers?: number;
 }
 
 const DEFAULT_EMBED_BATCH = 1024;
@@ -41,6 +47,7 @@ export class DenseRetriever extends CorpusRetriever {
   private readonly lazy: LazyOpen;
   private index: FlatCosineIndex | undefined;
   private batcher: QueryBatcher | undefined;
+  private pool: DenseSearchPool | undefined;
 
   constructor(options: DenseRetrieverOptions) {
     super();
@@ -154,17 +161,28 @@ export class DenseRetriever extends CorpusRetriever {
     }
     this.corpus = corpus;
     this.index = index;
-    this.batcher = index ? new QueryBatcher(index) : undefined;
+    const workers = o.workers ?? 1;
+    this.pool = index && workers > 1 ? new DenseSearchPool(index, workers) : undefined;
+    this.batcher = index ? new QueryBatcher(index, this.pool) : undefined;
     if (empty > 0)
       logger.warn(
         `retriever "${this.name}": ${empty} passages have empty text and are never close to a query`,
       );
     logger.info(
       `retriever "${this.name}": dense index over ${corpus.size} passages` +
-        (index ? ` (${index.dims} dimensions, ${index.kernel} kernel)` : "") +
+        (index
+          ? ` (${index.dims} dimensions, ${index.kernel} kernel${this.pool ? `, ${this.pool.size} threads` : ""})`
+          : "") +
         ` with ${o.serving.embeddingModel} in ${Math.round(performance.now() - started)} ms; ` +
         `${cached} embeddings from the cache, ${promptTokens} prompt tokens`,
     );
+  }
+
+  override async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (this.index) this.batcher = new QueryBatcher(this.index);
+    await Promise.all([pool?.close(), super.close()]);
   }
 
   /** The index, once the first vector gives its length; the passages before it (all empty) get zeros. */
