@@ -15,6 +15,10 @@ export const ENVIRONMENT_VARIABLES: readonly (readonly [string, string])[] = [
   ],
   ["DATAFLOW_BM25_WORKERS", "threads of rare/bm25-hard-neg (default: every core from 1000 rows; 1: none)"],
   [
+    "DATAFLOW_RETRIEVER_WORKERS",
+    "ranking threads of a retriever (default: every core from 1000 passages; 1: none)",
+  ],
+  [
     "DATAFLOW_CORPUS_MEMORY_MIB",
     "corpus files larger than this keep their texts on disk, read when needed (default 256)",
   ],

@@ -7,6 +7,7 @@ import { Bm25RankPool } from "../bm25/rank-pool.js";
 import { Corpus, type CorpusSource, corpusIdentity } from "../corpus/corpus.js";
 import type { CorpusLoader } from "../corpus/shared-corpus.js";
 import { CorpusRetriever } from "./corpus-retriever.js";
+import { rankingThreads } from "./default-workers.js";
 import { LazyOpen } from "./lazy-open.js";
 
 export interface Bm25RetrieverOptions {
@@ -20,8 +21,10 @@ export interface Bm25RetrieverOptions {
   /** Loads `corpus` when it is shared with another retriever (a hybrid's); a load of its own by default. */
   loadCorpus?: CorpusLoader;
   /**
-   * Worker threads that rank queries over the compact index (held once, in SharedArrayBuffers);
-   * 1 or unset ranks on the calling thread. Hits are the same either way.
+   * Worker threads that build the compact index and rank queries over it (held once, in
+   * SharedArrayBuffers); 1 ranks on the calling thread. Default: $DATAFLOW_RETRIEVER_WORKERS, else
+   * every core from 1000 passages.
+   * Hits are the same either way.
    */
   workers?: number;
 }
@@ -102,7 +105,7 @@ export class Bm25Retriever extends CorpusRetriever {
       ...(o.k1 !== undefined ? { k1: o.k1 } : {}),
       ...(o.b !== undefined ? { b: o.b } : {}),
     };
-    const workers = o.workers ?? 1;
+    const workers = rankingThreads(o.workers, corpus.size);
     // With threads, they analyse the texts too: the same index, built sooner.
     this.engine =
       engine === "compact" && workers > 1

@@ -96,6 +96,23 @@ describe("DenseRetriever", () => {
     expect(mixedK[1]).toHaveLength(4);
   });
 
+  it("ranks the same on search threads (workers: 2) as on one, and on one again once closed", async () => {
+    const f = await start();
+    const words = DOCS.flatMap((d) => d.text.split(" "));
+    const texts = Array.from({ length: 300 }, (_, i) =>
+      Array.from({ length: 8 }, (_, j) => words[(i * 31 + j * 7) % words.length]).join(" "),
+    );
+    const corpus = { ids: texts.map((_, i) => `p${i}`), texts };
+    const one = new DenseRetriever({ name: "one", corpus, serving: f.serving(), workers: 1 });
+    const two = new DenseRetriever({ name: "two", corpus, serving: f.serving(), workers: 2 });
+    const queries = texts.slice(0, 40).map((t) => t.split(" ").slice(2, 6).join(" "));
+    const want = await Promise.all(queries.map((q, i) => one.search(q, 1 + (i % 9))));
+    expect(await Promise.all(queries.map((q, i) => two.search(q, 1 + (i % 9))))).toEqual(want);
+    await two.close();
+    expect(await Promise.all(queries.map((q, i) => two.search(q, 1 + (i % 9))))).toEqual(want);
+    expect(want[3]).toHaveLength(4);
+  });
+
   it("serves a rerun over the same corpus from the response cache: no corpus embedding requests", async () => {
     const f = await start();
     const cacheDir = join(dir, "cache");

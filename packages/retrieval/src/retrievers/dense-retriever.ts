@@ -12,6 +12,7 @@ import { FlatCosineIndex } from "../dense/flat-index.js";
 import { QueryBatcher } from "../dense/query-batcher.js";
 import { DenseSearchPool } from "../dense/search-pool.js";
 import { CorpusRetriever } from "./corpus-retriever.js";
+import { rankingThreads } from "./default-workers.js";
 import { LazyOpen } from "./lazy-open.js";
 
 export interface DenseRetrieverOptions {
@@ -25,8 +26,9 @@ export interface DenseRetrieverOptions {
   /** Loads `corpus` when it is shared with another retriever (a hybrid's); a load of its own by default. */
   loadCorpus?: CorpusLoader;
   /**
-   * Threads that score query groups over the vectors (held once, in shared memory); 1 or unset
-   * scores on the calling thread. Hits are the same either way.
+   * Threads that score query groups over the vectors (held once, in shared memory); 1 scores on
+   * the calling thread. Default: $DATAFLOW_RETRIEVER_WORKERS, else every core from 1000 passages.
+   * Hits are the same either way.
    */
   workers?: number;
 }
@@ -161,7 +163,7 @@ export class DenseRetriever extends CorpusRetriever {
     }
     this.corpus = corpus;
     this.index = index;
-    const workers = o.workers ?? 1;
+    const workers = rankingThreads(o.workers, corpus.size);
     this.pool = index && workers > 1 ? new DenseSearchPool(index, workers) : undefined;
     this.batcher = index ? new QueryBatcher(index, this.pool) : undefined;
     if (empty > 0)

@@ -22,6 +22,8 @@ export interface HybridRetrieverOptions {
   weights?: { bm25?: number; dense?: number };
   embedBatchSize?: number;
   logger?: Logger;
+  /** Ranking threads of each ranking (default: $DATAFLOW_RETRIEVER_WORKERS, else every core from 1000 passages). */
+  workers?: number;
 }
 
 export const DEFAULT_HYBRID_DEPTH = 50;
@@ -69,6 +71,7 @@ export class HybridRetriever extends CorpusRetriever {
       corpus: options.corpus,
       loadCorpus: this.loadCorpus,
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
     };
     this.bm25 = new Bm25Retriever({
       ...shared,
