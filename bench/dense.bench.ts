@@ -18,6 +18,8 @@ import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { fmt, RESULT_MARK, runResultChild } from "./child-result.ts";
+import { availableParallelism } from "node:os";
+import { DenseSearchPool } from "../packages/retrieval/src/dense/search-pool.ts";
 import { FlatCosineIndex } from "@dataflow/retrieval";
 
 const SEED = 0xd15e;
@@ -138,6 +140,8 @@ interface Result {
   generateSeconds: number;
   single: Rate;
   many: Rate;
+  /** searchMany on a DenseSearchPool of every core (top k + 1, the positive dropped after). */
+  threads: Rate & { size: number };
   /** searchMany answers equal search answers on the checked queries. */
   sameAnswers: string;
   peakRssMiB: number;
@@ -146,7 +150,31 @@ interface Result {
   load: number;
 }
 
-function runChild(
+/** timeBatches for the pool: batches go to the threads one after another, wall-clock rate. */
+async function timePool(
+  queries: Query[],
+  budget: number,
+  pool: DenseSearchPool,
+): Promise<Rate & { size: number }> {
+  const run = (qs: Query[]) =>
+    pool.searchMany(
+      qs.map((q) => q.vector),
+      TOP_K + 1,
+    );
+  await run(queries.slice(0, 16));
+  let done = 0;
+  const start = performance.now();
+  for (let first = 0; first < queries.length; first += BATCH * pool.size) {
+    const qs = queries.slice(first, first + BATCH * pool.size);
+    await run(qs);
+    done += qs.length;
+    if (performance.now() - start > budget * 1000) break;
+  }
+  const qps = done / ((performance.now() - start) / 1000);
+  return { queries: done, qps, qpsCpu: Number.NaN, size: pool.size };
+}
+
+async function runChild(
   kernel: "wasm" | "js",
   layout: Layout,
   size: number,
@@ -181,6 +209,9 @@ function runChild(
       { exclude: exclude(qs) },
     );
   });
+  const pool = new DenseSearchPool(index, availableParallelism());
+  const threads = await timePool(queries, budget, pool);
+  await pool.close();
   const checked = queries.slice(0, 24);
   const batched = index.searchMany(
     checked.map((q) => q.vector),
@@ -201,6 +232,7 @@ function runChild(
     generateSeconds: generateMs / 1000,
     single,
     many,
+    threads,
     sameAnswers: `${same}/${checked.length}`,
     peakRssMiB: peakRssMiB(),
     baselineRssMiB,
@@ -264,6 +296,8 @@ function printTable(results: Result[]): void {
     "searchMany q/s",
     "q/CPU-s",
     "many/single",
+    "threads q/s",
+    "threads/many",
     "same",
     "peak RSS MiB",
     "start RSS MiB",
@@ -285,6 +319,8 @@ function printTable(results: Result[]): void {
       fmt(r.many.qps, 1),
       fmt(r.many.qpsCpu, 1),
       `${fmt(r.many.qpsCpu / r.single.qpsCpu, 1)}x`,
+      `${fmt(r.threads.qps, 1)} (${r.threads.size})`,
+      `${fmt(r.threads.qps / r.many.qps, 2)}x`,
       r.sameAnswers,
       fmt(r.peakRssMiB),
       fmt(r.baselineRssMiB),
@@ -321,7 +357,7 @@ function printRatios(results: Result[]): void {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const budget = Number(argValue(args, "--query-seconds") ?? 20);
   const dims = Number(argValue(args, "--dims") ?? 384);
@@ -331,7 +367,7 @@ function main(): void {
     const queries = Number(argValue(args, "--queries"));
     const layout = argValue(args, "--layout") as Layout;
     console.log(
-      `${RESULT_MARK}${JSON.stringify(runChild(childKernel as "wasm" | "js", layout, size, dims, queries, budget))}`,
+      `${RESULT_MARK}${JSON.stringify(await runChild(childKernel as "wasm" | "js", layout, size, dims, queries, budget))}`,
     );
     return;
   }
@@ -364,4 +400,4 @@ function main(): void {
   printRatios(results);
 }
 
-main();
+await main();
