@@ -38,7 +38,10 @@ export class QueryBatcher {
   private flush(): void {
     this.scheduled = false;
     const batch = this.pending.splice(0);
-    if (!this.pool) return this.runHere(batch);
+    if (!this.pool) {
+      this.runHere(batch);
+      return;
+    }
     const threaded = batch.filter((s) => s.exclude === undefined);
     if (threaded.length > 0) void this.onThreads(this.pool, threaded);
     if (threaded.length < batch.length) this.runHere(batch.filter((s) => s.exclude !== undefined));

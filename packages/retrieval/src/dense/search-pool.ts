@@ -74,7 +74,8 @@ export class DenseSearchPool {
     const bad = job.vectors.find((v) => v.length !== dims);
     if (bad) {
       job.reject(new RangeError(`a query vector has ${bad.length} dimensions but the index holds ${dims}`));
-      return this.dispatch();
+      this.dispatch();
+      return;
     }
     const vectors = new Float32Array(job.vectors.length * dims);
     job.vectors.forEach((v, i) => {
