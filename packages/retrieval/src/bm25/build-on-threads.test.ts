@@ -30,6 +30,14 @@ describe("buildOnThreads", () => {
     expect(empty.size).toBe(0);
   });
 
+  it("numbers terms as fromTexts does when each thread analyses many chunks and keeps its own dictionary", async () => {
+    // 6,000 documents: 12 chunks over 2 threads, new terms appearing in every chunk.
+    const texts = randomCorpus(23, 6000, 400).map((t, i) => `${t} only${i} shared${i % 977}`);
+    const queries = texts.slice(0, 40).map((t) => t.split(" ").slice(-6).join(" "));
+    const want = fingerprint(CompactBm25Index.fromTexts(texts), queries);
+    expect(fingerprint(await buildOnThreads(texts, {}, 2), queries)).toEqual(want);
+  });
+
   it.skipIf(!sampleCorpusAvailable)("builds the same index over the real sample corpus", async () => {
     const texts = loadSampleCorpus();
     const queries = texts.map((t) => t.slice(200, 400));
