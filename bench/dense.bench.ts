@@ -19,8 +19,7 @@ import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { fmt, RESULT_MARK, runResultChild } from "./child-result.ts";
 import { availableParallelism } from "node:os";
-import { DenseSearchPool } from "../packages/retrieval/src/dense/search-pool.ts";
-import { FlatCosineIndex } from "@dataflow/retrieval";
+import { DenseSearchPool, FlatCosineIndex } from "@dataflow/retrieval";
 
 const SEED = 0xd15e;
 const TOP_K = 10;

@@ -1,6 +1,9 @@
 export * from "./bm25/index.js";
 export { Corpus, type CorpusSource, corpusIdentity } from "./corpus/corpus.js";
+export type { CorpusTexts } from "./corpus/corpus-texts.js";
 export { type CorpusFile, type ReadCorpusOptions, readJsonlCorpus } from "./corpus/jsonl-corpus.js";
+export { JsonlFileTexts } from "./corpus/jsonl-file-texts.js";
+export { type ScannedCorpus, scanJsonlCorpus } from "./corpus/scan-jsonl-corpus.js";
 export { type CorpusLoader, sharedCorpusLoader } from "./corpus/shared-corpus.js";
 export { type CreateRetrieverOptions, createRetriever } from "./create-retriever.js";
 export {
@@ -10,7 +13,9 @@ export {
   FlatCosineIndex,
   type FlatCosineIndexOptions,
   MAX_DIMS,
+  type SharedFlatIndex,
 } from "./dense/flat-index.js";
+export { DenseSearchPool } from "./dense/search-pool.js";
 export {
   DEFAULT_RRF_K,
   type FusedHit,
