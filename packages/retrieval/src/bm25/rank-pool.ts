@@ -1,4 +1,5 @@
-import type { Worker } from "node:worker_threads";
+import type { Transferable } from "node:worker_threads";
+import { JobPool } from "../threads/job-pool.js";
 import type { CompactBm25Index } from "./compact-index.js";
 import { type Bm25Hit, normalizeK } from "./engine.js";
 import type { RankBatch, RankReply, RankWorkerData } from "./rank-protocol.js";
@@ -7,16 +8,11 @@ import { startWorker } from "./start-worker.js";
 // The most queries one thread gets at once: enough to pay for a message, few enough to share work.
 const MAX_BATCH = 32;
 
-interface Job {
+interface Query {
   readonly counts: ReadonlyMap<number, number>;
   readonly limit: number;
   readonly resolve: (hits: Bm25Hit[]) => void;
   readonly reject: (error: Error) => void;
-}
-
-interface Ranker {
-  readonly worker: Worker;
-  batch: { id: number; jobs: Job[] } | undefined;
 }
 
 /**
@@ -24,25 +20,20 @@ interface Ranker {
  * SharedArrayBuffers, so the threads read the one copy; each holds only its per-query scratch
  * (16 bytes per document). Queries are analysed here (the dictionary stays on this thread) and
  * ranked there by the same code (rankTerms), so the hits equal the index's own search exactly.
- * Idle threads do not keep the process alive.
  */
-export class Bm25RankPool {
-  private readonly rankers: Ranker[];
-  private readonly queue: Job[] = [];
+export class Bm25RankPool extends JobPool<Query, RankReply> {
   private nextId = 0;
   private scheduled = false;
-  private failure: Error | undefined;
 
   constructor(
     private readonly index: CompactBm25Index,
     size: number,
   ) {
     const data: RankWorkerData = { postings: index.postingArrays, lunr: index.params.scoring === "lunr" };
-    this.rankers = Array.from({ length: Math.max(1, Math.floor(size)) }, () => this.spawn(data));
-  }
-
-  get size(): number {
-    return this.rankers.length;
+    super(
+      Array.from({ length: Math.max(1, Math.floor(size)) }, () => startWorker("rank-worker", data)),
+      "BM25 ranking",
+    );
   }
 
   /**
@@ -54,13 +45,13 @@ export class Bm25RankPool {
     if (limit === 0) return Promise.resolve([]);
     const counts = this.index.queryCounts(this.index.analyzer.analyze(query));
     if (counts.size === 0) return Promise.resolve([]);
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failed) return Promise.reject(this.failed);
     if (only !== undefined) {
       const score = this.index.scoreCounts(counts, only);
       return Promise.resolve(score === undefined ? [] : [{ docId: only, score }]);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ counts, limit, resolve, reject });
+      this.enqueue({ counts, limit, resolve, reject });
       // Queries asked for in the same tick go out together.
       if (!this.scheduled) {
         this.scheduled = true;
@@ -72,74 +63,38 @@ export class Bm25RankPool {
     });
   }
 
-  async close(): Promise<void> {
-    this.fail(new Error("BM25 ranking threads closed"));
-    await Promise.all(this.rankers.map((r) => r.worker.terminate()));
+  protected batchSize(waiting: number, idle: number): number {
+    return Math.min(MAX_BATCH, Math.ceil(waiting / idle));
   }
 
-  private dispatch(): void {
-    const idle = this.rankers.filter((r) => r.batch === undefined);
-    for (const [i, ranker] of idle.entries()) {
-      if (this.queue.length === 0) return;
-      const take = Math.min(MAX_BATCH, Math.ceil(this.queue.length / (idle.length - i)));
-      this.send(ranker, this.queue.splice(0, take));
-    }
-  }
-
-  private send(ranker: Ranker, jobs: Job[]): void {
+  protected encode(queries: Query[]): { message: RankBatch; transfer: Transferable[] } {
     let pairs = 0;
-    for (const job of jobs) pairs += job.counts.size;
+    for (const query of queries) pairs += query.counts.size;
     const terms = new Int32Array(pairs * 2);
     let at = 0;
-    for (const job of jobs) {
-      for (const [term, count] of job.counts) {
+    for (const query of queries) {
+      for (const [term, count] of query.counts) {
         terms[at++] = term;
         terms[at++] = count;
       }
     }
-    const queries = jobs.map((j) => ({ terms: j.counts.size, limit: j.limit }));
-    const batch: RankBatch = { id: this.nextId++, queries, terms };
-    ranker.batch = { id: batch.id, jobs };
-    ranker.worker.ref();
-    ranker.worker.postMessage(batch, [terms.buffer]);
+    const message = {
+      id: this.nextId++,
+      queries: queries.map((q) => ({ terms: q.counts.size, limit: q.limit })),
+      terms,
+    };
+    return { message, transfer: [terms.buffer] };
   }
 
-  private receive(ranker: Ranker, reply: RankReply): void {
-    const jobs = ranker.batch?.jobs ?? [];
-    ranker.batch = undefined;
-    ranker.worker.unref();
+  protected deliver(queries: Query[], reply: RankReply): void {
     let at = 0;
-    for (const [i, job] of jobs.entries()) {
+    for (const [i, query] of queries.entries()) {
       const n = reply.counts[i] ?? 0;
       const hits: Bm25Hit[] = [];
       for (let h = 0; h < n; h++, at += 2) {
         hits.push({ docId: reply.hits[at] as number, score: reply.hits[at + 1] as number });
       }
-      job.resolve(hits);
+      query.resolve(hits);
     }
-    this.dispatch();
-  }
-
-  private spawn(data: RankWorkerData): Ranker {
-    const worker = startWorker("rank-worker", data);
-    const ranker: Ranker = { worker, batch: undefined };
-    worker.unref();
-    worker.on("message", (reply: RankReply) => this.receive(ranker, reply));
-    worker.on("error", (err) => this.fail(err));
-    worker.on("exit", (code) => {
-      if (code !== 0 || ranker.batch) this.fail(new Error(`a BM25 ranking thread exited with code ${code}`));
-    });
-    return ranker;
-  }
-
-  /** A thread failed (or the pool closed): every query waiting or in flight fails with it. */
-  private fail(error: Error): void {
-    this.failure ??= error;
-    const waiting = this.queue.splice(0);
-    for (const ranker of this.rankers) {
-      if (ranker.batch) waiting.push(...ranker.batch.jobs);
-      ranker.batch = undefined;
-    }
-    for (const job of waiting) job.reject(this.failure);
   }
 }
