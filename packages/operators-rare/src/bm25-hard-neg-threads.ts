@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { threadsFromEnv } from "@dataflow/retrieval";
 
 /** Below this many questions, starting threads costs more than ranking on one. */
 export const MIN_ROWS_FOR_THREADS = 1000;
@@ -15,13 +16,7 @@ export function miningThreads(
   cores: number = availableParallelism(),
 ): number {
   if (workers !== undefined) return workers;
-  const set = env.DATAFLOW_BM25_WORKERS?.trim();
-  if (set) {
-    const n = Number(set);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new Error(`DATAFLOW_BM25_WORKERS must be a whole number ≥ 1 (1 = no threads), got "${set}"`);
-    }
-    return n;
-  }
+  const set = threadsFromEnv("DATAFLOW_BM25_WORKERS", env);
+  if (set !== undefined) return set;
   return rows >= MIN_ROWS_FOR_THREADS ? cores : 1;
 }

@@ -27,6 +27,7 @@ export { register } from "./register.js";
 export type { RetrieverConfig, RetrieverType } from "./retriever-config.js";
 export { retrieverKinds } from "./retriever-kinds.js";
 export { Bm25Retriever, type Bm25RetrieverOptions } from "./retrievers/bm25-retriever.js";
+export { threadsFromEnv } from "./retrievers/default-workers.js";
 export { DenseRetriever, type DenseRetrieverOptions } from "./retrievers/dense-retriever.js";
 export {
   DEFAULT_HYBRID_DEPTH,

@@ -13,13 +13,18 @@ export function rankingThreads(
   env: NodeJS.ProcessEnv = process.env,
 ): number {
   if (workers !== undefined) return workers;
-  const set = env.DATAFLOW_RETRIEVER_WORKERS?.trim();
-  if (set) {
-    const n = Number(set);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new Error(`DATAFLOW_RETRIEVER_WORKERS must be a whole number ≥ 1 (1 = no threads), got "${set}"`);
-    }
-    return n;
-  }
+  const set = threadsFromEnv("DATAFLOW_RETRIEVER_WORKERS", env);
+  if (set !== undefined) return set;
   return passages >= MIN_PASSAGES_FOR_THREADS ? availableParallelism() : 1;
+}
+
+/** A thread count from environment variable `name`, or undefined when it is unset or blank. */
+export function threadsFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const set = env[name]?.trim();
+  if (!set) return undefined;
+  const n = Number(set);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`${name} must be a whole number ≥ 1 (1 = no threads), got "${set}"`);
+  }
+  return n;
 }
